@@ -1,0 +1,15 @@
+#!/bin/sh
+# Runs every test: the normal build's suite, then the same suite built with
+# AddressSanitizer and UndefinedBehaviorSanitizer.  Called by `make test`.
+set -eu
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+echo "== tests (normal build)"
+ctest --test-dir build --output-on-failure -j "$jobs"
+
+echo "== tests (ASan + UBSan build)"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DHAVEN_SANITIZE=ON >/dev/null
+cmake --build build-asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	ctest --test-dir build-asan --output-on-failure -j "$jobs"

@@ -1,0 +1,192 @@
+/*
+ * cmd_person.c - `haven person show ID`: one person's record with its
+ * services and referrals as one timeline in date order, for officers working
+ * at the server.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/cli.h"
+#include "app/commands.h"
+#include "util/date.h"
+#include "util/money.h"
+
+#define TIMELINE_MAX 100000
+#define LINE_MAX_LEN 512
+
+struct entry {
+	int64_t date;
+	int order;
+	char *line;
+};
+
+struct timeline {
+	struct entry *v;
+	size_t n, cap;
+};
+
+static void help(FILE *out)
+{
+	fputs("Usage: haven person show [--db PATH] [--key PATH] ID\n"
+	      "\n"
+	      "Prints the record of the person with reference ID (as in persons.csv):\n"
+	      "identification, status, personal data, then every service and referral\n"
+	      "in date order.\n"
+	      "\n"
+	      "Options:\n" CLI_COMMON_HELP,
+	      out);
+}
+
+static const char *or_dash(const char *s)
+{
+	return s && *s ? s : "-";
+}
+
+static void print_date(const char *label, int64_t d)
+{
+	char buf[DATE_TEXT_MAX];
+	if (d == DATE_NONE)
+		return;
+	date_format(d, buf);
+	printf("%-24s %s\n", label, buf);
+}
+
+static err_t print_person(const struct person *p, void *ctx)
+{
+	(void)ctx;
+	printf("%-24s %s\n", "Person", p->ref);
+	printf("%-24s %s\n", "Status", p->status);
+	if (p->parent_ref)
+		printf("%-24s %s\n", "Child of", p->parent_ref);
+	printf("%-24s %s %s %s\n", "Name", or_dash(p->given_name), or_dash(p->patronymic),
+	       or_dash(p->family_name));
+	printf("%-24s %s\n", "Sex", p->sex);
+	printf("%-24s %s\n", "Birth date", or_dash(p->birth_date));
+	printf("%-24s %s\n", "Citizenship", or_dash(p->citizenship));
+	printf("%-24s %s\n", "Document number", or_dash(p->document_number));
+	printf("%-24s %s\n", "Phone", or_dash(p->phone));
+	printf("%-24s %s\n", "Address", or_dash(p->address));
+	print_date("Identified on", p->identified_on);
+	if (p->identification_source)
+		printf("%-24s %s\n", "Identified through", p->identification_source);
+	print_date("Recognised as victim on", p->recognized_on);
+	print_date("Decided on", p->decided_on);
+	printf("%-24s %s\n", "Exploitation", or_dash(p->exploitation));
+	printf("%-24s %s\n", "Country of exploitation", or_dash(p->country_of_exploitation));
+	return ERR_OK;
+}
+
+static err_t add_line(struct timeline *t, int64_t date, const char *line)
+{
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 32;
+		struct entry *v;
+		if (cap > TIMELINE_MAX)
+			return ERR_LIMIT;
+		v = realloc(t->v, cap * sizeof *v);
+		if (!v)
+			return ERR_NOMEM;
+		t->v = v;
+		t->cap = cap;
+	}
+	t->v[t->n].line = strdup(line);
+	if (!t->v[t->n].line)
+		return ERR_NOMEM;
+	t->v[t->n].date = date;
+	t->v[t->n].order = (int)t->n;
+	t->n++;
+	return ERR_OK;
+}
+
+static err_t add_service(const struct service *s, void *ctx)
+{
+	char line[LINE_MAX_LEN], day[DATE_TEXT_MAX], end[DATE_TEXT_MAX] = "";
+	char money[MONEY_TEXT_MAX] = "", amount[MONEY_TEXT_MAX + 16] = "";
+	date_format(s->date, day);
+	if (s->end_date != DATE_NONE)
+		date_format(s->end_date, end);
+	if (s->has_amount) {
+		money_format(s->amount, money);
+		snprintf(amount, sizeof amount, " %s %s", money, s->currency ? s->currency : "AZN");
+	}
+	snprintf(line, sizeof line, "%s  service   %s by %s%s%s%s%s%s  [%s]", day, s->service,
+		 s->provider, end[0] ? " until " : "", end, amount, s->phase ? ", phase " : "",
+		 s->phase ? s->phase : "", s->ref);
+	err_t e = add_line(ctx, s->date, line);
+	if (e == ERR_OK && s->note) {
+		snprintf(line, sizeof line, "            note: %s", s->note);
+		e = add_line(ctx, s->date, line);
+	}
+	return e;
+}
+
+static err_t add_referral(const struct referral *f, void *ctx)
+{
+	char line[LINE_MAX_LEN], day[DATE_TEXT_MAX], closed[DATE_TEXT_MAX] = "";
+	date_format(f->date, day);
+	if (f->closed_on != DATE_NONE)
+		date_format(f->closed_on, closed);
+	snprintf(line, sizeof line, "%s  referral  %s -> %s for %s: %s%s%s  [%s]", day, f->from,
+		 f->to, f->purpose, f->status, closed[0] ? " on " : "", closed, f->ref);
+	return add_line(ctx, f->date, line);
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	return x->order - y->order;
+}
+
+static int show(registry *r, const char *ref)
+{
+	struct timeline t = {0};
+	err_t e = registry_each_person(r, ref, print_person, NULL);
+	if (e == ERR_NOT_FOUND) {
+		cli_error("person", "no person with id '%s'", ref);
+		return 1;
+	}
+	if (e == ERR_OK)
+		e = registry_each_service(r, ref, add_service, &t);
+	if (e == ERR_OK)
+		e = registry_each_referral(r, ref, add_referral, &t);
+	if (e == ERR_OK) {
+		qsort(t.v, t.n, sizeof *t.v, entry_cmp);
+		printf("\nServices and referrals (%s):\n", t.n ? "in date order" : "none");
+		for (size_t i = 0; i < t.n; i++)
+			printf("  %s\n", t.v[i].line);
+	}
+	for (size_t i = 0; i < t.n; i++)
+		free(t.v[i].line);
+	free(t.v);
+	if (e != ERR_OK) {
+		cli_error("person", "cannot read the record of '%s': %s", ref, err_str(e));
+		return 1;
+	}
+	return 0;
+}
+
+int cmd_person(int argc, char **argv)
+{
+	static const struct option opts[] = {CLI_COMMON_OPTIONS, {0, 0, 0, 0}};
+	struct cli_paths c = {0};
+	registry *r;
+	int opt, rc;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (cli_common_option(&c, opt, optarg))
+			continue;
+		help(opt == CLI_OPT_HELP ? stdout : stderr);
+		return opt == CLI_OPT_HELP ? 0 : 2;
+	}
+	if (argc - optind != 2 || strcmp(argv[optind], "show") != 0) {
+		help(stderr);
+		return 2;
+	}
+	if (!(r = cli_open(&c, "person")))
+		return 1;
+	rc = show(r, argv[optind + 1]);
+	registry_close(r);
+	return rc;
+}

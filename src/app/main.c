@@ -1,0 +1,67 @@
+/*
+ * main.c - the haven command: finds the subcommand and hands it the rest of
+ * the arguments.  Every command lives in its own cmd_*.c file.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "app/commands.h"
+
+#define HAVEN_VERSION "0.1.0"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{"init", cmd_init, "create a new database and its data key"},
+	{"person", cmd_person, "show one person's record (person show ID)"},
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: haven COMMAND [OPTIONS]\n"
+		"\n"
+		"Haven keeps the records of a national referral mechanism for victims of\n"
+		"human trafficking and writes the National Coordinator's annual report.\n"
+		"\n"
+		"Commands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out,
+		"\n"
+		"Every command takes --help.  The database is chosen by --db, else $HAVEN_DB,\n"
+		"else ./haven.db; its key file by --key, else $HAVEN_KEY, else the database\n"
+		"path followed by .key.  See also: man ./docs/haven.1\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (sodium_init() < 0) {
+		fputs("haven: cannot initialise libsodium\n", stderr);
+		return 1;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("haven %s\n", HAVEN_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "haven: unknown command '%s' (see 'haven --help')\n", argv[1]);
+	return 2;
+}

@@ -1,0 +1,37 @@
+/*
+ * codes.h - the code lists (statuses, sexes, sources, exploitation forms,
+ * services, phases, referral statuses) and the agencies, read from the
+ * database once, so that validating a row needs no query.
+ *
+ * Lists are named as in the `codes` table: "status", "sex", "source",
+ * "exploitation", "service", "phase", "referral_status"; agencies have their
+ * own table and are asked for with codes_agency_exists.
+ */
+#ifndef HAVEN_CODES_H
+#define HAVEN_CODES_H
+
+#include <stddef.h>
+
+#include "db/db.h"
+
+typedef struct codes codes;
+
+/* Loads every list.  The caller frees *out with codes_free. */
+err_t codes_load(db *d, codes **out);
+void codes_free(codes *c); /* accepts NULL */
+
+int codes_has(const codes *c, const char *list, const char *code);
+int codes_agency_exists(const codes *c, const char *agency);
+/* 1 when `service` is a money service (its rows need an amount). */
+int codes_is_money(const codes *c, const char *service);
+/* The agency's kind ("police", "employment", ...), or NULL. Borrowed. */
+const char *codes_agency_kind(const codes *c, const char *agency);
+/* The label of a code in "en" or "az" (falls back to the code). Borrowed. */
+const char *codes_label(const codes *c, const char *list, const char *code, const char *lang);
+const char *codes_agency_name(const codes *c, const char *agency, const char *lang);
+
+/* Writes the allowed values of a list, comma-separated, into buf (for error
+ * messages); "agency" names the agencies. Truncates with "..." when long. */
+void codes_allowed(const codes *c, const char *list, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * registry.h - the registry of persons, services and referrals: one open
+ * database with its key, and the reads and writes the commands need.
+ *
+ * Personal values are encrypted here before they reach the database and
+ * decrypted here after; callers see only plain C records (record.h).  Writes
+ * are upserts keyed by the interchange id: an unchanged row (same keyed digest
+ * of its canonical form) is left alone, a changed row is updated.  The caller
+ * brackets writes in db_begin/db_commit on registry_db().
+ *
+ * The registry owns its db handle, keyring, code lists and prepared
+ * statements; registry_close frees them all.
+ */
+#ifndef HAVEN_REGISTRY_H
+#define HAVEN_REGISTRY_H
+
+#include <stdint.h>
+
+#include "core/codes.h"
+#include "core/record.h"
+#include "db/db.h"
+#include "util/keyring.h"
+
+typedef struct registry registry;
+
+struct registry_paths {
+	const char *db;  /* --db, else $HAVEN_DB, else ./haven.db */
+	const char *key; /* --key, else $HAVEN_KEY, else "<db>.key" */
+};
+
+/* Fills unset paths from the environment and the defaults.  `keybuf` holds the
+ * derived key path (4096 bytes). */
+void registry_resolve_paths(struct registry_paths *p, char *keybuf, size_t keybuf_len);
+
+/* Creates a new database and key file (refusing existing ones). */
+err_t registry_init(const struct registry_paths *p, const char *country, char *errbuf);
+
+/* Opens an existing database with its key; checks the key belongs to it. */
+err_t registry_open(const struct registry_paths *p, registry **out, char *errbuf);
+void registry_close(registry *r); /* accepts NULL */
+
+db *registry_db(registry *r);
+const codes *registry_codes(registry *r);
+const keyring *registry_keyring(registry *r);
+/* ISO 3166 alpha-3 code of the deployment's own country ("AZE"). */
+const char *registry_country(registry *r);
+
+enum put_outcome { PUT_ADDED, PUT_UPDATED, PUT_UNCHANGED };
+
+/* Records one import run; *id names it in the rows it writes. */
+err_t registry_import_begin(registry *r, const char *files, int64_t *id);
+err_t registry_import_finish(registry *r, int64_t id, int64_t rows, int64_t added,
+			     int64_t updated, int64_t unchanged);
+
+/* Upserts.  A person's parent, and a service's or referral's person, must be
+ * stored already (ERR_NOT_FOUND otherwise).  `import_id` may be 0. */
+err_t registry_put_person(registry *r, const struct person *p, int64_t import_id,
+			  enum put_outcome *out);
+err_t registry_put_service(registry *r, const struct service *s, int64_t import_id,
+			   enum put_outcome *out);
+err_t registry_put_referral(registry *r, const struct referral *f, int64_t import_id,
+			    enum put_outcome *out);
+
+/* Whether a person is stored; *status (optional) is set to a static string. */
+err_t registry_person_status(registry *r, const char *ref, const char **status);
+
+/* Called once per record, in id order; the record and its strings are valid
+ * only during the call.  A non-OK return stops the walk and is returned. */
+typedef err_t (*registry_person_fn)(const struct person *p, void *ctx);
+typedef err_t (*registry_service_fn)(const struct service *s, void *ctx);
+typedef err_t (*registry_referral_fn)(const struct referral *f, void *ctx);
+
+/* Walks every record, or with `person_ref` set only that person's services
+ * and referrals (in date order) or that person (ERR_NOT_FOUND if absent). */
+err_t registry_each_person(registry *r, const char *person_ref, registry_person_fn fn, void *ctx);
+err_t registry_each_service(registry *r, const char *person_ref, registry_service_fn fn, void *ctx);
+err_t registry_each_referral(registry *r, const char *person_ref, registry_referral_fn fn, void *ctx);
+
+/* Where a record came from: the import that created and last changed it. */
+struct provenance {
+	int64_t created_import, updated_import;
+	int64_t created_at, updated_at;
+};
+err_t registry_person_provenance(registry *r, const char *ref, struct provenance *out);
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * db.h - the one storage interface.
+ *
+ * Everything above src/db/ talks to a database through these calls and the
+ * named SQL texts of queries.h; no other module holds SQL.  A driver (SQLite
+ * now, PostgreSQL next) implements them.  SQL is written once for both
+ * engines: `$1..$n` placeholders that are always bound, never formatted;
+ * integers for flags, dates (Unix seconds) and money (qəpik).
+ *
+ * Ownership: db_open returns a handle the caller frees with db_close.  A
+ * statement from db_prepare belongs to the caller until db_finalize.  Text and
+ * blob pointers returned by db_col_* are borrowed and valid until the next
+ * db_step, db_reset or db_finalize of that statement.
+ */
+#ifndef HAVEN_DB_H
+#define HAVEN_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+typedef struct db db;
+typedef struct db_stmt db_stmt;
+
+enum db_open_mode {
+	DB_OPEN_EXISTING, /* refuse a missing database */
+	DB_OPEN_CREATE    /* refuse an existing one; create it at the latest schema */
+};
+
+enum db_dialect { DB_SQLITE, DB_POSTGRES };
+
+/* What db_step found. */
+enum db_step_result { DB_ROW = 1, DB_DONE = 2 };
+
+/*
+ * Opens the database named by `target` (a file path; later a postgresql://
+ * URL), applies pending migrations, and stores the handle in *out.  A database
+ * newer than this binary answers ERR_VERSION.  On error writes a message for a
+ * person into errbuf (ERRBUF_MAX bytes) and leaves *out untouched.
+ */
+err_t db_open(const char *target, enum db_open_mode mode, db **out, char *errbuf);
+
+/* Closes the handle; finalize its statements first.  Accepts NULL. */
+void db_close(db *d);
+
+enum db_dialect db_dialect_of(const db *d);
+
+/* The engine's last error message (borrowed; may name SQL, never values). */
+const char *db_errmsg(db *d);
+
+/* Schema version the database is at, and the latest this binary knows. */
+int db_schema_version(db *d);
+int db_schema_latest(enum db_dialect dialect);
+
+err_t db_begin(db *d);
+err_t db_commit(db *d);
+err_t db_rollback(db *d); /* safe to call when no transaction is open */
+
+/* Prepares one statement of SQL text from queries.h. */
+err_t db_prepare(db *d, const char *sql, db_stmt **out);
+void db_finalize(db_stmt *s); /* accepts NULL */
+err_t db_reset(db_stmt *s);   /* clears bindings too */
+
+/* Binds parameter $n (1-based). Text and blobs are copied. */
+err_t db_bind_int(db_stmt *s, int n, int64_t v);
+err_t db_bind_text(db_stmt *s, int n, const char *v); /* NULL binds NULL */
+err_t db_bind_blob(db_stmt *s, int n, const void *v, size_t len);
+err_t db_bind_null(db_stmt *s, int n);
+
+/* Runs the statement: DB_ROW with a row to read, DB_DONE at the end, or an
+ * error code as a negative number (-ERR_DB, -ERR_CONFLICT for a unique or
+ * foreign key violation). */
+int db_step(db_stmt *s);
+
+int db_col_is_null(db_stmt *s, int col);
+int64_t db_col_int(db_stmt *s, int col);
+const char *db_col_text(db_stmt *s, int col); /* NULL for SQL NULL */
+const void *db_col_blob(db_stmt *s, int col, size_t *len);
+
+/* Runs a statement that returns no rows, after binding nothing. */
+err_t db_exec_simple(db *d, const char *sql);
+
+#endif

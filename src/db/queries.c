@@ -1,0 +1,92 @@
+/*
+ * queries.c - the SQL texts of queries.h.  Column lists here and the column
+ * numbers read in core/registry.c go together: change both or neither.
+ */
+#include "db/queries.h"
+
+const char Q_META_GET[] = "SELECT value FROM meta WHERE key = $1";
+const char Q_META_PUT[] =
+	"INSERT INTO meta (key, value) VALUES ($1, $2) "
+	"ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+
+const char Q_IMPORT_BEGIN[] =
+	"INSERT INTO imports (started_at, finished_at, files, rows_read, added, updated, unchanged) "
+	"VALUES ($1, $1, $2, 0, 0, 0, 0) RETURNING id";
+const char Q_IMPORT_FINISH[] =
+	"UPDATE imports SET finished_at = $2, rows_read = $3, added = $4, updated = $5, "
+	"unchanged = $6 WHERE id = $1";
+
+const char Q_PERSON_FIND[] = "SELECT id, digest, status FROM persons WHERE ref = $1";
+
+#define PERSON_VALUES                                                                  \
+	"status = $2, parent_id = $3, sex = $4, is_child = $5, citizenship = $6, "     \
+	"is_foreign = $7, identified_on = $8, identification_source = $9, "           \
+	"recognized_on = $10, decided_on = $11, country_of_exploitation = $12, "      \
+	"given_name_enc = $13, family_name_enc = $14, patronymic_enc = $15, "         \
+	"birth_date_enc = $16, document_number_enc = $17, phone_enc = $18, "          \
+	"address_enc = $19, digest = $20, updated_import = $21, updated_at = $22"
+
+const char Q_PERSON_INSERT[] =
+	"INSERT INTO persons (ref, status, parent_id, sex, is_child, citizenship, is_foreign, "
+	"identified_on, identification_source, recognized_on, decided_on, "
+	"country_of_exploitation, given_name_enc, family_name_enc, patronymic_enc, "
+	"birth_date_enc, document_number_enc, phone_enc, address_enc, digest, "
+	"created_import, updated_import, created_at, updated_at) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, "
+	"$18, $19, $20, $21, $21, $22, $22) RETURNING id";
+const char Q_PERSON_UPDATE[] = "UPDATE persons SET " PERSON_VALUES " WHERE ref = $1 RETURNING id";
+
+const char Q_PERSON_EXPLOITATION_CLEAR[] = "DELETE FROM person_exploitation WHERE person_id = $1";
+const char Q_PERSON_EXPLOITATION_ADD[] =
+	"INSERT INTO person_exploitation (person_id, form) VALUES ($1, $2)";
+const char Q_PERSON_EXPLOITATION_LIST[] =
+	"SELECT form FROM person_exploitation WHERE person_id = $1 ORDER BY form";
+
+#define PERSON_COLUMNS                                                                  \
+	"p.id, p.ref, p.status, parent.ref, p.sex, p.citizenship, p.identified_on, "    \
+	"p.identification_source, p.recognized_on, p.decided_on, "                     \
+	"p.country_of_exploitation, p.given_name_enc, p.family_name_enc, "             \
+	"p.patronymic_enc, p.birth_date_enc, p.document_number_enc, p.phone_enc, "     \
+	"p.address_enc "                                                                \
+	"FROM persons p LEFT JOIN persons parent ON parent.id = p.parent_id "
+
+const char Q_PERSON_SELECT_ALL[] = "SELECT " PERSON_COLUMNS "ORDER BY p.id";
+const char Q_PERSON_SELECT_ONE[] = "SELECT " PERSON_COLUMNS "WHERE p.ref = $1";
+const char Q_PERSON_PROVENANCE[] =
+	"SELECT created_import, updated_import, created_at, updated_at FROM persons WHERE ref = $1";
+
+const char Q_SERVICE_FIND[] = "SELECT id, digest FROM services WHERE ref = $1";
+const char Q_SERVICE_INSERT[] =
+	"INSERT INTO services (ref, person_id, service, provider, date, end_date, amount, "
+	"currency, phase, note_enc, digest, created_import, updated_import, created_at, "
+	"updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $13)";
+const char Q_SERVICE_UPDATE[] =
+	"UPDATE services SET person_id = $2, service = $3, provider = $4, date = $5, "
+	"end_date = $6, amount = $7, currency = $8, phase = $9, note_enc = $10, digest = $11, "
+	"updated_import = $12, updated_at = $13 WHERE ref = $1";
+
+#define SERVICE_COLUMNS                                                                 \
+	"s.ref, p.ref, s.service, s.provider, s.date, s.end_date, s.amount, s.currency, " \
+	"s.phase, s.note_enc FROM services s JOIN persons p ON p.id = s.person_id "
+
+const char Q_SERVICE_SELECT_ALL[] = "SELECT " SERVICE_COLUMNS "ORDER BY s.id";
+const char Q_SERVICE_SELECT_PERSON[] =
+	"SELECT " SERVICE_COLUMNS "WHERE p.ref = $1 ORDER BY s.date, s.id";
+
+const char Q_REFERRAL_FIND[] = "SELECT id, digest FROM referrals WHERE ref = $1";
+const char Q_REFERRAL_INSERT[] =
+	"INSERT INTO referrals (ref, person_id, from_agency, to_agency, purpose, date, status, "
+	"closed_on, digest, created_import, updated_import, created_at, updated_at) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $11)";
+const char Q_REFERRAL_UPDATE[] =
+	"UPDATE referrals SET person_id = $2, from_agency = $3, to_agency = $4, purpose = $5, "
+	"date = $6, status = $7, closed_on = $8, digest = $9, updated_import = $10, "
+	"updated_at = $11 WHERE ref = $1";
+
+#define REFERRAL_COLUMNS                                                                \
+	"f.ref, p.ref, f.from_agency, f.to_agency, f.purpose, f.date, f.status, "       \
+	"f.closed_on FROM referrals f JOIN persons p ON p.id = f.person_id "
+
+const char Q_REFERRAL_SELECT_ALL[] = "SELECT " REFERRAL_COLUMNS "ORDER BY f.id";
+const char Q_REFERRAL_SELECT_PERSON[] =
+	"SELECT " REFERRAL_COLUMNS "WHERE p.ref = $1 ORDER BY f.date, f.id";

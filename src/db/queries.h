@@ -1,0 +1,37 @@
+/*
+ * queries.h - every SQL text of the registry, named, written once for SQLite
+ * and PostgreSQL: `$n` placeholders bound by the caller, never formatted.
+ * (The report engine keeps its aggregate queries in src/report/queries.c.)
+ */
+#ifndef HAVEN_QUERIES_H
+#define HAVEN_QUERIES_H
+
+extern const char Q_META_GET[];
+extern const char Q_META_PUT[];
+
+extern const char Q_IMPORT_BEGIN[];
+extern const char Q_IMPORT_FINISH[];
+
+extern const char Q_PERSON_FIND[];
+extern const char Q_PERSON_INSERT[];
+extern const char Q_PERSON_UPDATE[];
+extern const char Q_PERSON_EXPLOITATION_CLEAR[];
+extern const char Q_PERSON_EXPLOITATION_ADD[];
+extern const char Q_PERSON_EXPLOITATION_LIST[];
+extern const char Q_PERSON_SELECT_ALL[];
+extern const char Q_PERSON_SELECT_ONE[];
+extern const char Q_PERSON_PROVENANCE[];
+
+extern const char Q_SERVICE_FIND[];
+extern const char Q_SERVICE_INSERT[];
+extern const char Q_SERVICE_UPDATE[];
+extern const char Q_SERVICE_SELECT_ALL[];
+extern const char Q_SERVICE_SELECT_PERSON[];
+
+extern const char Q_REFERRAL_FIND[];
+extern const char Q_REFERRAL_INSERT[];
+extern const char Q_REFERRAL_UPDATE[];
+extern const char Q_REFERRAL_SELECT_ALL[];
+extern const char Q_REFERRAL_SELECT_PERSON[];
+
+#endif

@@ -1,0 +1,156 @@
+/*
+ * crypto.c - the envelope of crypto.h over libsodium.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "util/crypto.h"
+
+err_t crypto_context(char *ctx, const char *table, const char *ref, const char *column)
+{
+	int n = snprintf(ctx, CRYPTO_CONTEXT_MAX, "%s/%s/%s", table, ref, column);
+	return (n < 0 || n >= CRYPTO_CONTEXT_MAX) ? ERR_LIMIT : ERR_OK;
+}
+
+/* Builds the associated data: header then context. */
+static size_t make_ad(unsigned char *ad, const unsigned char *header, const char *context)
+{
+	size_t clen = strlen(context);
+	memcpy(ad, header, CRYPTO_HEADER_BYTES);
+	memcpy(ad + CRYPTO_HEADER_BYTES, context, clen);
+	return CRYPTO_HEADER_BYTES + clen;
+}
+
+err_t crypto_seal(const keyring *kr, const char *context, const void *plain, size_t len,
+		  unsigned char **out, size_t *outlen)
+{
+	unsigned char ad[CRYPTO_HEADER_BYTES + CRYPTO_CONTEXT_MAX];
+	uint32_t id = keyring_current_id(kr);
+	const unsigned char *key = keyring_subkey(kr, id, KEY_ENCRYPT);
+	unsigned char *env;
+	unsigned long long clen;
+
+	if (!key)
+		return ERR_CRYPTO;
+	if (len > CRYPTO_VALUE_MAX || strlen(context) >= CRYPTO_CONTEXT_MAX)
+		return ERR_LIMIT;
+	env = malloc(len + CRYPTO_OVERHEAD);
+	if (!env)
+		return ERR_NOMEM;
+	env[0] = CRYPTO_VERSION;
+	env[1] = (unsigned char)(id >> 24);
+	env[2] = (unsigned char)(id >> 16);
+	env[3] = (unsigned char)(id >> 8);
+	env[4] = (unsigned char)id;
+	randombytes_buf(env + 5, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	size_t adlen = make_ad(ad, env, context);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(env + CRYPTO_HEADER_BYTES, &clen, plain, len, ad,
+						   adlen, NULL, env + 5, key);
+	*out = env;
+	*outlen = CRYPTO_HEADER_BYTES + (size_t)clen;
+	return ERR_OK;
+}
+
+/* Plaintext buffers remember their size so crypto_plain_free can wipe them
+ * whole; sodium_malloc would cost three pages and an mprotect per value. */
+static char *plain_alloc(size_t size)
+{
+	size_t *base = malloc(sizeof *base + size);
+	if (!base)
+		return NULL;
+	*base = size;
+	return (char *)(base + 1);
+}
+
+uint32_t crypto_key_id(const unsigned char *env, size_t envlen)
+{
+	if (!env || envlen < CRYPTO_OVERHEAD || env[0] != CRYPTO_VERSION)
+		return 0;
+	return (uint32_t)env[1] << 24 | (uint32_t)env[2] << 16 | (uint32_t)env[3] << 8 | env[4];
+}
+
+err_t crypto_open(const keyring *kr, const char *context, const unsigned char *env, size_t envlen,
+		  char **out, size_t *outlen)
+{
+	unsigned char ad[CRYPTO_HEADER_BYTES + CRYPTO_CONTEXT_MAX];
+	uint32_t id = crypto_key_id(env, envlen);
+	const unsigned char *key = id ? keyring_subkey(kr, id, KEY_ENCRYPT) : NULL;
+	unsigned long long plen;
+	char *plain;
+
+	if (!key || strlen(context) >= CRYPTO_CONTEXT_MAX || envlen > CRYPTO_VALUE_MAX + CRYPTO_OVERHEAD)
+		return ERR_CRYPTO;
+	plain = plain_alloc(envlen - CRYPTO_OVERHEAD + 1);
+	if (!plain)
+		return ERR_NOMEM;
+	size_t adlen = make_ad(ad, env, context);
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)plain, &plen, NULL,
+						       env + CRYPTO_HEADER_BYTES,
+						       envlen - CRYPTO_HEADER_BYTES, ad, adlen,
+						       env + 5, key) != 0) {
+		crypto_plain_free(plain);
+		return ERR_CRYPTO;
+	}
+	plain[plen] = '\0';
+	*out = plain;
+	*outlen = (size_t)plen;
+	return ERR_OK;
+}
+
+void crypto_plain_free(char *plain)
+{
+	size_t *base;
+	if (!plain)
+		return;
+	base = (size_t *)(void *)plain - 1;
+	sodium_memzero(base, *base + sizeof *base);
+	free(base);
+}
+
+err_t crypto_digest(const keyring *kr, const void *data, size_t len,
+		    unsigned char out[CRYPTO_DIGEST_BYTES])
+{
+	const unsigned char *key = keyring_subkey(kr, keyring_current_id(kr), KEY_DIGEST);
+	if (!key)
+		return ERR_CRYPTO;
+	crypto_generichash(out, CRYPTO_DIGEST_BYTES, data, len, key, KEYRING_KEY_BYTES);
+	return ERR_OK;
+}
+
+err_t crypto_digest_init(const keyring *kr, crypto_digest_state *s)
+{
+	const unsigned char *key = keyring_subkey(kr, keyring_current_id(kr), KEY_DIGEST);
+	if (!key)
+		return ERR_CRYPTO;
+	crypto_generichash_init(&s->st, key, KEYRING_KEY_BYTES, CRYPTO_DIGEST_BYTES);
+	return ERR_OK;
+}
+
+void crypto_digest_text(crypto_digest_state *s, const char *v)
+{
+	unsigned char frame[5] = {v ? 1 : 0, 0, 0, 0, 0};
+	size_t len = v ? strlen(v) : 0;
+	frame[1] = (unsigned char)(len >> 24);
+	frame[2] = (unsigned char)(len >> 16);
+	frame[3] = (unsigned char)(len >> 8);
+	frame[4] = (unsigned char)len;
+	crypto_generichash_update(&s->st, frame, sizeof frame);
+	if (len)
+		crypto_generichash_update(&s->st, (const unsigned char *)v, len);
+}
+
+void crypto_digest_int(crypto_digest_state *s, int64_t v)
+{
+	unsigned char b[9] = {2};
+	for (int i = 0; i < 8; i++)
+		b[1 + i] = (unsigned char)((uint64_t)v >> (56 - 8 * i));
+	crypto_generichash_update(&s->st, b, sizeof b);
+}
+
+void crypto_digest_final(crypto_digest_state *s, unsigned char out[CRYPTO_DIGEST_BYTES])
+{
+	crypto_generichash_final(&s->st, out, CRYPTO_DIGEST_BYTES);
+}

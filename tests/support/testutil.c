@@ -1,0 +1,111 @@
+/* testutil.c - helpers for the cmocka tests (see testutil.h). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+char *tu_tempdir(void)
+{
+	const char *base = getenv("TMPDIR");
+	char tmpl[4096];
+	snprintf(tmpl, sizeof tmpl, "%s/haven-test-XXXXXX", base && *base ? base : "/tmp");
+	assert_non_null(mkdtemp(tmpl));
+	return strdup(tmpl);
+}
+
+void tu_rmtree(const char *dir)
+{
+	char cmd[4200];
+	if (!dir)
+		return;
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+char *tu_path(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(n);
+	assert_non_null(p);
+	snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+void tu_write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+	assert_int_equal(fclose(f), 0);
+}
+
+char *tu_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	if (!f)
+		return NULL;
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 65536;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+		size_t r = fread(buf + n, 1, cap - n - 1, f);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+int tu_file_contains(const char *path, const void *needle, size_t len)
+{
+	size_t n;
+	char *buf = tu_read_file(path, &n);
+	int found = buf && memmem(buf, n, needle, len) != NULL;
+	free(buf);
+	return found;
+}
+
+static char *slurp_and_remove(const char *path)
+{
+	char *s = tu_read_file(path, NULL);
+	unlink(path);
+	return s;
+}
+
+int tu_run(const char *cmdline, char **out, char **err)
+{
+	char *dir = tu_tempdir(), *o = tu_path(dir, "out"), *e = tu_path(dir, "err");
+	size_t n = strlen(cmdline) + strlen(o) + strlen(e) + 32;
+	char *full = malloc(n);
+	int status;
+	assert_non_null(full);
+	snprintf(full, n, "(%s) >'%s' 2>'%s' </dev/null", cmdline, o, e);
+	status = system(full);
+	if (out)
+		*out = slurp_and_remove(o);
+	if (err)
+		*err = slurp_and_remove(e);
+	tu_rmtree(dir);
+	free(full);
+	free(o);
+	free(e);
+	free(dir);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}

@@ -1,0 +1,32 @@
+/*
+ * testutil.h - small helpers shared by the cmocka tests: temporary
+ * directories, files, and running the real haven binary.
+ */
+#ifndef HAVEN_TESTUTIL_H
+#define HAVEN_TESTUTIL_H
+
+#include <stddef.h>
+
+/* Makes a fresh directory under $TMPDIR (or /tmp); returns a malloc'd path. */
+char *tu_tempdir(void);
+
+/* Removes a directory tree (rm -rf).  Accepts NULL. */
+void tu_rmtree(const char *dir);
+
+/* malloc'd "dir/name". */
+char *tu_path(const char *dir, const char *name);
+
+/* Writes `text` to `path`; aborts the test on failure. */
+void tu_write_file(const char *path, const char *text);
+
+/* Reads a whole file into a malloc'd, NUL-terminated buffer (NULL if absent). */
+char *tu_read_file(const char *path, size_t *len);
+
+/* 1 when `needle` occurs anywhere in the file's bytes. */
+int tu_file_contains(const char *path, const void *needle, size_t len);
+
+/* Runs a shell command line; returns its exit status, with stdout and stderr
+ * (each malloc'd, may be NULL when not wanted) captured. */
+int tu_run(const char *cmdline, char **out, char **err);
+
+#endif
