@@ -326,7 +326,7 @@ static err_t finish_file(csv_reader *r, struct csv_record *rec, char *errbuf)
 	int rc;
 	r->finished = 1;
 	rc = csv_fini(&r->p, on_cell, on_record, r);
-	if (rc == CSV_EPARSE) {
+	if (rc != 0 && csv_error(&r->p) == CSV_EPARSE) {
 		rec->line = r->rec_start;
 		rec->bad_line = r->line;
 		rec->bad_cell = r->ncells;
