@@ -387,7 +387,7 @@ static int find_by_ref(db_stmt *st, const char *ref, const unsigned char *digest
 	*id = db_col_int(st, 0);
 	const void *stored = db_col_blob(st, 1, &len);
 	*same = digest && len == CRYPTO_DIGEST_BYTES && memcmp(stored, digest, len) == 0;
-	return DB_ROW;
+	return DB_ROW; /* the caller resets st: a pending read would block COMMIT */
 }
 
 static err_t person_id_of(registry *r, const char *ref, int64_t *id, const char **status)
@@ -411,7 +411,7 @@ static err_t person_id_of(registry *r, const char *ref, int64_t *id, const char 
 			if (strcmp(s, statuses[i]) == 0)
 				*status = statuses[i];
 	}
-	return ERR_OK;
+	return db_reset(st);
 }
 
 err_t registry_person_status(registry *r, const char *ref, const char **status)
@@ -498,8 +498,8 @@ err_t registry_put_person(registry *r, const struct person *p, int64_t import_id
 	if ((e = stmt(r, S_PERSON_FIND, &st)) != ERR_OK)
 		return e;
 	rc = find_by_ref(st, p->ref, digest, &id, &same);
-	if (rc < 0)
-		return (err_t)-rc;
+	if (rc < 0 || (e = db_reset(st)) != ERR_OK)
+		return rc < 0 ? (err_t)-rc : e;
 	if (rc == DB_ROW && same) {
 		*out = PUT_UNCHANGED;
 		return ERR_OK;
@@ -511,7 +511,7 @@ err_t registry_put_person(registry *r, const struct person *p, int64_t import_id
 	if ((rc = db_step(st)) != DB_ROW)
 		return rc < 0 ? (err_t)-rc : ERR_DB;
 	id = db_col_int(st, 0);
-	if ((e = put_forms(r, id, forms, nforms)) != ERR_OK)
+	if ((e = db_reset(st)) != ERR_OK || (e = put_forms(r, id, forms, nforms)) != ERR_OK)
 		return e;
 	*out = which == S_PERSON_UPDATE ? PUT_UPDATED : PUT_ADDED;
 	return ERR_OK;
@@ -547,7 +547,7 @@ static err_t upsert_target(registry *r, enum stmt_id find, const char *ref,
 	if (rc < 0)
 		return (err_t)-rc;
 	*exists = rc == DB_ROW;
-	return ERR_OK;
+	return db_reset(st);
 }
 
 err_t registry_put_service(registry *r, const struct service *s, int64_t import_id,

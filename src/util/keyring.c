@@ -174,8 +174,8 @@ err_t keyring_load(const char *path, keyring **out, char *errbuf)
 		e = ERR_FORBIDDEN;
 		goto out;
 	}
-	text = sodium_malloc(KEYFILE_MAX + 1);
-	kr = keyring_alloc();
+	kr = keyring_alloc(); /* first: it initialises libsodium */
+	text = kr ? sodium_malloc(KEYFILE_MAX + 1) : NULL;
 	if (!text || !kr) {
 		e = ERR_NOMEM;
 		goto out;
@@ -254,13 +254,17 @@ static err_t write_new_file(const char *path, const char *text, size_t len, char
 err_t keyring_create(const char *path, keyring **out, char *errbuf)
 {
 	enum { TEXT_MAX = 512 };
-	unsigned char *root = sodium_malloc(KEYRING_KEY_BYTES);
-	char *text = sodium_malloc(TEXT_MAX);
-	char *hex = sodium_malloc(2 * KEYRING_KEY_BYTES + 1);
-	keyring *kr = keyring_alloc();
+	unsigned char *root = NULL;
+	char *text = NULL, *hex = NULL;
+	keyring *kr = keyring_alloc(); /* first: it initialises libsodium */
 	err_t e = ERR_NOMEM;
 	int len;
 
+	if (kr) {
+		root = sodium_malloc(KEYRING_KEY_BYTES);
+		text = sodium_malloc(TEXT_MAX);
+		hex = sodium_malloc(2 * KEYRING_KEY_BYTES + 1);
+	}
 	if (!root || !text || !hex || !kr)
 		goto out;
 	randombytes_buf(root, KEYRING_KEY_BYTES);

@@ -1,0 +1,260 @@
+/*
+ * test_registry.c - the registry on a real SQLite file: creation, key checks,
+ * durability settings, upserts, and personal data never stored in clear.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "core/registry.h"
+#include "testutil.h"
+#include "util/date.h"
+
+struct fixture {
+	char *dir, *dbpath, *keypath, *wal;
+	struct registry_paths paths;
+	registry *r;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	char errbuf[ERRBUF_MAX];
+	f->dir = tu_tempdir();
+	f->dbpath = tu_path(f->dir, "h.db");
+	f->keypath = tu_path(f->dir, "h.key");
+	f->wal = tu_path(f->dir, "h.db-wal");
+	f->paths = (struct registry_paths){f->dbpath, f->keypath};
+	assert_int_equal(registry_init(&f->paths, "AZE", errbuf), ERR_OK);
+	assert_int_equal(registry_open(&f->paths, &f->r, errbuf), ERR_OK);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	registry_close(f->r);
+	tu_rmtree(f->dir);
+	free(f->dir);
+	free(f->dbpath);
+	free(f->keypath);
+	free(f->wal);
+	free(f);
+	return 0;
+}
+
+static int64_t d(const char *s)
+{
+	int64_t t;
+	assert_int_equal(date_parse(s, &t), ERR_OK);
+	return t;
+}
+
+static struct person victim(const char *ref)
+{
+	return (struct person){
+		.ref = ref, .status = "victim", .given_name = "Gülşən", .family_name = "Məmmədova",
+		.sex = "female", .birth_date = "1990-04-02", .citizenship = "AZE",
+		.identified_on = d("2024-01-10"), .identification_source = "police",
+		.recognized_on = d("2024-02-01"), .decided_on = DATE_NONE,
+		.exploitation = "sexual;labour", .country_of_exploitation = "TUR"};
+}
+
+static void put_person(registry *r, const struct person *p, enum put_outcome want)
+{
+	enum put_outcome got;
+	assert_int_equal(db_begin(registry_db(r)), ERR_OK);
+	assert_int_equal(registry_put_person(r, p, 0, &got), ERR_OK);
+	assert_int_equal(db_commit(registry_db(r)), ERR_OK);
+	assert_int_equal(got, want);
+}
+
+static void test_init_refuses_existing(void **state)
+{
+	struct fixture *f = *state;
+	char errbuf[ERRBUF_MAX];
+	assert_int_not_equal(registry_init(&f->paths, "AZE", errbuf), ERR_OK);
+	struct registry_paths other = {f->dbpath, "/nonexistent/dir/k.key"};
+	assert_int_equal(registry_init(&other, "AZE", errbuf), ERR_CONFLICT);
+}
+
+static void test_open_refusals(void **state)
+{
+	struct fixture *f = *state;
+	char errbuf[ERRBUF_MAX];
+	registry *r = NULL;
+	char *missing = tu_path(f->dir, "none.db");
+	struct registry_paths p = {missing, f->keypath};
+	assert_int_equal(registry_open(&p, &r, errbuf), ERR_NOT_FOUND);
+	assert_non_null(strstr(errbuf, "haven init"));
+	/* a key from another deployment does not open this database (FLE-13) */
+	char *db2 = tu_path(f->dir, "other.db"), *key2 = tu_path(f->dir, "other.key");
+	struct registry_paths p2 = {db2, key2}, mixed = {f->dbpath, key2};
+	assert_int_equal(registry_init(&p2, "AZE", errbuf), ERR_OK);
+	assert_int_equal(registry_open(&mixed, &r, errbuf), ERR_CRYPTO);
+	assert_non_null(strstr(errbuf, "does not open"));
+	assert_null(r);
+	free(missing);
+	free(db2);
+	free(key2);
+}
+
+static void test_newer_schema_refused(void **state)
+{
+	struct fixture *f = *state;
+	char errbuf[ERRBUF_MAX];
+	sqlite3 *c;
+	registry *r = NULL;
+	registry_close(f->r);
+	f->r = NULL;
+	assert_int_equal(sqlite3_open(f->dbpath, &c), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(c, "INSERT INTO schema_migrations VALUES (999, 0)", 0, 0, 0),
+			 SQLITE_OK);
+	sqlite3_close(c);
+	assert_int_equal(registry_open(&f->paths, &r, errbuf), ERR_VERSION);
+	assert_non_null(strstr(errbuf, "newer haven"));
+}
+
+static void test_durability_settings(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const checks[][2] = {
+		{"PRAGMA journal_mode", "wal"}, {"PRAGMA synchronous", "2"},
+		{"PRAGMA foreign_keys", "1"},   {"PRAGMA secure_delete", "1"},
+	};
+	for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+		db_stmt *st;
+		assert_int_equal(db_prepare(registry_db(f->r), checks[i][0], &st), ERR_OK);
+		assert_int_equal(db_step(st), DB_ROW);
+		assert_string_equal(db_col_text(st, 0), checks[i][1]);
+		db_finalize(st);
+	}
+}
+
+static void test_upsert_is_idempotent(void **state)
+{
+	struct fixture *f = *state;
+	struct person p = victim("P-1");
+	put_person(f->r, &p, PUT_ADDED);
+	put_person(f->r, &p, PUT_UNCHANGED);
+	p.exploitation = "labour;sexual"; /* the same set in another order */
+	put_person(f->r, &p, PUT_UNCHANGED);
+	p.phone = "+994 00 000 0000";
+	put_person(f->r, &p, PUT_UPDATED);
+	put_person(f->r, &p, PUT_UNCHANGED);
+}
+
+static err_t keep_person(const struct person *p, void *ctx)
+{
+	char *out = ctx;
+	snprintf(out, 256, "%s|%s|%s|%s|%s", p->given_name, p->family_name, p->birth_date,
+		 p->exploitation, p->parent_ref ? p->parent_ref : "-");
+	return ERR_OK;
+}
+
+static void test_read_back_decrypted(void **state)
+{
+	struct fixture *f = *state;
+	struct person p = victim("P-1");
+	char got[256] = "";
+	put_person(f->r, &p, PUT_ADDED);
+	assert_int_equal(registry_each_person(f->r, "P-1", keep_person, got), ERR_OK);
+	assert_string_equal(got, "Gülşən|Məmmədova|1990-04-02|labour;sexual|-");
+	assert_int_equal(registry_each_person(f->r, "P-404", keep_person, got), ERR_NOT_FOUND);
+}
+
+static void test_references_must_exist(void **state)
+{
+	struct fixture *f = *state;
+	enum put_outcome out;
+	struct person child = {.ref = "C-1", .status = "dependant", .parent_ref = "P-9",
+			       .given_name = "Aysel", .family_name = "Əliyeva", .sex = "female",
+			       .identified_on = DATE_NONE, .recognized_on = DATE_NONE,
+			       .decided_on = DATE_NONE};
+	struct service s = {.ref = "S-1", .person_ref = "P-9", .service = "shelter",
+			    .provider = "mia_shelter", .date = d("2024-03-01"), .end_date = DATE_NONE};
+	assert_int_equal(registry_put_person(f->r, &child, 0, &out), ERR_NOT_FOUND);
+	assert_int_equal(registry_put_service(f->r, &s, 0, &out), ERR_NOT_FOUND);
+}
+
+/* The child and foreign flags the report counts with. */
+static void test_derived_flags(void **state)
+{
+	struct fixture *f = *state;
+	struct person a = victim("A"), b = victim("B"), c = victim("C"), e = victim("E");
+	a.birth_date = "2006-01-10"; /* 18 on the day of identification: adult */
+	b.birth_date = "2006";       /* as young as possible: born 2006-12-31, a child */
+	c.birth_date = NULL;         /* unknown */
+	c.citizenship = "XXA";       /* stateless: foreign */
+	e.citizenship = NULL;        /* absent: not foreign */
+	put_person(f->r, &a, PUT_ADDED);
+	put_person(f->r, &b, PUT_ADDED);
+	put_person(f->r, &c, PUT_ADDED);
+	put_person(f->r, &e, PUT_ADDED);
+	db_stmt *st;
+	assert_int_equal(db_prepare(registry_db(f->r),
+				    "SELECT ref, coalesce(is_child, -1), is_foreign FROM persons ORDER BY ref",
+				    &st),
+			 ERR_OK);
+	static const char *const want[] = {"A 0 0", "B 1 0", "C -1 1", "E 0 0"};
+	for (int i = 0; i < 4; i++) {
+		char row[32];
+		assert_int_equal(db_step(st), DB_ROW);
+		snprintf(row, sizeof row, "%s %lld %lld", db_col_text(st, 0), (long long)db_col_int(st, 1),
+			 (long long)db_col_int(st, 2));
+		assert_string_equal(row, want[i]);
+	}
+	db_finalize(st);
+}
+
+/* Every personal field carries a unique marker; none may reach the file. */
+static void test_no_plaintext_at_rest(void **state)
+{
+	struct fixture *f = *state;
+	enum put_outcome out;
+	struct person p = {
+		.ref = "P-CANARY", .status = "victim", .given_name = "ZZCANARY-given",
+		.family_name = "ZZCANARY-family", .patronymic = "ZZCANARY-patronymic",
+		.sex = "female", .birth_date = "1991-07-13", .document_number = "ZZCANARY-doc",
+		.phone = "ZZCANARY-phone", .address = "ZZCANARY-address",
+		.identified_on = d("2024-01-10"), .identification_source = "police",
+		.recognized_on = d("2024-01-11"), .decided_on = DATE_NONE};
+	struct service s = {.ref = "S-CANARY", .person_ref = "P-CANARY", .service = "shelter",
+			    .provider = "mia_shelter", .date = d("2024-03-01"),
+			    .end_date = DATE_NONE, .note = "ZZCANARY-note"};
+	static const char *const markers[] = {"ZZCANARY", "1991-07-13", "Məmmədova"};
+	assert_int_equal(db_begin(registry_db(f->r)), ERR_OK);
+	assert_int_equal(registry_put_person(f->r, &p, 0, &out), ERR_OK);
+	assert_int_equal(registry_put_service(f->r, &s, 0, &out), ERR_OK);
+	assert_int_equal(db_commit(registry_db(f->r)), ERR_OK);
+	for (size_t i = 0; i < sizeof markers / sizeof markers[0]; i++) {
+		assert_false(tu_file_contains(f->dbpath, markers[i], strlen(markers[i])));
+		assert_false(tu_file_contains(f->wal, markers[i], strlen(markers[i])));
+	}
+	registry_close(f->r); /* checkpoints the WAL into the database file */
+	f->r = NULL;
+	assert_false(tu_file_contains(f->dbpath, "ZZCANARY", 8));
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_init_refuses_existing), T(test_open_refusals),
+		T(test_newer_schema_refused),  T(test_durability_settings),
+		T(test_upsert_is_idempotent),  T(test_read_back_decrypted),
+		T(test_references_must_exist), T(test_derived_flags),
+		T(test_no_plaintext_at_rest),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
