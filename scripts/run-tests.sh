@@ -13,3 +13,6 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DHAVEN_SANITIZE=ON >/dev/null
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+echo "== fuzzing (libFuzzer, ${FUZZ_SECONDS:-15}s per target)"
+FUZZ_SECONDS=${FUZZ_SECONDS:-15} sh scripts/fuzz.sh
