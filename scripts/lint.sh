@@ -16,7 +16,7 @@ report() { # rule, grep output
 	fi
 }
 
-src=$(git ls-files 'src/*.c' 'src/*.h' 'bench/*.c' 2>/dev/null)
+src=$(git ls-files --cached --others --exclude-standard 'src/*.c' 'src/*.h' 'bench/*.c' 2>/dev/null)
 [ -n "$src" ] || src=$(find src bench -name '*.[ch]')
 
 report "banned function (use snprintf, memcpy with a bound, strtol, randombytes_buf)" \
