@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="
 build-essential cmake pkg-config clang
-libsqlite3-dev sqlite3
+libsqlite3-dev sqlite3 libpq-dev postgresql
 libsodium-dev libjansson-dev libcsv-dev
 libmicrohttpd-dev libcurl4-openssl-dev libinih-dev liboath-dev
 libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-noto-core

@@ -1,9 +1,16 @@
 #!/bin/sh
 # Runs every test: the normal build's suite, then the same suite built with
-# AddressSanitizer and UndefinedBehaviorSanitizer.  Called by `make test`.
+# AddressSanitizer and UndefinedBehaviorSanitizer, then short fuzzing runs.
+# Tests marked TU_BOTH_ENGINES run on SQLite and on a throwaway PostgreSQL
+# cluster started here (scripts/pg-cluster.sh) and stopped at exit.
+# Called by `make test`.
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
+
+HAVEN_TEST_PG=$(sh scripts/pg-cluster.sh start)
+export HAVEN_TEST_PG
+trap 'sh scripts/pg-cluster.sh stop "$HAVEN_TEST_PG"' EXIT INT TERM
 
 echo "== tests (normal build)"
 ctest --test-dir build --output-on-failure -j "$jobs"

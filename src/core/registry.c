@@ -75,11 +75,21 @@ void registry_resolve_paths(struct registry_paths *p, char *keybuf, size_t keybu
 		const char *env = getenv("HAVEN_KEY");
 		if (env && *env) {
 			p->key = env;
-		} else {
+		} else if (!db_target_is_postgres(p->db)) {
 			snprintf(keybuf, keybuf_len, "%s.key", p->db);
 			p->key = keybuf;
 		}
 	}
+}
+
+/* A PostgreSQL database has no file beside which a key could live. */
+static err_t need_key(const struct registry_paths *p, char *errbuf)
+{
+	if (p->key)
+		return ERR_OK;
+	snprintf(errbuf, ERRBUF_MAX,
+		 "with a PostgreSQL database, name the key file with --key or HAVEN_KEY");
+	return ERR_INVALID;
 }
 
 static err_t meta_put(db *d, const char *key, const void *value, size_t len)
@@ -149,6 +159,8 @@ err_t registry_init(const struct registry_paths *p, const char *country, char *e
 	keyring *kr = NULL;
 	err_t e;
 
+	if ((e = need_key(p, errbuf)) != ERR_OK)
+		goto out;
 	if (access(p->key, F_OK) == 0) {
 		snprintf(errbuf, ERRBUF_MAX, "the key file %s exists already: refusing to overwrite it",
 			 p->key);
@@ -160,7 +172,8 @@ err_t registry_init(const struct registry_paths *p, const char *country, char *e
 	if ((e = keyring_create(p->key, &kr, errbuf)) != ERR_OK) {
 		db_close(d);
 		d = NULL;
-		remove_db_files(p->db);
+		if (!db_target_is_postgres(p->db))
+			remove_db_files(p->db);
 		goto out;
 	}
 	if ((e = write_init_meta(d, kr, country)) != ERR_OK)
@@ -216,7 +229,8 @@ err_t registry_open(const struct registry_paths *p, registry **out, char *errbuf
 	err_t e;
 	if (!r)
 		return ERR_NOMEM;
-	if ((e = db_open(p->db, DB_OPEN_EXISTING, &r->db, errbuf)) != ERR_OK)
+	if ((e = need_key(p, errbuf)) != ERR_OK ||
+	    (e = db_open(p->db, DB_OPEN_EXISTING, &r->db, errbuf)) != ERR_OK)
 		goto fail;
 	if ((e = keyring_load(p->key, &r->kr, errbuf)) != ERR_OK)
 		goto fail;

@@ -25,7 +25,7 @@ typedef struct registry registry;
 
 struct registry_paths {
 	const char *db;  /* --db, else $HAVEN_DB, else ./haven.db */
-	const char *key; /* --key, else $HAVEN_KEY, else "<db>.key" */
+	const char *key; /* --key, else $HAVEN_KEY, else "<db>.key" (a file database only) */
 };
 
 /* Fills unset paths from the environment and the defaults.  `keybuf` holds the

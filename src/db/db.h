@@ -41,6 +41,9 @@ enum db_step_result { DB_ROW = 1, DB_DONE = 2 };
  */
 err_t db_open(const char *target, enum db_open_mode mode, db **out, char *errbuf);
 
+/* 1 when `target` names a PostgreSQL database (a postgresql:// URL). */
+int db_target_is_postgres(const char *target);
+
 /* Closes the handle; finalize its statements first.  Accepts NULL. */
 void db_close(db *d);
 

@@ -109,3 +109,26 @@ int tu_run(const char *cmdline, char **out, char **err)
 	free(dir);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
+
+int tu_engine_is_postgres(void)
+{
+	const char *e = getenv("HAVEN_TEST_ENGINE");
+	return e && strcmp(e, "postgres") == 0;
+}
+
+char *tu_new_database(const char *dir)
+{
+	static unsigned counter;
+	char name[64], cmd[512], *url;
+	const char *sock = getenv("HAVEN_TEST_PG");
+	if (!tu_engine_is_postgres())
+		return tu_path(dir, "haven.db");
+	assert_non_null(sock);
+	snprintf(name, sizeof name, "haven_t%ld_%u", (long)getpid(), counter++);
+	snprintf(cmd, sizeof cmd, "createdb -h '%s' -U postgres %s", sock, name);
+	assert_int_equal(system(cmd), 0);
+	url = malloc(strlen(sock) + 128);
+	assert_non_null(url);
+	snprintf(url, strlen(sock) + 128, "postgresql:///%s?host=%s&user=postgres", name, sock);
+	return url;
+}

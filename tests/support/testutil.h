@@ -30,3 +30,15 @@ int tu_file_contains(const char *path, const void *needle, size_t len);
 int tu_run(const char *cmdline, char **out, char **err);
 
 #endif
+
+/*
+ * The storage engine a test runs on: $HAVEN_TEST_ENGINE, "sqlite" (default)
+ * or "postgres".  A test file that contains the word TU_BOTH_ENGINES is run
+ * by ctest once per engine; for postgres, $HAVEN_TEST_PG names the directory
+ * of the throwaway cluster's socket (scripts/pg-cluster.sh).
+ */
+int tu_engine_is_postgres(void);
+
+/* A fresh, empty database target for the test's engine: a file path in `dir`
+ * for SQLite, or a new PostgreSQL database's URL.  malloc'd. */
+char *tu_new_database(const char *dir);
