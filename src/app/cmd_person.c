@@ -131,6 +131,28 @@ static err_t add_referral(const struct referral *f, void *ctx)
 	return add_line(ctx, f->date, line);
 }
 
+/* Where the record came from: the imports that created and last changed it. */
+static err_t print_provenance(registry *r, const char *ref)
+{
+	struct provenance pv;
+	char created[DATE_TEXT_MAX], updated[DATE_TEXT_MAX];
+	err_t e = registry_person_provenance(r, ref, &pv);
+	if (e != ERR_OK)
+		return e;
+	date_format(pv.created_at - pv.created_at % 86400, created);
+	date_format(pv.updated_at - pv.updated_at % 86400, updated);
+	printf("%-24s %s", "Record created", created);
+	if (pv.created_import)
+		printf(" by import #%lld", (long long)pv.created_import);
+	if (pv.updated_at != pv.created_at || pv.updated_import != pv.created_import) {
+		printf(", last changed %s", updated);
+		if (pv.updated_import)
+			printf(" by import #%lld", (long long)pv.updated_import);
+	}
+	putchar('\n');
+	return ERR_OK;
+}
+
 static int entry_cmp(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
@@ -147,6 +169,8 @@ static int show(registry *r, const char *ref)
 		cli_error("person", "no person with id '%s'", ref);
 		return 1;
 	}
+	if (e == ERR_OK)
+		e = print_provenance(r, ref);
 	if (e == ERR_OK)
 		e = registry_each_service(r, ref, add_service, &t);
 	if (e == ERR_OK)
