@@ -132,3 +132,17 @@ char *tu_new_database(const char *dir)
 	snprintf(url, strlen(sock) + 128, "postgresql:///%s?host=%s&user=postgres", name, sock);
 	return url;
 }
+
+int tu_tree_contains(const char *dir, const void *needle, size_t len)
+{
+	char cmd[4400];
+	char hex[512];
+	const unsigned char *p = needle;
+	size_t n = 0;
+	/* grep -r for the needle as a fixed string, passed as octal escapes
+	 * through the shell's printf so that no byte needs quoting */
+	for (size_t i = 0; i < len && n + 6 < sizeof hex; i++)
+		n += (size_t)snprintf(hex + n, sizeof hex - n, "\\%03o", p[i]);
+	snprintf(cmd, sizeof cmd, "grep -rqaF \"$(printf '%s')\" '%s'", hex, dir);
+	return system(cmd) == 0;
+}

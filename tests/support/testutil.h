@@ -42,3 +42,6 @@ int tu_engine_is_postgres(void);
 /* A fresh, empty database target for the test's engine: a file path in `dir`
  * for SQLite, or a new PostgreSQL database's URL.  malloc'd. */
 char *tu_new_database(const char *dir);
+
+/* 1 when `needle` occurs in any regular file below `dir` (recursively). */
+int tu_tree_contains(const char *dir, const void *needle, size_t len);
