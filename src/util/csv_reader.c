@@ -22,8 +22,8 @@
 
 /* libcsv's parser state between records (ROW_NOT_BEGUN in libcsv.c). */
 #define LIBCSV_ROW_NOT_BEGUN 0
-#define LIBCSV_BLOCK 4096 /* libcsv grows its cell buffer by this much */
-#define CSV_READER_OPTS (CSV_STRICT | CSV_STRICT_FINI)
+#define LIBCSV_BLOCK         4096 /* libcsv grows its cell buffer by this much */
+#define CSV_READER_OPTS      (CSV_STRICT | CSV_STRICT_FINI)
 
 struct span {
 	size_t off, len;
@@ -278,8 +278,8 @@ static err_t rec_finish(csv_reader *r, struct csv_record *rec, char *errbuf)
 /* Reports an error seen while feeding the current line, and arranges for
  * reading to resume at the next line.  `nl` says whether the chunk fed ended
  * the line. */
-static err_t feed_error(csv_reader *r, struct csv_record *rec, err_t e, const char *why,
-			int nl, char *errbuf)
+static err_t feed_error(csv_reader *r, struct csv_record *rec, err_t e, const char *why, int nl,
+                        char *errbuf)
 {
 	rec->line = r->rec_start;
 	rec->bad_line = r->line;
@@ -331,8 +331,8 @@ static err_t finish_file(csv_reader *r, struct csv_record *rec, char *errbuf)
 		rec->bad_line = r->line;
 		rec->bad_cell = r->ncells;
 		snprintf(errbuf, ERRBUF_MAX,
-			 "a quoted cell is not closed before the end of the file (every opening "
-			 "quote needs a closing quote)");
+		         "a quoted cell is not closed before the end of the file (every opening "
+		         "quote needs a closing quote)");
 		return ERR_INVALID;
 	}
 	if (rc != 0) {
@@ -360,15 +360,15 @@ static int feed_chunk(csv_reader *r, struct csv_record *rec, char *errbuf, err_t
 	r->offset += len;
 	if (done < len) {
 		if (csv_error(&r->p) == CSV_EPARSE)
-			*res = feed_error(r, rec, ERR_INVALID, parse_error_why(r), nl != NULL,
-					  errbuf);
+			*res =
+			    feed_error(r, rec, ERR_INVALID, parse_error_why(r), nl != NULL, errbuf);
 		else
 			*res = feed_error(r, rec, ERR_NOMEM, "out of memory", nl != NULL, errbuf);
 		return 1;
 	}
 	if (r->p.entry_pos > CSV_READER_CELL_MAX) {
 		*res = feed_error(r, rec, ERR_LIMIT, "cell is too long (at most 65536 bytes)",
-				  nl != NULL, errbuf);
+		                  nl != NULL, errbuf);
 		return 1;
 	}
 	if (nl) {

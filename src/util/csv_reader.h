@@ -22,10 +22,10 @@
 
 #include "util/err.h"
 
-#define CSV_READER_CELL_MAX (64 * 1024)      /* bytes in one cell */
-#define CSV_READER_CELLS_MAX 256             /* cells in one record */
-#define CSV_READER_RECORD_MAX (1024 * 1024)  /* bytes in one record, all cells */
-#define CSV_READER_BLOCK (64 * 1024)         /* bytes read from the file at once */
+#define CSV_READER_CELL_MAX   (64 * 1024)   /* bytes in one cell */
+#define CSV_READER_CELLS_MAX  256           /* cells in one record */
+#define CSV_READER_RECORD_MAX (1024 * 1024) /* bytes in one record, all cells */
+#define CSV_READER_BLOCK      (64 * 1024)   /* bytes read from the file at once */
 
 typedef struct csv_reader csv_reader;
 

@@ -137,9 +137,9 @@ static void test_semicolon_inside_quoted_header_ignored(void **state)
 static void test_quoted_newlines_and_quotes(void **state)
 {
 	csv_reader *r = open_text(*state, "id,note\n"
-					  "S1,\"line one\nline \"\"two\"\"\r\nthree\"\n"
-					  "S2,\"\"\n"
-					  "S3,\"a,b\"\n");
+	                                  "S1,\"line one\nline \"\"two\"\"\r\nthree\"\n"
+	                                  "S2,\"\"\n"
+	                                  "S3,\"a,b\"\n");
 	expect_record(r, 1, 2, "id", "note");
 	expect_record(r, 2, 2, "S1", "line one\nline \"two\"\r\nthree");
 	expect_record(r, 5, 2, "S2", "");
@@ -278,24 +278,24 @@ static void test_missing_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_lf, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_crlf_and_no_final_newline, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bom_and_semicolon, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_semicolon_inside_quoted_header_ignored, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_quoted_newlines_and_quotes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_blank_lines_skipped_lines_counted, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_spaces_kept, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_nul_bytes_passed_with_length, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_quote_in_unquoted_cell, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_text_after_closing_quote, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unterminated_quote, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_empty_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_too_many_cells, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cell_too_long, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_line_numbers_across_blocks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_lf, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_crlf_and_no_final_newline, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bom_and_semicolon, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_semicolon_inside_quoted_header_ignored, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_quoted_newlines_and_quotes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_blank_lines_skipped_lines_counted, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_spaces_kept, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_nul_bytes_passed_with_length, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_quote_in_unquoted_cell, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_text_after_closing_quote, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unterminated_quote, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_empty_file, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_too_many_cells, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cell_too_long, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_line_numbers_across_blocks, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

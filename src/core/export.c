@@ -1,0 +1,238 @@
+/*
+ * export.c - the registry as interchange CSV files (see export.h).
+ *
+ * The column lists are import's (import_kinds), so that the two sides can
+ * never disagree on a column.  Decrypted values pass through a stdio buffer
+ * that is this module's own and is wiped once the file is closed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "core/export.h"
+#include "core/import_internal.h"
+#include "util/csv_writer.h"
+#include "util/date.h"
+#include "util/money.h"
+
+#define EXPORT_BUFFER (64 * 1024)
+
+static const char *const file_names[KIND_COUNT] = {"persons.csv", "services.csv", "referrals.csv"};
+
+struct out_file {
+	char path[EXPORT_PATH_MAX], tmp[EXPORT_PATH_MAX];
+	FILE *f;
+	char *buf; /* the stdio buffer: holds personal data, wiped on close */
+	struct csv_writer w;
+	int64_t rows;
+};
+
+static void put_date(struct csv_writer *w, int64_t d)
+{
+	char buf[DATE_TEXT_MAX];
+	if (d == DATE_NONE) {
+		csv_writer_str(w, NULL);
+		return;
+	}
+	date_format(d, buf);
+	csv_writer_str(w, buf);
+}
+
+static err_t person_row(const struct person *p, void *ctx)
+{
+	struct out_file *o = ctx;
+	struct csv_writer *w = &o->w;
+	const char *before[] = {p->ref,         p->status,          p->parent_ref, p->given_name,
+	                        p->family_name, p->patronymic,      p->sex,        p->birth_date,
+	                        p->citizenship, p->document_number, p->phone,      p->address};
+	for (size_t i = 0; i < sizeof before / sizeof before[0]; i++)
+		csv_writer_str(w, before[i]);
+	put_date(w, p->identified_on);
+	csv_writer_str(w, p->identification_source);
+	put_date(w, p->recognized_on);
+	put_date(w, p->decided_on);
+	csv_writer_str(w, p->exploitation);
+	csv_writer_str(w, p->country_of_exploitation);
+	csv_writer_end_row(w);
+	o->rows++;
+	return csv_writer_status(w);
+}
+
+static err_t service_row(const struct service *s, void *ctx)
+{
+	struct out_file *o = ctx;
+	struct csv_writer *w = &o->w;
+	char amount[MONEY_TEXT_MAX];
+	csv_writer_str(w, s->ref);
+	csv_writer_str(w, s->person_ref);
+	csv_writer_str(w, s->service);
+	csv_writer_str(w, s->provider);
+	put_date(w, s->date);
+	put_date(w, s->end_date);
+	if (s->has_amount)
+		money_format(s->amount, amount);
+	csv_writer_str(w, s->has_amount ? amount : NULL);
+	csv_writer_str(w, s->currency);
+	csv_writer_str(w, s->phase);
+	csv_writer_str(w, s->note);
+	csv_writer_end_row(w);
+	o->rows++;
+	return csv_writer_status(w);
+}
+
+static err_t referral_row(const struct referral *f, void *ctx)
+{
+	struct out_file *o = ctx;
+	struct csv_writer *w = &o->w;
+	const char *text[] = {f->ref, f->person_ref, f->from, f->to, f->purpose};
+	for (size_t i = 0; i < sizeof text / sizeof text[0]; i++)
+		csv_writer_str(w, text[i]);
+	put_date(w, f->date);
+	csv_writer_str(w, f->status);
+	put_date(w, f->closed_on);
+	csv_writer_end_row(w);
+	o->rows++;
+	return csv_writer_status(w);
+}
+
+static err_t open_out(struct out_file *o, const char *dir, const char *name, char *errbuf)
+{
+	int fd;
+	if (snprintf(o->path, sizeof o->path, "%s/%s", dir, name) >= (int)sizeof o->path ||
+	    snprintf(o->tmp, sizeof o->tmp, "%s.tmp", o->path) >= (int)sizeof o->tmp) {
+		snprintf(errbuf, ERRBUF_MAX, "the directory name is too long");
+		return ERR_LIMIT;
+	}
+	fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot create %s: %s", o->tmp, strerror(errno));
+		return ERR_IO;
+	}
+	if (!(o->f = fdopen(fd, "w")) || !(o->buf = malloc(EXPORT_BUFFER))) {
+		if (o->f)
+			fclose(o->f);
+		else
+			close(fd);
+		o->f = NULL;
+		unlink(o->tmp);
+		snprintf(errbuf, ERRBUF_MAX, "out of memory");
+		return ERR_NOMEM;
+	}
+	setvbuf(o->f, o->buf, _IOFBF, EXPORT_BUFFER);
+	csv_writer_init(&o->w, o->f);
+	return ERR_OK;
+}
+
+/* Flushes, syncs and closes; wipes the buffer.  `keep` 0 removes the file. */
+static err_t close_out(struct out_file *o, int keep, char *errbuf)
+{
+	err_t e = ERR_OK;
+	if (!o->f)
+		return ERR_OK;
+	if (keep && (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0)) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot write %s: %s", o->tmp, strerror(errno));
+		e = ERR_IO;
+	}
+	if (fclose(o->f) != 0 && e == ERR_OK && keep) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot write %s: %s", o->tmp, strerror(errno));
+		e = ERR_IO;
+	}
+	o->f = NULL;
+	sodium_memzero(o->buf, EXPORT_BUFFER);
+	free(o->buf);
+	o->buf = NULL;
+	if (!keep || e != ERR_OK)
+		unlink(o->tmp);
+	return e;
+}
+
+static void write_header(struct out_file *o, enum kind k)
+{
+	for (size_t i = 0; i < import_kinds[k].nfields; i++)
+		csv_writer_str(&o->w, import_kinds[k].fields[i].name);
+	csv_writer_end_row(&o->w);
+}
+
+static err_t write_kind(registry *r, struct out_file *o, enum kind k, char *errbuf)
+{
+	err_t e;
+	write_header(o, k);
+	if (k == KIND_PERSONS)
+		e = registry_each_person(r, NULL, person_row, o);
+	else if (k == KIND_SERVICES)
+		e = registry_each_service(r, NULL, service_row, o);
+	else
+		e = registry_each_referral(r, NULL, referral_row, o);
+	if (e == ERR_OK)
+		e = csv_writer_status(&o->w);
+	if (e == ERR_IO)
+		snprintf(errbuf, ERRBUF_MAX, "cannot write %s: %s", o->tmp, strerror(errno));
+	else if (e != ERR_OK)
+		snprintf(errbuf, ERRBUF_MAX, "cannot read the %s: %s", import_kinds[k].name,
+		         err_str(e));
+	return e;
+}
+
+static err_t sync_dir(const char *dir, char *errbuf)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = fd >= 0 ? fsync(fd) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (rc != 0) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot sync %s: %s", dir, strerror(errno));
+		return ERR_IO;
+	}
+	return ERR_OK;
+}
+
+/* Writes all three .tmp files inside one read transaction. */
+static err_t write_all(registry *r, const char *dir, struct out_file *o, char *errbuf)
+{
+	db *d = registry_db(r);
+	err_t e = db_begin(d);
+	if (e != ERR_OK) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot read the database: %s", db_errmsg(d));
+		return e;
+	}
+	for (int k = 0; e == ERR_OK && k < KIND_COUNT; k++)
+		if ((e = open_out(&o[k], dir, file_names[k], errbuf)) == ERR_OK)
+			e = write_kind(r, &o[k], (enum kind)k, errbuf);
+	db_rollback(d); /* nothing was written: ends the read */
+	for (int k = 0; k < KIND_COUNT; k++) {
+		err_t ce = close_out(&o[k], e == ERR_OK, errbuf);
+		if (e == ERR_OK)
+			e = ce;
+	}
+	return e;
+}
+
+err_t export_dir(registry *r, const char *dir, struct export_summary *out, char *errbuf)
+{
+	struct out_file o[KIND_COUNT];
+	err_t e;
+	memset(o, 0, sizeof o);
+	if ((e = write_all(r, dir, o, errbuf)) != ERR_OK) {
+		for (int k = 0; k < KIND_COUNT; k++)
+			if (o[k].tmp[0])
+				unlink(o[k].tmp);
+		return e;
+	}
+	for (int k = 0; k < KIND_COUNT; k++)
+		if (rename(o[k].tmp, o[k].path) != 0) {
+			snprintf(errbuf, ERRBUF_MAX, "cannot rename %s: %s", o[k].tmp,
+			         strerror(errno));
+			for (int j = k; j < KIND_COUNT; j++)
+				unlink(o[j].tmp);
+			return ERR_IO;
+		}
+	if ((e = sync_dir(dir, errbuf)) != ERR_OK)
+		return e;
+	*out = (struct export_summary){o[0].rows, o[1].rows, o[2].rows};
+	return ERR_OK;
+}
