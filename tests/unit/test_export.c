@@ -1,0 +1,364 @@
+/* test_export.c - the CSV writer (RFC 4180 quoting, formula neutralisation and
+ * its inverse) and `haven export` (exact file contents, modes, atomic
+ * replacement) against a real SQLite database. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/export.h"
+#include "core/registry.h"
+#include "testutil.h"
+#include "util/csv_writer.h"
+#include "util/date.h"
+
+/* ---- the writer -------------------------------------------------------------- */
+
+/* Writes one row of cells (NULL-terminated list) and returns the text. */
+static char *row(const char *first, ...)
+{
+	struct csv_writer w;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	va_list ap;
+	assert_non_null(f);
+	csv_writer_init(&w, f);
+	va_start(ap, first);
+	for (const char *s = first; s; s = va_arg(ap, const char *))
+		csv_writer_str(&w, strcmp(s, "<NULL>") == 0 ? NULL : s);
+	va_end(ap);
+	csv_writer_end_row(&w);
+	assert_int_equal(csv_writer_status(&w), ERR_OK);
+	fclose(f);
+	return buf;
+}
+
+static void expect_row(char *got, const char *want)
+{
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_writer_quoting(void **state)
+{
+	(void)state;
+	expect_row(row("a", "", "<NULL>", "b", NULL), "a,,,b\n");
+	expect_row(row("a,b", "a;b", "say \"hi\"", "\"", NULL),
+	           "\"a,b\",\"a;b\",\"say \"\"hi\"\"\",\"\"\"\"\n");
+	expect_row(row("two\nlines", "cr\rlf", NULL), "\"two\nlines\",\"cr\rlf\"\n");
+	expect_row(row(" lead", "trail ", "in side", "x\ty", NULL),
+	           "\" lead\",\"trail \",in side,x\ty\n");
+	expect_row(row("Aysel Məmmədova", NULL), "Aysel Məmmədova\n");
+}
+
+static void test_writer_neutralises_formulas(void **state)
+{
+	(void)state;
+	expect_row(row("=1+1", "+994", "-5", "@SUM(A1)", NULL),
+	           "\"'=1+1\",\"'+994\",\"'-5\",\"'@SUM(A1)\"\n");
+	expect_row(row("\tx", "\rx", NULL), "\"'\tx\",\"'\rx\"\n");
+	expect_row(row("=HYPERLINK(\"http://x\")", NULL), "\"'=HYPERLINK(\"\"http://x\"\")\"\n");
+	/* a value that already starts with quotes before a formula character
+	 * gets one more, so that the reader's rule gives it back */
+	expect_row(row("'=x", "''-y", NULL), "\"''=x\",\"'''-y\"\n");
+	/* not formulas: left alone */
+	expect_row(row("'plain", "a=b", "x-1", "'", NULL), "'plain,a=b,x-1,'\n");
+}
+
+/* The reader's inverse gives back every value the writer was given. */
+static void test_prefix_inverse(void **state)
+{
+	static const char *const values[] = {"=",   "+",   "-",     "@",   "\t", "\r", "'",   "''",
+	                                     "'=",  "''=", "'''@x", "'a",  "a",  "",   "=x'", "'\t",
+	                                     "'\r", "-'-", "''''",  "'x=", "@",  "'+1"};
+	(void)state;
+	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+		const char *v = values[i];
+		size_t len = strlen(v);
+		char written[64];
+		size_t wlen = 0;
+		if (csv_formula_needs_prefix(v, len))
+			written[wlen++] = '\'';
+		memcpy(written + wlen, v, len);
+		wlen += len;
+		size_t skip = csv_formula_prefix_len(written, wlen);
+		assert_int_equal(wlen - skip, len);
+		assert_memory_equal(written + skip, v, len);
+	}
+}
+
+/* ---- export ------------------------------------------------------------------ */
+
+struct fx {
+	char *dir, *out;
+	registry *r;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	char *dbpath, *key, errbuf[ERRBUF_MAX];
+	assert_non_null(f);
+	f->dir = tu_tempdir();
+	f->out = tu_path(f->dir, "out");
+	assert_int_equal(mkdir(f->out, 0700), 0);
+	dbpath = tu_path(f->dir, "haven.db");
+	key = tu_path(f->dir, "haven.key");
+	struct registry_paths p = {dbpath, key};
+	assert_int_equal(registry_init(&p, "AZE", errbuf), ERR_OK);
+	assert_int_equal(registry_open(&p, &f->r, errbuf), ERR_OK);
+	free(dbpath);
+	free(key);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	registry_close(f->r);
+	tu_rmtree(f->dir);
+	free(f->out);
+	free(f->dir);
+	free(f);
+	return 0;
+}
+
+static int64_t day(const char *s)
+{
+	int64_t t;
+	assert_int_equal(date_parse(s, &t), ERR_OK);
+	return t;
+}
+
+static char *out_file(struct fx *f, const char *name)
+{
+	char *p = tu_path(f->out, name), *text = tu_read_file(p, NULL);
+	free(p);
+	assert_non_null(text);
+	return text;
+}
+
+static void export_ok(struct fx *f, struct export_summary *s)
+{
+	char errbuf[ERRBUF_MAX];
+	assert_int_equal(export_dir(f->r, f->out, s, errbuf), ERR_OK);
+}
+
+#define PERSON_HEADER                                                                              \
+	"id,status,parent_id,given_name,family_name,patronymic,sex,birth_date,citizenship,"        \
+	"document_number,phone,address,identified_on,identification_source,recognized_on,"         \
+	"decided_on,exploitation,country_of_exploitation\n"
+#define SERVICE_HEADER  "id,person_id,service,provider,date,end_date,amount,currency,phase,note\n"
+#define REFERRAL_HEADER "id,person_id,from,to,purpose,date,status,closed_on\n"
+
+static void test_empty_database(void **state)
+{
+	struct fx *f = *state;
+	struct export_summary s;
+	char *text;
+	export_ok(f, &s);
+	assert_int_equal(s.persons + s.services + s.referrals, 0);
+	text = out_file(f, "persons.csv");
+	assert_string_equal(text, PERSON_HEADER);
+	free(text);
+	text = out_file(f, "services.csv");
+	assert_string_equal(text, SERVICE_HEADER);
+	free(text);
+	text = out_file(f, "referrals.csv");
+	assert_string_equal(text, REFERRAL_HEADER);
+	free(text);
+}
+
+static void store_sample(struct fx *f)
+{
+	enum put_outcome o;
+	struct person p = {.ref = "P1",
+	                   .status = "victim",
+	                   .given_name = "Aysel",
+	                   .family_name = "Məmmədova",
+	                   .patronymic = "Əli qızı",
+	                   .sex = "female",
+	                   .birth_date = "1990-05",
+	                   .citizenship = "AZE",
+	                   .document_number = "AA123",
+	                   .phone = "+994501234567",
+	                   .address = "Baku, \"Nizami\" 1",
+	                   .identified_on = day("2024-01-10"),
+	                   .identification_source = "police",
+	                   .recognized_on = day("2024-02-01"),
+	                   .decided_on = DATE_NONE,
+	                   .exploitation = "sexual;labour",
+	                   .country_of_exploitation = "TUR"};
+	struct person d = {.ref = "D1",
+	                   .status = "dependant",
+	                   .parent_ref = "P1",
+	                   .given_name = "=cmd|' /C calc'!A0",
+	                   .family_name = "@x",
+	                   .sex = "male",
+	                   .birth_date = "2016",
+	                   .identified_on = DATE_NONE,
+	                   .recognized_on = DATE_NONE,
+	                   .decided_on = DATE_NONE};
+	struct service s1 = {.ref = "S1",
+	                     .person_ref = "P1",
+	                     .service = "one_time_allowance",
+	                     .provider = "mia_support_fund",
+	                     .date = day("2024-02-05"),
+	                     .end_date = DATE_NONE,
+	                     .has_amount = 1,
+	                     .amount = 70050,
+	                     .currency = "AZN",
+	                     .note = "\tfirst\r\nsecond"};
+	struct service s2 = {.ref = "S2",
+	                     .person_ref = "D1",
+	                     .service = "legal_aid",
+	                     .provider = "bar_association",
+	                     .date = day("2024-02-10"),
+	                     .end_date = day("2024-12-31"),
+	                     .phase = "court",
+	                     .note = "-"};
+	struct referral r1 = {.ref = "R1",
+	                      .person_ref = "P1",
+	                      .from = "mia_ctd",
+	                      .to = "mia_shelter",
+	                      .purpose = "shelter",
+	                      .date = day("2024-01-11"),
+	                      .status = "completed",
+	                      .closed_on = day("2024-02-29")};
+	assert_int_equal(registry_put_person(f->r, &p, 0, &o), ERR_OK);
+	assert_int_equal(registry_put_person(f->r, &d, 0, &o), ERR_OK);
+	assert_int_equal(registry_put_service(f->r, &s1, 0, &o), ERR_OK);
+	assert_int_equal(registry_put_service(f->r, &s2, 0, &o), ERR_OK);
+	assert_int_equal(registry_put_referral(f->r, &r1, 0, &o), ERR_OK);
+}
+
+static void test_exact_contents(void **state)
+{
+	struct fx *f = *state;
+	struct export_summary s;
+	char *text;
+	store_sample(f);
+	export_ok(f, &s);
+	assert_int_equal(s.persons, 2);
+	assert_int_equal(s.services, 2);
+	assert_int_equal(s.referrals, 1);
+	text = out_file(f, "persons.csv");
+	assert_string_equal(
+	    text,
+	    PERSON_HEADER "P1,victim,,Aysel,Məmmədova,Əli qızı,female,1990-05,AZE,AA123,"
+	                  "\"'+994501234567\",\"Baku, \"\"Nizami\"\" 1\",2024-01-10,police,"
+	                  "2024-02-01,,\"labour;sexual\",TUR\n"
+	                  "D1,dependant,P1,\"'=cmd|' /C calc'!A0\",\"'@x\",,male,2016,,,,,,,,,,\n");
+	free(text);
+	text = out_file(f, "services.csv");
+	assert_string_equal(
+	    text, SERVICE_HEADER
+	    "S1,P1,one_time_allowance,mia_support_fund,2024-02-05,,700.50,AZN,,"
+	    "\"'\tfirst\r\nsecond\"\n"
+	    "S2,D1,legal_aid,bar_association,2024-02-10,2024-12-31,,,court,\"'-\"\n");
+	free(text);
+	text = out_file(f, "referrals.csv");
+	assert_string_equal(text, REFERRAL_HEADER
+	                    "R1,P1,mia_ctd,mia_shelter,shelter,2024-01-11,completed,2024-02-29\n");
+	free(text);
+}
+
+static void test_files_private_no_bom_no_tmp(void **state)
+{
+	struct fx *f = *state;
+	struct export_summary s;
+	const char *names[] = {"persons.csv", "services.csv", "referrals.csv"};
+	store_sample(f);
+	export_ok(f, &s);
+	for (int i = 0; i < 3; i++) {
+		char *p = tu_path(f->out, names[i]), *tmp;
+		struct stat st;
+		size_t n = strlen(p) + 5;
+		assert_int_equal(stat(p, &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0600);
+		char *text = tu_read_file(p, NULL);
+		assert_false(memcmp(text, "\xEF\xBB\xBF", 3) == 0);
+		free(text);
+		tmp = malloc(n);
+		assert_non_null(tmp);
+		snprintf(tmp, n, "%s.tmp", p);
+		assert_int_not_equal(stat(tmp, &st), 0);
+		free(tmp);
+		free(p);
+	}
+}
+
+static void test_replaces_earlier_export(void **state)
+{
+	struct fx *f = *state;
+	struct export_summary s;
+	char *p = tu_path(f->out, "persons.csv"), *text;
+	tu_write_file(p, "old contents\n");
+	store_sample(f);
+	export_ok(f, &s);
+	text = tu_read_file(p, NULL);
+	assert_true(strncmp(text, PERSON_HEADER, strlen(PERSON_HEADER)) == 0);
+	free(text);
+	free(p);
+}
+
+static void test_missing_directory(void **state)
+{
+	struct fx *f = *state;
+	struct export_summary s = {-1, -1, -1};
+	char errbuf[ERRBUF_MAX], *dir = tu_path(f->dir, "absent");
+	assert_int_equal(export_dir(f->r, dir, &s, errbuf), ERR_IO);
+	assert_non_null(strstr(errbuf, "cannot create"));
+	assert_int_equal(s.persons, -1); /* untouched on error */
+	free(dir);
+}
+
+static void test_binary_export(void **state)
+{
+	struct fx *f = *state;
+	char cmd[8192], *out = NULL, *err = NULL;
+	char *clidb = tu_path(f->dir, "cli.db"), *dir = tu_path(f->dir, "cli-out");
+	snprintf(cmd, sizeof cmd, "'%s' init --db '%s' && '%s' export --db '%s' --out '%s'",
+	         HAVEN_BIN, clidb, HAVEN_BIN, clidb, dir);
+	assert_int_equal(tu_run(cmd, &out, &err), 0);
+	assert_non_null(strstr(out, "Wrote 0 persons, 0 services and 0 referrals"));
+	free(out);
+	free(err);
+	snprintf(cmd, sizeof cmd, "'%s' export --db '%s'", HAVEN_BIN, clidb);
+	assert_int_equal(tu_run(cmd, NULL, &err), 2);
+	assert_non_null(strstr(err, "--out DIR is required"));
+	free(err);
+	snprintf(cmd, sizeof cmd, "'%s' export --help", HAVEN_BIN);
+	assert_int_equal(tu_run(cmd, &out, NULL), 0);
+	assert_non_null(strstr(out, "--out DIR"));
+	assert_non_null(strstr(out, "formula"));
+	free(out);
+	free(clidb);
+	free(dir);
+}
+
+int main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_writer_quoting),
+	    cmocka_unit_test(test_writer_neutralises_formulas),
+	    cmocka_unit_test(test_prefix_inverse),
+	    T(test_empty_database),
+	    T(test_exact_contents),
+	    T(test_files_private_no_bom_no_tmp),
+	    T(test_replaces_earlier_export),
+	    T(test_missing_directory),
+	    T(test_binary_export),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
