@@ -8,6 +8,7 @@
 
 #include "app/cli.h"
 #include "app/commands.h"
+#include "core/audit.h"
 #include "util/date.h"
 #include "util/money.h"
 
@@ -161,14 +162,38 @@ static int entry_cmp(const void *a, const void *b)
 	return x->order - y->order;
 }
 
+static err_t audit_record_ok(err_t e)
+{
+	if (e != ERR_OK)
+		cli_error("person", "cannot write the audit log, so nothing is shown: %s", err_str(e));
+	return e;
+}
+
+/* The read is on the audit log before any personal value is printed. */
+static err_t audit_read(registry *r, const char *ref, const char *outcome)
+{
+	char actor[64];
+	audit_cli_actor(actor, sizeof actor);
+	struct audit_entry a = {.actor = actor, .role = "operator", .action = "person.read",
+				.object_type = "person", .object_ref = ref, .outcome = outcome};
+	return audit_record(registry_db(r), &a);
+}
+
 static int show(registry *r, const char *ref)
 {
 	struct timeline t = {0};
-	err_t e = registry_each_person(r, ref, print_person, NULL);
+	const char *status;
+	err_t e = registry_person_status(r, ref, &status);
+	if (e == ERR_OK || e == ERR_NOT_FOUND) {
+		if (audit_record_ok(audit_read(r, ref, e == ERR_OK ? "ok" : "not_found")) != ERR_OK)
+			return 1;
+	}
 	if (e == ERR_NOT_FOUND) {
 		cli_error("person", "no person with id '%s'", ref);
 		return 1;
 	}
+	if (e == ERR_OK)
+		e = registry_each_person(r, ref, print_person, NULL);
 	if (e == ERR_OK)
 		e = print_provenance(r, ref);
 	if (e == ERR_OK)

@@ -14,5 +14,6 @@ int cmd_export(int argc, char **argv);
 int cmd_person(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

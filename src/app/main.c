@@ -19,7 +19,11 @@ struct command {
 
 static const struct command commands[] = {
 	{"init", cmd_init, "create a new database and its data key"},
+	{"import", cmd_import, "check and load persons, services and referrals CSV files"},
+	{"export", cmd_export, "write every record back as interchange CSV files"},
 	{"person", cmd_person, "show one person's record (person show ID)"},
+	{"demo", cmd_demo, "create a database filled with the demo data set"},
+	{"audit", cmd_audit, "verify the audit log, or print a signed checkpoint of it"},
 };
 
 static void usage(FILE *out)

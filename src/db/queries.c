@@ -90,3 +90,12 @@ const char Q_REFERRAL_UPDATE[] =
 const char Q_REFERRAL_SELECT_ALL[] = "SELECT " REFERRAL_COLUMNS "ORDER BY f.id";
 const char Q_REFERRAL_SELECT_PERSON[] =
 	"SELECT " REFERRAL_COLUMNS "WHERE p.ref = $1 ORDER BY f.date, f.id";
+
+const char Q_AUDIT_HEAD[] = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
+const char Q_AUDIT_APPEND[] =
+	"INSERT INTO audit_log (seq, at, actor, agency, role, action, object_type, object_ref, "
+	"request_id, outcome, detail, prev_hash, hash) "
+	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+const char Q_AUDIT_ALL[] =
+	"SELECT seq, at, actor, agency, role, action, object_type, object_ref, request_id, "
+	"outcome, detail, prev_hash, hash FROM audit_log ORDER BY seq";

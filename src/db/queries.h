@@ -34,4 +34,8 @@ extern const char Q_REFERRAL_UPDATE[];
 extern const char Q_REFERRAL_SELECT_ALL[];
 extern const char Q_REFERRAL_SELECT_PERSON[];
 
+extern const char Q_AUDIT_HEAD[];
+extern const char Q_AUDIT_APPEND[];
+extern const char Q_AUDIT_ALL[];
+
 #endif

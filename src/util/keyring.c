@@ -21,11 +21,13 @@
 #define KEYFILE_MAX 16384
 #define KDF_CONTEXT_ENC "HAVENenc"
 #define KDF_CONTEXT_DIG "HAVENdig"
+#define KDF_CONTEXT_SIG "HAVENsig"
 
 struct key_entry {
 	uint32_t id;
 	unsigned char enc[KEYRING_KEY_BYTES];
 	unsigned char dig[KEYRING_KEY_BYTES];
+	unsigned char sig[KEYRING_KEY_BYTES]; /* Ed25519 seed of audit checkpoints */
 };
 
 struct keyring {
@@ -66,7 +68,8 @@ static err_t add_key(keyring *kr, uint32_t id, const unsigned char *root)
 	k = &kr->keys[kr->n];
 	k->id = id;
 	if (crypto_kdf_derive_from_key(k->enc, sizeof k->enc, id, KDF_CONTEXT_ENC, root) != 0 ||
-	    crypto_kdf_derive_from_key(k->dig, sizeof k->dig, id, KDF_CONTEXT_DIG, root) != 0)
+	    crypto_kdf_derive_from_key(k->dig, sizeof k->dig, id, KDF_CONTEXT_DIG, root) != 0 ||
+	    crypto_kdf_derive_from_key(k->sig, sizeof k->sig, id, KDF_CONTEXT_SIG, root) != 0)
 		return ERR_CRYPTO;
 	kr->n++;
 	return ERR_OK;
@@ -85,7 +88,11 @@ const unsigned char *keyring_subkey(const keyring *kr, uint32_t id, enum keyring
 {
 	for (size_t i = 0; i < kr->n; i++)
 		if (kr->keys[i].id == id)
-			return purpose == KEY_ENCRYPT ? kr->keys[i].enc : kr->keys[i].dig;
+			switch (purpose) {
+			case KEY_ENCRYPT: return kr->keys[i].enc;
+			case KEY_DIGEST: return kr->keys[i].dig;
+			case KEY_SIGN: return kr->keys[i].sig;
+			}
 	return NULL;
 }
 

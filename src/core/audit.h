@@ -1,0 +1,69 @@
+/*
+ * audit.h - the tamper-evident audit log: who did what, to which record,
+ * when, with what outcome; never a personal value.
+ *
+ * Entries form a hash chain: entry n's hash is SHA-256 over its content and
+ * entry n-1's hash, so editing, deleting, inserting or reordering any entry
+ * breaks every later link (audit_verify names the first bad one).  A rewrite
+ * of the whole tail is caught only against a checkpoint kept outside the
+ * server: audit_checkpoint signs (Ed25519) the entry count and the chain head.
+ *
+ * audit_append must run inside the caller's write transaction (db_begin), so
+ * the entry commits with the change it records, or neither does.
+ */
+#ifndef HAVEN_AUDIT_H
+#define HAVEN_AUDIT_H
+
+#include <stdint.h>
+
+#include "db/db.h"
+#include "util/keyring.h"
+
+#define AUDIT_HASH_BYTES 32
+#define AUDIT_FIELD_MAX 256 /* a longer field is cut: detail is a summary */
+
+/* All strings borrowed; NULL is stored as "". */
+struct audit_entry {
+	const char *actor;       /* username, or "cli:<unix user>" */
+	const char *agency;      /* the actor's agency code, "" for the CLI */
+	const char *role;        /* the actor's role, "operator" for the CLI */
+	const char *action;      /* "person.read", "import", "report", "signin", ... */
+	const char *object_type; /* "person", "import", "report", "user", "" */
+	const char *object_ref;  /* the record's pseudonymous reference */
+	const char *request_id;
+	const char *outcome;     /* "ok", "denied", "failed" */
+	const char *detail;      /* non-personal: field names, counts, a reason code */
+};
+
+/* Appends one entry; *seq (optional) receives its sequence number. */
+err_t audit_append(db *d, const struct audit_entry *e, int64_t *seq);
+
+/* Appends one entry in a transaction of its own: for reads, whose data may
+ * be shown only once the entry is committed. */
+err_t audit_record(db *d, const struct audit_entry *e);
+
+/* The CLI's actor name ("cli:root") in buf (64 bytes). */
+void audit_cli_actor(char *buf, size_t len);
+
+struct audit_verdict {
+	int64_t entries;   /* entries checked */
+	int64_t first_bad; /* 0 when the chain holds, else the first bad sequence number */
+	char reason[128];  /* why first_bad is bad */
+	unsigned char head[AUDIT_HASH_BYTES];
+};
+
+/* Recomputes the whole chain.  ERR_OK with first_bad 0 when it holds;
+ * ERR_OK with first_bad set when it does not (the verdict says where). */
+err_t audit_verify(db *d, struct audit_verdict *out);
+
+/* A signed checkpoint of the current chain, as text (malloc'd, caller frees):
+ *   haven-audit-checkpoint 1 / size N / head HEX / time ISO / signer HEX / signature HEX */
+err_t audit_checkpoint(db *d, const keyring *kr, char **out);
+
+/* Verifies the chain and that the checkpoint's signature holds and its head
+ * equals the chain's hash at its size: a tail rewritten after the checkpoint,
+ * or a log cut below it, fails.  `signer_hex` (optional) pins the public key. */
+err_t audit_verify_checkpoint(db *d, const char *checkpoint, const char *signer_hex,
+			      struct audit_verdict *out);
+
+#endif
