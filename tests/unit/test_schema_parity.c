@@ -23,7 +23,7 @@ static const char LITE_COLUMNS[] =
 	"WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 1";
 static const char PG_COLUMNS[] =
 	"SELECT table_name || '.' || column_name FROM information_schema.columns "
-	"WHERE table_schema = 'public' ORDER BY 1 COLLATE \"C\"";
+	"WHERE table_schema = 'public' ORDER BY table_name || '.' || column_name COLLATE \"C\"";
 
 /* Every "table.column" of the database, newline-separated, in order. */
 static char *columns(const char *target, const char *sql)
