@@ -1,0 +1,568 @@
+/*
+ * users.c - the accounts of users.h in the `users` table, and sign-in with
+ * its throttling in `signin_throttle`.
+ *
+ * Secrets in memory (passwords are the caller's; TOTP secrets and their
+ * URIs are ours while we hold them) are wiped with sodium_memzero before the
+ * memory is released.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/clock.h"
+#include "core/password.h"
+#include "core/session.h"
+#include "core/totp.h"
+#include "core/users.h"
+#include "db/http_queries.h"
+#include "util/crypto.h"
+
+#define TOTP_COLUMN "totp"
+#define SUBJECT_TEXT_MAX (USERS_ADDRESS_MAX + USERS_NAME_MAX + 8)
+
+/* An account row as read, with what sign-in needs. */
+struct user_row {
+	struct user_info info;
+	char hash[PASSWORD_HASH_MAX];
+	unsigned char *totp_env; /* malloc'd envelope, or NULL */
+	size_t totp_env_len;
+	int64_t last_step;
+};
+
+static void row_cleanup(struct user_row *u)
+{
+	free(u->totp_env);
+	sodium_memzero(u, sizeof *u);
+}
+
+int users_name_valid(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+	if (n < USERS_NAME_MIN || n > USERS_NAME_MAX || name[0] < 'a' || name[0] > 'z')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+static int step_result(int rc, err_t *e)
+{
+	*e = rc == DB_DONE || rc == DB_ROW ? ERR_OK : rc < 0 ? (err_t)-rc : ERR_DB;
+	return rc;
+}
+
+/* Copies the columns of Q_USER_BY_NAME / Q_USER_LIST into *u. */
+static err_t read_row(db_stmt *st, struct user_row *u)
+{
+	const char *name = db_col_text(st, 1), *agency = db_col_text(st, 2);
+	const char *hash = db_col_text(st, 4);
+	size_t len = 0;
+	memset(u, 0, sizeof *u);
+	if (!name || !agency || !hash || strlen(name) > USERS_NAME_MAX ||
+	    strlen(agency) > PRINCIPAL_AGENCY_MAX || strlen(hash) >= PASSWORD_HASH_MAX)
+		return ERR_DB;
+	u->info.id = db_col_int(st, 0);
+	memcpy(u->info.username, name, strlen(name) + 1);
+	memcpy(u->info.agency, agency, strlen(agency) + 1);
+	u->info.role = policy_role_parse(db_col_text(st, 3));
+	memcpy(u->hash, hash, strlen(hash) + 1);
+	if (!db_col_is_null(st, 5)) {
+		const void *env = db_col_blob(st, 5, &len);
+		if (!(u->totp_env = malloc(len ? len : 1)))
+			return ERR_NOMEM;
+		memcpy(u->totp_env, env, len);
+		u->totp_env_len = len;
+	}
+	u->info.has_totp = u->totp_env != NULL;
+	u->last_step = db_col_int(st, 6);
+	u->info.disabled = db_col_int(st, 7) != 0;
+	u->info.created_at = db_col_int(st, 8);
+	u->info.changed_at = db_col_int(st, 9);
+	return ERR_OK;
+}
+
+/* Loads an account; *u must be zeroed and is released with row_cleanup. */
+static err_t load_user(registry *r, const char *username, struct user_row *u)
+{
+	db_stmt *st = NULL;
+	err_t e = db_prepare(registry_db(r), Q_USER_BY_NAME, &st);
+	int rc;
+	if (e == ERR_OK && (e = db_bind_text(st, 1, username)) == ERR_OK) {
+		rc = step_result(db_step(st), &e);
+		if (rc == DB_DONE)
+			e = ERR_NOT_FOUND;
+		else if (rc == DB_ROW)
+			e = read_row(st, u);
+	}
+	db_finalize(st);
+	return e;
+}
+
+err_t users_find(registry *r, const char *username, struct user_info *out)
+{
+	struct user_row u = {0};
+	err_t e = load_user(r, username, &u);
+	if (e == ERR_OK)
+		*out = u.info;
+	row_cleanup(&u);
+	return e;
+}
+
+err_t users_list(registry *r, users_fn fn, void *ctx)
+{
+	db_stmt *st = NULL;
+	struct user_row u;
+	err_t e = db_prepare(registry_db(r), Q_USER_LIST, &st);
+	int rc = DB_DONE;
+	while (e == ERR_OK && (rc = step_result(db_step(st), &e)) == DB_ROW) {
+		if ((e = read_row(st, &u)) == ERR_OK)
+			e = fn(&u.info, ctx);
+		row_cleanup(&u);
+	}
+	db_finalize(st);
+	return e;
+}
+
+/* ---- TOTP secrets ---------------------------------------------------------- */
+
+/* Makes a secret, its envelope for `username` and its URI. */
+static err_t make_totp(registry *r, const char *username, unsigned char **env, size_t *envlen,
+		       char *uri, size_t urilen)
+{
+	unsigned char secret[TOTP_SECRET_BYTES];
+	char ctx[CRYPTO_CONTEXT_MAX];
+	err_t e;
+	totp_new_secret(secret);
+	if ((e = crypto_context(ctx, "users", username, TOTP_COLUMN)) == ERR_OK &&
+	    (e = crypto_seal(registry_keyring(r), ctx, secret, sizeof secret, env, envlen)) ==
+		    ERR_OK &&
+	    (e = totp_uri(secret, sizeof secret, username, uri, urilen)) != ERR_OK) {
+		free(*env);
+		*env = NULL;
+	}
+	sodium_memzero(secret, sizeof secret);
+	return e;
+}
+
+/* Opens the account's secret; the caller releases it with crypto_plain_free. */
+static err_t open_totp(registry *r, const struct user_row *u, char **secret, size_t *len)
+{
+	char ctx[CRYPTO_CONTEXT_MAX];
+	err_t e = crypto_context(ctx, "users", u->info.username, TOTP_COLUMN);
+	if (e != ERR_OK)
+		return e;
+	e = crypto_open(registry_keyring(r), ctx, u->totp_env, u->totp_env_len, secret, len);
+	if (e == ERR_OK && *len != TOTP_SECRET_BYTES) {
+		crypto_plain_free(*secret);
+		*secret = NULL;
+		e = ERR_CRYPTO;
+	}
+	return e;
+}
+
+/* ---- adding and changing ---------------------------------------------------- */
+
+static err_t check_role_agency(registry *r, enum role role, const char *agency, char *errbuf)
+{
+	const char *kind = codes_agency_kind(registry_codes(r), agency);
+	if (!kind) {
+		snprintf(errbuf, ERRBUF_MAX, "unknown agency (see the agencies table)");
+		return ERR_INVALID;
+	}
+	if (role == ROLE_NONE) {
+		snprintf(errbuf, ERRBUF_MAX,
+			 "unknown role (officer, caseworker, coordinator, analyst, auditor, admin)");
+		return ERR_INVALID;
+	}
+	if (!policy_role_fits_kind(role, kind)) {
+		snprintf(errbuf, ERRBUF_MAX, "the role %s cannot belong to an agency of kind %s",
+			 policy_role_name(role), kind);
+		return ERR_INVALID;
+	}
+	return ERR_OK;
+}
+
+static err_t insert_user(registry *r, const char *username, const char *agency, enum role role,
+			 const char *hash, const unsigned char *env, size_t envlen, char *errbuf)
+{
+	db_stmt *st = NULL;
+	err_t e = db_prepare(registry_db(r), Q_USER_INSERT, &st);
+	if (e == ERR_OK && !((e = db_bind_text(st, 1, username)) || (e = db_bind_text(st, 2, agency)) ||
+			     (e = db_bind_text(st, 3, policy_role_name(role))) ||
+			     (e = db_bind_text(st, 4, hash)) ||
+			     (e = env ? db_bind_blob(st, 5, env, envlen) : db_bind_null(st, 5)) ||
+			     (e = db_bind_int(st, 6, clock_now()))))
+		step_result(db_step(st), &e);
+	db_finalize(st);
+	if (e == ERR_CONFLICT)
+		snprintf(errbuf, ERRBUF_MAX, "the username %s is taken", username);
+	else if (e != ERR_OK)
+		snprintf(errbuf, ERRBUF_MAX, "cannot store the account: %s", err_str(e));
+	return e;
+}
+
+err_t users_add(registry *r, const char *username, const char *agency, const char *role,
+		const char *password, char *uri, size_t urilen, char *errbuf)
+{
+	enum role ro = policy_role_parse(role);
+	char hash[PASSWORD_HASH_MAX];
+	unsigned char *env = NULL;
+	size_t envlen = 0;
+	err_t e;
+
+	if (!users_name_valid(username)) {
+		snprintf(errbuf, ERRBUF_MAX,
+			 "a username is %d to %d characters of a-z, 0-9, '.', '_', '-', starting "
+			 "with a letter", USERS_NAME_MIN, USERS_NAME_MAX);
+		return ERR_INVALID;
+	}
+	if ((e = check_role_agency(r, ro, agency, errbuf)) != ERR_OK ||
+	    (e = password_check_policy(password, username, errbuf)) != ERR_OK)
+		return e;
+	if ((e = password_hash(password, hash)) != ERR_OK) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot hash the password: %s", err_str(e));
+		return e;
+	}
+	uri[0] = '\0';
+	if (policy_role_needs_totp(ro) &&
+	    (e = make_totp(r, username, &env, &envlen, uri, urilen)) != ERR_OK) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot make the one-time-code secret: %s", err_str(e));
+		goto out;
+	}
+	if ((e = insert_user(r, username, agency, ro, hash, env, envlen, errbuf)) != ERR_OK)
+		sodium_memzero(uri, urilen);
+out:
+	sodium_memzero(hash, sizeof hash);
+	free(env);
+	return e;
+}
+
+/* An UPDATE ... WHERE username = $1 RETURNING id, with parameters $2.. */
+enum param_type { P_TEXT, P_INT, P_BLOB };
+struct param {
+	enum param_type type;
+	const char *text;
+	int64_t num;
+	const unsigned char *blob;
+	size_t len;
+};
+#define CHANGE_PARAMS_MAX 3
+struct change {
+	const char *sql;
+	struct param p[CHANGE_PARAMS_MAX];
+	int n;
+};
+
+static err_t bind_change(db_stmt *st, const char *username, const struct change *c)
+{
+	err_t e = db_bind_text(st, 1, username);
+	for (int i = 0; e == ERR_OK && i < c->n; i++) {
+		const struct param *p = &c->p[i];
+		e = p->type == P_TEXT  ? db_bind_text(st, i + 2, p->text)
+		    : p->type == P_INT ? db_bind_int(st, i + 2, p->num)
+				       : db_bind_blob(st, i + 2, p->blob, p->len);
+	}
+	return e;
+}
+
+/* Runs the change and ends the account's sessions, in one transaction. */
+static err_t apply_change(registry *r, const char *username, const struct change *c)
+{
+	db *d = registry_db(r);
+	db_stmt *st = NULL;
+	int64_t id = 0;
+	err_t e = db_begin(d);
+	if (e != ERR_OK)
+		return e;
+	if ((e = db_prepare(d, c->sql, &st)) == ERR_OK && (e = bind_change(st, username, c)) == ERR_OK) {
+		int rc = step_result(db_step(st), &e);
+		if (rc == DB_DONE)
+			e = ERR_NOT_FOUND;
+		else if (rc == DB_ROW)
+			id = db_col_int(st, 0);
+	}
+	db_finalize(st);
+	if (e == ERR_OK)
+		e = session_end_user(r, id);
+	if (e == ERR_OK)
+		e = db_commit(d);
+	if (e != ERR_OK)
+		db_rollback(d);
+	return e;
+}
+
+err_t users_set_disabled(registry *r, const char *username, int disabled)
+{
+	struct change c = {.sql = Q_USER_SET_DISABLED, .n = 2,
+			   .p = {{.type = P_INT, .num = disabled ? 1 : 0},
+				 {.type = P_INT, .num = clock_now()}}};
+	return apply_change(r, username, &c);
+}
+
+err_t users_set_password(registry *r, const char *username, const char *password, char *errbuf)
+{
+	char hash[PASSWORD_HASH_MAX];
+	struct change c = {.sql = Q_USER_SET_PASSWORD, .n = 2,
+			   .p = {{.type = P_TEXT}, {.type = P_INT, .num = clock_now()}}};
+	err_t e = password_check_policy(password, username, errbuf);
+	if (e != ERR_OK)
+		return e;
+	if ((e = password_hash(password, hash)) != ERR_OK) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot hash the password: %s", err_str(e));
+		return e;
+	}
+	c.p[0].text = hash;
+	if ((e = apply_change(r, username, &c)) != ERR_OK)
+		snprintf(errbuf, ERRBUF_MAX, "cannot change the password: %s", err_str(e));
+	sodium_memzero(hash, sizeof hash);
+	return e;
+}
+
+err_t users_new_totp(registry *r, const char *username, char *uri, size_t urilen, char *errbuf)
+{
+	struct user_info u;
+	unsigned char *env = NULL;
+	size_t envlen = 0;
+	struct change c = {.sql = Q_USER_SET_TOTP, .n = 2,
+			   .p = {{.type = P_BLOB}, {.type = P_INT, .num = clock_now()}}};
+	err_t e = users_find(r, username, &u);
+	uri[0] = '\0';
+	if (e != ERR_OK) {
+		snprintf(errbuf, ERRBUF_MAX, "no account %s", username);
+		return e;
+	}
+	if (!policy_role_needs_totp(u.role)) {
+		snprintf(errbuf, ERRBUF_MAX, "the role %s signs in without one-time codes",
+			 policy_role_name(u.role));
+		return ERR_INVALID;
+	}
+	if ((e = make_totp(r, username, &env, &envlen, uri, urilen)) != ERR_OK) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot make the one-time-code secret: %s", err_str(e));
+		return e;
+	}
+	c.p[0].blob = env;
+	c.p[0].len = envlen;
+	if ((e = apply_change(r, username, &c)) != ERR_OK) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot store the secret: %s", err_str(e));
+		sodium_memzero(uri, urilen);
+	}
+	free(env);
+	return e;
+}
+
+err_t users_change(registry *r, const char *username, const char *role, const char *agency,
+		   char *uri, size_t urilen, char *errbuf)
+{
+	struct user_info u;
+	struct change c = {.sql = Q_USER_SET_ROLE, .n = 3,
+			   .p = {{.type = P_TEXT}, {.type = P_TEXT}, {.type = P_INT, .num = clock_now()}}};
+	enum role ro;
+	err_t e = users_find(r, username, &u);
+	uri[0] = '\0';
+	if (e != ERR_OK) {
+		snprintf(errbuf, ERRBUF_MAX, "no account %s", username);
+		return e;
+	}
+	ro = role ? policy_role_parse(role) : u.role;
+	c.p[0].text = policy_role_name(ro);
+	c.p[1].text = agency ? agency : u.agency;
+	if ((e = check_role_agency(r, ro, c.p[1].text, errbuf)) != ERR_OK)
+		return e;
+	if ((e = apply_change(r, username, &c)) != ERR_OK) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot change the account: %s", err_str(e));
+		return e;
+	}
+	if (policy_role_needs_totp(ro) && !u.has_totp)
+		return users_new_totp(r, username, uri, urilen, errbuf);
+	return ERR_OK;
+}
+
+/* ---- throttling ------------------------------------------------------------- */
+
+/* The keyed digest that names a throttled subject ("user:NAME", "addr:IP"). */
+static err_t subject_of(registry *r, const char *prefix, const char *value,
+			unsigned char out[CRYPTO_DIGEST_BYTES])
+{
+	char text[SUBJECT_TEXT_MAX];
+	int n = snprintf(text, sizeof text, "%s:%s", prefix, value ? value : "");
+	err_t e;
+	if (n < 0)
+		return ERR_INVALID;
+	if ((size_t)n >= sizeof text)
+		n = (int)sizeof text - 1; /* over-long names are refused anyway; keep a stable key */
+	e = crypto_digest(registry_keyring(r), text, (size_t)n, out);
+	sodium_memzero(text, sizeof text);
+	return e;
+}
+
+struct throttle {
+	int64_t failures, last_failure, blocked_until;
+};
+
+static err_t throttle_get(registry *r, const unsigned char *subject, struct throttle *t)
+{
+	db_stmt *st = NULL;
+	err_t e = db_prepare(registry_db(r), Q_THROTTLE_GET, &st);
+	*t = (struct throttle){0};
+	if (e == ERR_OK && (e = db_bind_blob(st, 1, subject, CRYPTO_DIGEST_BYTES)) == ERR_OK &&
+	    step_result(db_step(st), &e) == DB_ROW)
+		*t = (struct throttle){db_col_int(st, 0), db_col_int(st, 1), db_col_int(st, 2)};
+	db_finalize(st);
+	return e;
+}
+
+/* Counts one failure and sets the delay it earns. */
+static err_t throttle_fail(registry *r, const unsigned char *subject, int64_t free_failures,
+			   int64_t now)
+{
+	struct throttle t;
+	db_stmt *st = NULL;
+	err_t e = throttle_get(r, subject, &t);
+	if (e != ERR_OK)
+		return e;
+	if (now - t.last_failure > USERS_THROTTLE_FORGET)
+		t.failures = 0;
+	t.failures++;
+	t.last_failure = now;
+	t.blocked_until = 0;
+	if (t.failures > free_failures) {
+		int64_t over = t.failures - free_failures - 1, delay = USERS_THROTTLE_BASE_DELAY;
+		while (over-- > 0 && delay < USERS_THROTTLE_MAX_DELAY)
+			delay *= 2;
+		t.blocked_until = now + (delay < USERS_THROTTLE_MAX_DELAY ? delay
+									: USERS_THROTTLE_MAX_DELAY);
+	}
+	if ((e = db_prepare(registry_db(r), Q_THROTTLE_PUT, &st)) == ERR_OK &&
+	    !((e = db_bind_blob(st, 1, subject, CRYPTO_DIGEST_BYTES)) ||
+	      (e = db_bind_int(st, 2, t.failures)) || (e = db_bind_int(st, 3, t.last_failure)) ||
+	      (e = db_bind_int(st, 4, t.blocked_until))))
+		step_result(db_step(st), &e);
+	db_finalize(st);
+	return e;
+}
+
+static err_t throttle_clear(registry *r, const unsigned char *subject)
+{
+	db_stmt *st = NULL;
+	err_t e = db_prepare(registry_db(r), Q_THROTTLE_CLEAR, &st);
+	if (e == ERR_OK && (e = db_bind_blob(st, 1, subject, CRYPTO_DIGEST_BYTES)) == ERR_OK)
+		step_result(db_step(st), &e);
+	db_finalize(st);
+	return e;
+}
+
+/* ---- signing in ----------------------------------------------------------- */
+
+static err_t use_step(registry *r, int64_t user_id, int64_t step)
+{
+	db_stmt *st = NULL;
+	err_t e = db_prepare(registry_db(r), Q_USER_USE_STEP, &st);
+	if (e == ERR_OK && !((e = db_bind_int(st, 1, user_id)) || (e = db_bind_int(st, 2, step))) &&
+	    step_result(db_step(st), &e) == DB_DONE)
+		e = ERR_FORBIDDEN; /* another request used this code first */
+	db_finalize(st);
+	return e;
+}
+
+static err_t check_otp(registry *r, const struct user_row *u, const char *otp, int64_t now)
+{
+	char *secret = NULL;
+	size_t len = 0;
+	int64_t step = 0;
+	err_t e;
+	if (!policy_role_needs_totp(u->info.role))
+		return ERR_OK;
+	if (!u->totp_env)
+		return ERR_FORBIDDEN; /* a role that needs a code, without a secret */
+	if ((e = open_totp(r, u, &secret, &len)) != ERR_OK)
+		return e;
+	e = totp_verify((const unsigned char *)secret, len, otp, now, u->last_step, &step);
+	crypto_plain_free(secret);
+	if (e == ERR_OK)
+		e = use_step(r, u->info.id, step);
+	return e;
+}
+
+static err_t rehash(registry *r, int64_t user_id, const char *password)
+{
+	char hash[PASSWORD_HASH_MAX];
+	db_stmt *st = NULL;
+	err_t e = password_hash(password, hash);
+	if (e == ERR_OK && (e = db_prepare(registry_db(r), Q_USER_REHASH, &st)) == ERR_OK &&
+	    !((e = db_bind_int(st, 1, user_id)) || (e = db_bind_text(st, 2, hash))))
+		step_result(db_step(st), &e);
+	db_finalize(st);
+	sodium_memzero(hash, sizeof hash);
+	return e;
+}
+
+/* Checks password and code of a loaded account: ERR_FORBIDDEN when wrong. */
+static err_t check_credentials(registry *r, const struct user_row *u, const struct users_signin *s,
+			       int64_t now)
+{
+	int needs_rehash = 0;
+	err_t e;
+	if (u->info.disabled || u->info.role == ROLE_NONE) {
+		password_verify_dummy(s->password);
+		return ERR_FORBIDDEN;
+	}
+	if ((e = password_verify(u->hash, s->password, &needs_rehash)) != ERR_OK)
+		return e;
+	if ((e = check_otp(r, u, s->otp, now)) != ERR_OK)
+		return e;
+	return needs_rehash ? rehash(r, u->info.id, s->password) : ERR_OK;
+}
+
+static err_t to_principal(registry *r, const struct user_row *u, struct principal *who)
+{
+	const char *kind = codes_agency_kind(registry_codes(r), u->info.agency);
+	return policy_principal(who, u->info.id, u->info.username, u->info.agency, kind,
+				policy_role_name(u->info.role));
+}
+
+err_t users_signin(registry *r, const struct users_signin *in, int64_t now, struct principal *who)
+{
+	unsigned char subj_user[CRYPTO_DIGEST_BYTES], subj_addr[CRYPTO_DIGEST_BYTES];
+	struct users_signin sv = {in->username, in->password ? in->password : "",
+				  in->otp ? in->otp : "", in->address}, *s = &sv;
+	struct throttle tu, ta;
+	struct user_row u = {0};
+	err_t e;
+
+	if ((e = subject_of(r, "user", s->username, subj_user)) != ERR_OK ||
+	    (e = subject_of(r, "addr", s->address, subj_addr)) != ERR_OK ||
+	    (e = throttle_get(r, subj_user, &tu)) != ERR_OK ||
+	    (e = throttle_get(r, subj_addr, &ta)) != ERR_OK)
+		return e;
+	if (tu.blocked_until > now || ta.blocked_until > now)
+		return ERR_LIMIT;
+	if (!users_name_valid(s->username)) {
+		password_verify_dummy(s->password);
+		e = ERR_FORBIDDEN;
+	} else if ((e = load_user(r, s->username, &u)) == ERR_NOT_FOUND) {
+		password_verify_dummy(s->password);
+		e = ERR_FORBIDDEN;
+	} else if (e == ERR_OK) {
+		e = check_credentials(r, &u, s, now);
+	}
+	if (e == ERR_OK)
+		e = to_principal(r, &u, who);
+	if (e == ERR_OK)
+		e = throttle_clear(r, subj_user);
+	else if (e == ERR_FORBIDDEN) {
+		err_t t = throttle_fail(r, subj_user, USERS_THROTTLE_USER_FREE, now);
+		if (t == ERR_OK)
+			t = throttle_fail(r, subj_addr, USERS_THROTTLE_ADDR_FREE, now);
+		if (t != ERR_OK)
+			e = t;
+	}
+	row_cleanup(&u);
+	return e;
+}

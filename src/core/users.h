@@ -1,0 +1,107 @@
+/*
+ * users.h - accounts: adding, listing, disabling, changing them, and
+ * signing in with a password and a one-time code.
+ *
+ * An account has a username, one agency and one role (policy.h).  Its
+ * password is kept as an Argon2id hash (password.h); for every role that may
+ * see personal data it also has a TOTP secret (totp.h), stored in the
+ * registry's encrypted envelope and shown once, as an otpauth:// URI, when it
+ * is made.  Every change that matters to access (disabling, a new password or
+ * secret, a new role or agency) ends all the account's sessions in the same
+ * transaction.
+ *
+ * Sign-in answers one and the same ERR_FORBIDDEN for an unknown user, a
+ * disabled one, a wrong password and a wrong or replayed code; an unknown
+ * user costs one Argon2id verification like a known one.  Failures are
+ * counted per account name and per client address (USERS_THROTTLE_*): past a
+ * few, further attempts are refused with ERR_LIMIT for a delay that doubles
+ * per failure up to USERS_THROTTLE_MAX_DELAY, so an attacker is slowed and
+ * the real user is never locked out for longer than that.
+ */
+#ifndef HAVEN_USERS_H
+#define HAVEN_USERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/policy.h"
+#include "core/registry.h"
+#include "core/totp.h"
+
+#define USERS_NAME_MIN 3
+#define USERS_NAME_MAX PRINCIPAL_NAME_MAX
+#define USERS_ADDRESS_MAX 64          /* bytes of a client address */
+#define USERS_THROTTLE_USER_FREE 5    /* failures per account before delays */
+#define USERS_THROTTLE_ADDR_FREE 20   /* failures per address before delays */
+#define USERS_THROTTLE_FORGET 900     /* seconds after the last failure to forget them */
+#define USERS_THROTTLE_BASE_DELAY 2   /* seconds of the first delay */
+#define USERS_THROTTLE_MAX_DELAY 900  /* seconds: the longest an account is held */
+
+/* One account as listed (no secrets). */
+struct user_info {
+	int64_t id;
+	char username[USERS_NAME_MAX + 1];
+	char agency[PRINCIPAL_AGENCY_MAX + 1];
+	enum role role;
+	int disabled;
+	int has_totp;
+	int64_t created_at, changed_at;
+};
+
+/* 1 when `name` is 3-64 characters of a-z 0-9 . _ - starting with a letter. */
+int users_name_valid(const char *name);
+
+/*
+ * Adds an account.  The password must meet password_check_policy.  For roles
+ * that see personal data a TOTP secret is made and its provisioning URI
+ * written into `uri` (`urilen` bytes, TOTP_URI_MAX is enough), else `uri` is
+ * set to "".  The caller shows the URI once and wipes it.  All strings are
+ * borrowed.  ERR_INVALID (bad name, unknown agency or role, role not fit for
+ * the agency, weak password) or ERR_CONFLICT (name taken) with one line in
+ * errbuf (ERRBUF_MAX bytes).
+ */
+err_t users_add(registry *r, const char *username, const char *agency, const char *role,
+		const char *password, char *uri, size_t urilen, char *errbuf);
+
+/* Calls fn for each account in username order; a non-OK return stops. */
+typedef err_t (*users_fn)(const struct user_info *u, void *ctx);
+err_t users_list(registry *r, users_fn fn, void *ctx);
+
+/* The account named `username`; ERR_NOT_FOUND when there is none. */
+err_t users_find(registry *r, const char *username, struct user_info *out);
+
+/* Disables (disabled = 1) or enables an account; disabling ends its sessions. */
+err_t users_set_disabled(registry *r, const char *username, int disabled);
+
+/* Sets a new password (policy-checked) and ends the account's sessions. */
+err_t users_set_password(registry *r, const char *username, const char *password,
+			 char *errbuf);
+
+/* Makes a new TOTP secret (roles that see personal data only), writes its
+ * URI into `uri` as users_add does, and ends the account's sessions. */
+err_t users_new_totp(registry *r, const char *username, char *uri, size_t urilen, char *errbuf);
+
+/* Changes role and agency (either may be NULL: unchanged) and ends the
+ * account's sessions.  A role that now needs a TOTP secret gets one, with
+ * its URI written into `uri`; otherwise `uri` is "". */
+err_t users_change(registry *r, const char *username, const char *role, const char *agency,
+		   char *uri, size_t urilen, char *errbuf);
+
+/* A sign-in attempt; all strings borrowed, any may be NULL (then it fails). */
+struct users_signin {
+	const char *username;
+	const char *password;
+	const char *otp;     /* ignored for roles without a TOTP secret */
+	const char *address; /* the client's address, for throttling */
+};
+
+/*
+ * Checks the credentials at time `now` (clock.h).  ERR_OK with *who filled;
+ * ERR_FORBIDDEN for any wrong credential (the same for all); ERR_LIMIT while
+ * the account name or the address is held back; ERR_DB and the like for
+ * storage failures.  Records the used TOTP step, rehashes the password when
+ * the Argon2id limits rose, and counts or clears failures.
+ */
+err_t users_signin(registry *r, const struct users_signin *s, int64_t now, struct principal *who);
+
+#endif

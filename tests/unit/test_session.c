@@ -1,0 +1,336 @@
+/*
+ * test_session.c - accounts, sign-in and sessions without HTTP: identical
+ * failures, one-time codes without replay, throttling that holds an attacker
+ * back without locking the user out for good, idle and absolute expiry with
+ * the shiftable clock, revocation on every change that matters, tokens stored
+ * only as hashes, and the password rehashed when the limits rise.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <liboath/oath.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "core/clock.h"
+#include "core/password.h"
+#include "core/session.h"
+#include "core/totp.h"
+#include "core/users.h"
+#include "testutil.h"
+
+#define PW "river copper lantern"
+
+struct fixture {
+	char *dir, *dbpath, *keypath;
+	registry *r;
+	unsigned char secret[64];
+	size_t secret_len;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	char errbuf[ERRBUF_MAX];
+	f->dir = tu_tempdir();
+	f->dbpath = tu_path(f->dir, "h.db");
+	f->keypath = tu_path(f->dir, "h.key");
+	struct registry_paths p = {f->dbpath, f->keypath};
+	assert_int_equal(registry_init(&p, "AZE", errbuf), ERR_OK);
+	assert_int_equal(registry_open(&p, &f->r, errbuf), ERR_OK);
+	clock_reset();
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	registry_close(f->r);
+	tu_rmtree(f->dir);
+	free(f->dir);
+	free(f->dbpath);
+	free(f->keypath);
+	free(f);
+	clock_reset();
+	return 0;
+}
+
+/* The secret of an otpauth:// URI. */
+static void secret_of(const char *uri, unsigned char *out, size_t *len)
+{
+	const char *s = strstr(uri, "secret=");
+	char b32[TOTP_BASE32_MAX];
+	char *raw = NULL;
+	size_t n, rawlen = 0;
+	assert_non_null(s);
+	s += 7;
+	n = strcspn(s, "&");
+	assert_true(n < sizeof b32);
+	memcpy(b32, s, n);
+	b32[n] = '\0';
+	assert_int_equal(oath_base32_decode(b32, n, &raw, &rawlen), OATH_OK);
+	memcpy(out, raw, rawlen);
+	*len = rawlen;
+	free(raw);
+}
+
+static void add_officer(struct fixture *f, const char *name)
+{
+	char uri[TOTP_URI_MAX], errbuf[ERRBUF_MAX];
+	assert_int_equal(users_add(f->r, name, "mia_ctd", "officer", PW, uri, sizeof uri, errbuf),
+			 ERR_OK);
+	assert_memory_equal(uri, "otpauth://totp/Haven:", 21);
+	secret_of(uri, f->secret, &f->secret_len);
+}
+
+/* The code for the clock's time plus `ahead` steps. */
+static void code_at(struct fixture *f, int ahead, char out[TOTP_CODE_MAX])
+{
+	assert_int_equal(totp_code(f->secret, f->secret_len,
+				   clock_now() + ahead * TOTP_STEP_SECONDS, out),
+			 ERR_OK);
+}
+
+static err_t sign_in(struct fixture *f, const char *name, const char *pw, const char *otp,
+		     struct principal *who)
+{
+	struct users_signin s = {name, pw, otp, "192.0.2.7"};
+	return users_signin(f->r, &s, clock_now(), who);
+}
+
+static void adding_accounts(void **state)
+{
+	struct fixture *f = *state;
+	char uri[TOTP_URI_MAX], errbuf[ERRBUF_MAX];
+	struct user_info u;
+	add_officer(f, "rashad");
+	assert_int_equal(users_add(f->r, "rashad", "mia_ctd", "officer", PW, uri, sizeof uri,
+				   errbuf), ERR_CONFLICT);
+	assert_int_equal(users_add(f->r, "nigar", "ngo", "officer", PW, uri, sizeof uri, errbuf),
+			 ERR_INVALID); /* officers belong to the police */
+	assert_int_equal(users_add(f->r, "nigar", "ngo", "wizard", PW, uri, sizeof uri, errbuf),
+			 ERR_INVALID);
+	assert_int_equal(users_add(f->r, "nigar", "nowhere", "caseworker", PW, uri, sizeof uri,
+				   errbuf), ERR_INVALID);
+	assert_int_equal(users_add(f->r, "Nigar", "ngo", "caseworker", PW, uri, sizeof uri, errbuf),
+			 ERR_INVALID);
+	assert_int_equal(users_add(f->r, "nigar", "ngo", "caseworker", "password1234", uri,
+				   sizeof uri, errbuf), ERR_INVALID);
+	assert_int_equal(users_add(f->r, "nigar", "ngo", "analyst", PW, uri, sizeof uri, errbuf),
+			 ERR_OK);
+	assert_string_equal(uri, ""); /* no personal data: no one-time codes */
+	assert_int_equal(users_find(f->r, "nigar", &u), ERR_OK);
+	assert_int_equal(u.role, ROLE_ANALYST);
+	assert_false(u.has_totp);
+	assert_int_equal(users_find(f->r, "rashad", &u), ERR_OK);
+	assert_true(u.has_totp);
+	assert_int_equal(users_find(f->r, "nobody", &u), ERR_NOT_FOUND);
+}
+
+static void signing_in(void **state)
+{
+	struct fixture *f = *state;
+	struct principal who;
+	char code[TOTP_CODE_MAX], wrong[TOTP_CODE_MAX];
+	add_officer(f, "rashad");
+	code_at(f, 0, code);
+	memcpy(wrong, code, sizeof wrong);
+	wrong[0] = wrong[0] == '9' ? '0' : (char)(wrong[0] + 1);
+
+	assert_int_equal(sign_in(f, "rashad", PW, wrong, &who), ERR_FORBIDDEN);
+	assert_int_equal(sign_in(f, "rashad", PW " ", code, &who), ERR_FORBIDDEN);
+	assert_int_equal(sign_in(f, "nobody", PW, code, &who), ERR_FORBIDDEN);
+	assert_int_equal(sign_in(f, "rashad", PW, NULL, &who), ERR_FORBIDDEN);
+	assert_int_equal(sign_in(f, "rashad", PW, code, &who), ERR_OK);
+	assert_int_equal(who.role, ROLE_OFFICER);
+	assert_string_equal(who.agency, "mia_ctd");
+	/* the same code again (replay) */
+	assert_int_equal(sign_in(f, "rashad", PW, code, &who), ERR_FORBIDDEN);
+	/* the next step's code is fine */
+	code_at(f, 1, code);
+	assert_int_equal(sign_in(f, "rashad", PW, code, &who), ERR_OK);
+}
+
+static void throttling(void **state)
+{
+	struct fixture *f = *state;
+	struct principal who;
+	char code[TOTP_CODE_MAX];
+	add_officer(f, "rashad");
+	for (int i = 0; i < USERS_THROTTLE_USER_FREE + 1; i++)
+		assert_int_equal(sign_in(f, "rashad", "wrong password!", "000000", &who),
+				 ERR_FORBIDDEN);
+	/* held back now, even with the right credentials */
+	code_at(f, 0, code);
+	assert_int_equal(sign_in(f, "rashad", PW, code, &who), ERR_LIMIT);
+	/* an unknown name is held back the same way */
+	for (int i = 0; i < USERS_THROTTLE_USER_FREE + 1; i++)
+		sign_in(f, "ghost", "wrong password!", "000000", &who);
+	assert_int_equal(sign_in(f, "ghost", PW, code, &who), ERR_LIMIT);
+	/* ... and never for longer than the longest delay */
+	clock_shift(USERS_THROTTLE_MAX_DELAY + 1);
+	code_at(f, 0, code);
+	assert_int_equal(sign_in(f, "rashad", PW, code, &who), ERR_OK);
+}
+
+static void throttling_per_address(void **state)
+{
+	struct fixture *f = *state;
+	struct principal who;
+	char name[32];
+	add_officer(f, "rashad");
+	for (int i = 0; i < USERS_THROTTLE_ADDR_FREE + 1; i++) {
+		snprintf(name, sizeof name, "spray%d", i);
+		assert_int_equal(sign_in(f, name, "wrong password!", "000000", &who), ERR_FORBIDDEN);
+	}
+	assert_int_equal(sign_in(f, "rashad", "wrong password!", "000000", &who), ERR_LIMIT);
+	struct users_signin other = {"rashad", "wrong password!", "000000", "198.51.100.1"};
+	assert_int_equal(users_signin(f->r, &other, clock_now(), &who), ERR_FORBIDDEN);
+}
+
+static void session_lifetime(void **state)
+{
+	struct fixture *f = *state;
+	struct session_tokens t;
+	struct session_info s;
+	add_officer(f, "rashad");
+	struct user_info u;
+	assert_int_equal(users_find(f->r, "rashad", &u), ERR_OK);
+	assert_int_equal(session_create(f->r, u.id, clock_now(), &t), ERR_OK);
+	assert_int_equal(strlen(t.token), SESSION_TOKEN_TEXT - 1);
+	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_OK);
+	assert_string_equal(s.who.username, "rashad");
+	assert_true(session_csrf_ok(&s, t.csrf));
+	assert_false(session_csrf_ok(&s, t.token));
+	assert_false(session_csrf_ok(&s, NULL));
+	assert_int_equal(session_resolve(f->r, t.csrf, clock_now(), &s), ERR_FORBIDDEN);
+	assert_int_equal(session_resolve(f->r, "not a token", clock_now(), &s), ERR_FORBIDDEN);
+
+	/* active every 20 minutes: alive until the absolute limit */
+	for (int i = 0; i < 35; i++) {
+		clock_shift(20 * 60);
+		assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_OK);
+	}
+	clock_shift(20 * 60); /* 12 hours after sign-in */
+	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_FORBIDDEN);
+
+	/* idle for 30 minutes */
+	assert_int_equal(session_create(f->r, u.id, clock_now(), &t), ERR_OK);
+	clock_shift(SESSION_IDLE_SECONDS - 1);
+	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_OK);
+	clock_shift(SESSION_IDLE_SECONDS);
+	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_FORBIDDEN);
+
+	/* signed out */
+	assert_int_equal(session_create(f->r, u.id, clock_now(), &t), ERR_OK);
+	assert_int_equal(session_end(f->r, t.token), ERR_OK);
+	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_FORBIDDEN);
+}
+
+/* Each change that matters ends the account's sessions. */
+static void revocation(void **state)
+{
+	struct fixture *f = *state;
+	struct session_tokens t;
+	struct session_info s;
+	struct user_info u;
+	char uri[TOTP_URI_MAX], errbuf[ERRBUF_MAX];
+	add_officer(f, "rashad");
+	assert_int_equal(users_find(f->r, "rashad", &u), ERR_OK);
+
+	assert_int_equal(session_create(f->r, u.id, clock_now(), &t), ERR_OK);
+	assert_int_equal(users_set_password(f->r, "rashad", "a new long passphrase", errbuf), ERR_OK);
+	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_FORBIDDEN);
+
+	assert_int_equal(session_create(f->r, u.id, clock_now(), &t), ERR_OK);
+	assert_int_equal(users_change(f->r, "rashad", "caseworker", "ngo", uri, sizeof uri, errbuf),
+			 ERR_OK);
+	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_FORBIDDEN);
+
+	assert_int_equal(session_create(f->r, u.id, clock_now(), &t), ERR_OK);
+	assert_int_equal(users_new_totp(f->r, "rashad", uri, sizeof uri, errbuf), ERR_OK);
+	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_FORBIDDEN);
+
+	assert_int_equal(session_create(f->r, u.id, clock_now(), &t), ERR_OK);
+	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_OK);
+	assert_string_equal(s.who.agency, "ngo"); /* rights read afresh */
+	assert_int_equal(users_set_disabled(f->r, "rashad", 1), ERR_OK);
+	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_FORBIDDEN);
+	assert_int_equal(users_set_disabled(f->r, "nobody", 1), ERR_NOT_FOUND);
+
+	/* a disabled account cannot sign in, with the same answer as a wrong one */
+	struct principal who;
+	assert_int_equal(sign_in(f, "rashad", "a new long passphrase", "000000", &who),
+			 ERR_FORBIDDEN);
+}
+
+static void only_hashes_stored(void **state)
+{
+	struct fixture *f = *state;
+	struct session_tokens t;
+	struct user_info u;
+	char *wal = tu_path(f->dir, "h.db-wal");
+	add_officer(f, "rashad");
+	assert_int_equal(users_find(f->r, "rashad", &u), ERR_OK);
+	assert_int_equal(session_create(f->r, u.id, clock_now(), &t), ERR_OK);
+	assert_false(tu_file_contains(f->dbpath, t.token, strlen(t.token)));
+	assert_false(tu_file_contains(wal, t.token, strlen(t.token)));
+	assert_false(tu_file_contains(wal, t.csrf, strlen(t.csrf)));
+	assert_false(tu_file_contains(wal, PW, strlen(PW)));
+	free(wal);
+}
+
+static void rehash_on_sign_in(void **state)
+{
+	struct fixture *f = *state;
+	struct principal who;
+	char weak[PASSWORD_HASH_MAX], code[TOTP_CODE_MAX];
+	sqlite3 *conn;
+	sqlite3_stmt *st;
+	add_officer(f, "rashad");
+	assert_int_equal(crypto_pwhash_str(weak, PW, strlen(PW), crypto_pwhash_OPSLIMIT_MIN,
+					   crypto_pwhash_MEMLIMIT_MIN), 0);
+	assert_int_equal(sqlite3_open(f->dbpath, &conn), SQLITE_OK);
+	sqlite3_busy_timeout(conn, 5000);
+	assert_int_equal(sqlite3_prepare_v2(conn, "UPDATE users SET password_hash = ?1", -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(st, 1, weak, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	code_at(f, 0, code);
+	assert_int_equal(sign_in(f, "rashad", PW, code, &who), ERR_OK);
+	assert_int_equal(sqlite3_prepare_v2(conn, "SELECT password_hash FROM users", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	const char *now_hash = (const char *)sqlite3_column_text(st, 0);
+	assert_string_not_equal(now_hash, weak);
+	assert_int_equal(crypto_pwhash_str_needs_rehash(now_hash, PASSWORD_OPSLIMIT,
+							PASSWORD_MEMLIMIT), 0);
+	sqlite3_finalize(st);
+	sqlite3_close(conn);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(adding_accounts, setup, teardown),
+		cmocka_unit_test_setup_teardown(signing_in, setup, teardown),
+		cmocka_unit_test_setup_teardown(throttling, setup, teardown),
+		cmocka_unit_test_setup_teardown(throttling_per_address, setup, teardown),
+		cmocka_unit_test_setup_teardown(session_lifetime, setup, teardown),
+		cmocka_unit_test_setup_teardown(revocation, setup, teardown),
+		cmocka_unit_test_setup_teardown(only_hashes_stored, setup, teardown),
+		cmocka_unit_test_setup_teardown(rehash_on_sign_in, setup, teardown),
+	};
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
