@@ -80,8 +80,9 @@ struct report_trend_row {
 /* An approved figure the records now contradict. */
 struct report_restatement {
 	char *indicator;
-	int year;              /* Y or Y-1 */
-	int64_t approved, now; /* in the indicator's unit */
+	int year;                      /* Y or Y-1 */
+	enum report_unit unit;
+	struct report_cell approved, now; /* hidden only under --public */
 };
 
 struct report_frozen {
