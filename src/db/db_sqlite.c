@@ -52,8 +52,8 @@ static err_t configure(struct lite *d, char *errbuf)
 		"PRAGMA journal_mode=WAL",     "PRAGMA synchronous=FULL",
 		"PRAGMA foreign_keys=ON",      "PRAGMA secure_delete=ON",
 		"PRAGMA trusted_schema=OFF",
-		"CREATE TABLE IF NOT EXISTS schema_migrations ("
-		" version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT",
+		("CREATE TABLE IF NOT EXISTS schema_migrations ("
+		 " version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT"),
 	};
 	sqlite3_busy_timeout(d->conn, BUSY_TIMEOUT_MS);
 	sqlite3_db_config(d->conn, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
