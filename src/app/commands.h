@@ -15,5 +15,6 @@ int cmd_person(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_copy(int argc, char **argv);
 
 #endif

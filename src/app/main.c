@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{"export", cmd_export, "write every record back as interchange CSV files"},
 	{"person", cmd_person, "show one person's record (person show ID)"},
 	{"demo", cmd_demo, "create a database filled with the demo data set"},
+	{"copy", cmd_copy, "copy a deployment to a new database (e.g. to PostgreSQL) and prove it"},
 	{"audit", cmd_audit, "verify the audit log, or print a signed checkpoint of it"},
 };
 

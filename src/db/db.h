@@ -76,7 +76,13 @@ err_t db_bind_null(db_stmt *s, int n);
  * foreign key violation). */
 int db_step(db_stmt *s);
 
+enum db_type { DB_TYPE_NULL, DB_TYPE_INT, DB_TYPE_TEXT, DB_TYPE_BLOB };
+
 int db_col_is_null(db_stmt *s, int col);
+int db_col_count(db_stmt *s);
+/* The type of a column's value in the current row (for copying rows whose
+ * columns the caller does not know). */
+enum db_type db_col_type(db_stmt *s, int col);
 int64_t db_col_int(db_stmt *s, int col);
 const char *db_col_text(db_stmt *s, int col); /* NULL for SQL NULL */
 const void *db_col_blob(db_stmt *s, int col, size_t *len);

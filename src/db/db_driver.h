@@ -25,6 +25,8 @@ struct db_ops {
 	err_t (*bind_null)(db_stmt *s, int n);
 	int (*step)(db_stmt *s);
 	int (*col_is_null)(db_stmt *s, int col);
+	int (*col_count)(db_stmt *s);
+	enum db_type (*col_type)(db_stmt *s, int col);
 	int64_t (*col_int)(db_stmt *s, int col);
 	const char *(*col_text)(db_stmt *s, int col);
 	const void *(*col_blob)(db_stmt *s, int col, size_t *len);

@@ -384,6 +384,27 @@ static int pg_col_is_null(db_stmt *s, int col)
 	return PQgetisnull(PS(s)->res, PS(s)->row, col);
 }
 
+static int pg_col_count(db_stmt *s)
+{
+	return PS(s)->res ? PQnfields(PS(s)->res) : 0;
+}
+
+/* Type OIDs of pg_type.h; the schema uses only these. */
+enum { OID_BYTEA = 17, OID_INT8 = 20, OID_INT2 = 21, OID_INT4 = 23 };
+
+static enum db_type pg_col_type(db_stmt *s, int col)
+{
+	if (pg_col_is_null(s, col))
+		return DB_TYPE_NULL;
+	switch (PQftype(PS(s)->res, col)) {
+	case OID_BYTEA: return DB_TYPE_BLOB;
+	case OID_INT8:
+	case OID_INT2:
+	case OID_INT4: return DB_TYPE_INT;
+	default: return DB_TYPE_TEXT;
+	}
+}
+
 static int64_t pg_col_int(db_stmt *s, int col)
 {
 	if (pg_col_is_null(s, col))
@@ -428,6 +449,8 @@ static const struct db_ops pg_ops = {
 	.bind_null = pg_bind_null,
 	.step = pg_step,
 	.col_is_null = pg_col_is_null,
+	.col_count = pg_col_count,
+	.col_type = pg_col_type,
 	.col_int = pg_col_int,
 	.col_text = pg_col_text,
 	.col_blob = pg_col_blob,

@@ -227,6 +227,21 @@ static int lite_col_is_null(db_stmt *s, int col)
 	return sqlite3_column_type(S(s), col) == SQLITE_NULL;
 }
 
+static int lite_col_count(db_stmt *s)
+{
+	return sqlite3_column_count(S(s));
+}
+
+static enum db_type lite_col_type(db_stmt *s, int col)
+{
+	switch (sqlite3_column_type(S(s), col)) {
+	case SQLITE_INTEGER: return DB_TYPE_INT;
+	case SQLITE_TEXT: return DB_TYPE_TEXT;
+	case SQLITE_BLOB: return DB_TYPE_BLOB;
+	default: return DB_TYPE_NULL; /* STRICT tables hold no REAL */
+	}
+}
+
 static int64_t lite_col_int(db_stmt *s, int col)
 {
 	return sqlite3_column_int64(S(s), col);
@@ -261,6 +276,8 @@ static const struct db_ops lite_ops = {
 	.bind_null = lite_bind_null,
 	.step = lite_step,
 	.col_is_null = lite_col_is_null,
+	.col_count = lite_col_count,
+	.col_type = lite_col_type,
 	.col_int = lite_col_int,
 	.col_text = lite_col_text,
 	.col_blob = lite_col_blob,

@@ -1,0 +1,197 @@
+/*
+ * copy.c - table-by-table copy of a deployment (copy.h), and its proof.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/audit.h"
+#include "core/copy.h"
+#include "core/export.h"
+#include "db/copy_queries.h"
+
+#define COPY_PROGRESS_ROWS 100000
+
+/* Binds column `col` of the source row to $col+1 of the insert. */
+static err_t bind_value(db_stmt *from, int col, db_stmt *to)
+{
+	size_t len;
+	const void *blob;
+	switch (db_col_type(from, col)) {
+	case DB_TYPE_NULL: return db_bind_null(to, col + 1);
+	case DB_TYPE_INT: return db_bind_int(to, col + 1, db_col_int(from, col));
+	case DB_TYPE_TEXT: return db_bind_text(to, col + 1, db_col_text(from, col));
+	case DB_TYPE_BLOB:
+		blob = db_col_blob(from, col, &len);
+		/* an empty blob is still a blob, not NULL */
+		return db_bind_blob(to, col + 1, blob ? blob : "", len);
+	}
+	return ERR_INVALID;
+}
+
+static err_t copy_table(db *src, db *dst, const struct copy_query *q, int64_t *rows, char *errbuf)
+{
+	db_stmt *sel = NULL, *ins = NULL;
+	int rc = DB_DONE;
+	err_t e;
+	if ((e = db_prepare(src, q->select, &sel)) != ERR_OK ||
+	    (e = db_prepare(dst, q->insert, &ins)) != ERR_OK) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot copy the table %s: %s", q->table,
+			 db_errmsg(sel ? dst : src));
+		goto out;
+	}
+	while (e == ERR_OK && (rc = db_step(sel)) == DB_ROW) {
+		for (int c = 0; e == ERR_OK && c < db_col_count(sel); c++)
+			e = bind_value(sel, c, ins);
+		if (e == ERR_OK && db_step(ins) != DB_DONE)
+			e = ERR_DB;
+		if (e == ERR_OK)
+			e = db_reset(ins);
+		(*rows)++;
+	}
+	if (e == ERR_OK && rc != DB_DONE)
+		e = ERR_DB;
+	if (e != ERR_OK)
+		snprintf(errbuf, ERRBUF_MAX, "cannot copy the table %s: %s", q->table, db_errmsg(dst));
+out:
+	db_finalize(sel);
+	db_finalize(ins);
+	return e;
+}
+
+/* The target's migrations seeded the default codes: the source's own codes
+ * (with whatever the deployment added) replace them. */
+static err_t clear_seeded(db *dst)
+{
+	err_t e = db_exec_simple(dst, "DELETE FROM codes");
+	return e == ERR_OK ? db_exec_simple(dst, "DELETE FROM agencies") : e;
+}
+
+static err_t copy_all(db *src, db *dst, struct copy_summary *out, char *errbuf)
+{
+	err_t e = db_begin(dst);
+	if (e == ERR_OK && (e = clear_seeded(dst)) != ERR_OK)
+		snprintf(errbuf, ERRBUF_MAX, "cannot prepare the target: %s", db_errmsg(dst));
+	for (const struct copy_query *q = copy_queries; e == ERR_OK && q->table; q++) {
+		e = copy_table(src, dst, q, &out->rows, errbuf);
+		out->tables++;
+	}
+	for (size_t i = 0; e == ERR_OK && db_dialect_of(dst) == DB_POSTGRES && copy_pg_sequences[i]; i++)
+		if ((e = db_exec_simple(dst, copy_pg_sequences[i])) != ERR_OK)
+			snprintf(errbuf, ERRBUF_MAX, "cannot move the id sequences: %s", db_errmsg(dst));
+	if (e == ERR_OK && (e = db_commit(dst)) != ERR_OK)
+		snprintf(errbuf, ERRBUF_MAX, "cannot commit the copy: %s", db_errmsg(dst));
+	if (e != ERR_OK)
+		db_rollback(dst);
+	return e;
+}
+
+/* Exports `r` into a fresh temporary directory (*dir, malloc'd). */
+static err_t export_temp(registry *r, char **dir, char *errbuf)
+{
+	struct export_summary sum;
+	char tmpl[] = "/tmp/haven-copy-XXXXXX";
+	if (!mkdtemp(tmpl)) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot make a temporary directory");
+		return ERR_IO;
+	}
+	if (!(*dir = strdup(tmpl)))
+		return ERR_NOMEM;
+	return export_dir(r, *dir, &sum, errbuf);
+}
+
+static int same_file(const char *a, const char *b)
+{
+	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	int same = fa && fb;
+	while (same) {
+		int ca = getc(fa), cb = getc(fb);
+		if (ca != cb)
+			same = 0;
+		else if (ca == EOF)
+			break;
+	}
+	if (fa)
+		fclose(fa);
+	if (fb)
+		fclose(fb);
+	return same;
+}
+
+static const char *const export_files[] = {"persons.csv", "services.csv", "referrals.csv"};
+
+static void remove_export(char *dir)
+{
+	char path[4200];
+	if (!dir)
+		return;
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, export_files[i]);
+		unlink(path); /* personal data in clear: never left behind */
+	}
+	rmdir(dir);
+	free(dir);
+}
+
+/* Identical exports from both: every decrypted value arrived. */
+static err_t compare_exports(registry *a, registry *b, char *errbuf)
+{
+	char *da = NULL, *db_ = NULL, pa[4200], pb[4200];
+	err_t e = export_temp(a, &da, errbuf);
+	if (e == ERR_OK)
+		e = export_temp(b, &db_, errbuf);
+	for (size_t i = 0; e == ERR_OK && i < 3; i++) {
+		snprintf(pa, sizeof pa, "%s/%s", da, export_files[i]);
+		snprintf(pb, sizeof pb, "%s/%s", db_, export_files[i]);
+		if (!same_file(pa, pb)) {
+			snprintf(errbuf, ERRBUF_MAX, "the copy's %s differs from the source's",
+				 export_files[i]);
+			e = ERR_CONFLICT;
+		}
+	}
+	remove_export(da);
+	remove_export(db_);
+	return e;
+}
+
+static err_t compare_audit(registry *a, registry *b, struct copy_summary *out, char *errbuf)
+{
+	struct audit_verdict va, vb;
+	err_t e = audit_verify(registry_db(a), &va);
+	if (e == ERR_OK)
+		e = audit_verify(registry_db(b), &vb);
+	if (e != ERR_OK) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot read an audit log");
+		return e;
+	}
+	if (vb.first_bad || vb.entries != va.entries || memcmp(va.head, vb.head, sizeof va.head)) {
+		snprintf(errbuf, ERRBUF_MAX, "the copy's audit chain differs from the source's");
+		return ERR_CONFLICT;
+	}
+	out->audit_entries = vb.entries;
+	return ERR_OK;
+}
+
+err_t copy_registry(registry *from, const struct registry_paths *to, struct copy_summary *out,
+		    char *errbuf)
+{
+	struct copy_summary sum = {0};
+	registry *copy = NULL;
+	db *dst = NULL;
+	err_t e = db_open(to->db, DB_OPEN_CREATE, &dst, errbuf);
+	if (e != ERR_OK)
+		return e;
+	e = copy_all(registry_db(from), dst, &sum, errbuf);
+	db_close(dst);
+	if (e == ERR_OK)
+		e = registry_open(to, &copy, errbuf);
+	if (e == ERR_OK)
+		e = compare_audit(from, copy, &sum, errbuf);
+	if (e == ERR_OK)
+		e = compare_exports(from, copy, errbuf);
+	registry_close(copy);
+	if (e == ERR_OK)
+		*out = sum;
+	return e;
+}
