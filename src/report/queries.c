@@ -7,7 +7,9 @@
  * engine-specific function.  Each counts both report years (or the five of
  * the trend) in one pass over the date range, reading the indexes on
  * (service, date, person_id), (recognized_on), (identified_on) and the
- * referrals' (date, ...) index of migration 003.
+ * referrals' (date, ...) index of migration 003.  An optional filter is
+ * written "column = $n OR $n IS NULL", the comparison first: PostgreSQL gives
+ * a parameter the type of its first use.
  */
 #include "report/queries.h"
 
@@ -39,13 +41,13 @@
 #define SERVICE_WHERE                                                                          \
 	" FROM services s JOIN persons p ON p.id = s.person_id"                                 \
 	" WHERE s.service = $11 AND s.date >= $1 AND s.date < $6"                             \
-	" AND ($12 IS NULL OR s.provider = $12) AND ($13 IS NULL OR s.phase = $13)"           \
+	" AND (s.provider = $12 OR $12 IS NULL) AND (s.phase = $13 OR $13 IS NULL)"           \
 	POP("$7", "$8", "$9")
 
 #define REFERRAL_WHERE                                                                         \
 	" FROM referrals f JOIN persons p ON p.id = f.person_id"                               \
-	" WHERE f.date >= $1 AND f.date < $6 AND ($11 IS NULL OR f.from_agency = $11)"        \
-	" AND ($12 IS NULL OR f.to_agency = $12) AND ($13 IS NULL OR f.purpose = $13)"        \
+	" WHERE f.date >= $1 AND f.date < $6 AND (f.from_agency = $11 OR $11 IS NULL)"        \
+	" AND (f.to_agency = $12 OR $12 IS NULL) AND (f.purpose = $13 OR $13 IS NULL)"        \
 	POP("$7", "$8", "$9")
 
 const char RQ_RECOGNIZED_PERSONS[] =
@@ -56,7 +58,7 @@ const char RQ_RECOGNIZED_PERSONS[] =
 const char RQ_IDENTIFIED_PERSONS[] =
 	"SELECT " FIVE(IDENTIFIED, "p.identified_on", "p.id")
 	" FROM persons p WHERE p.identified_on >= $1 AND p.identified_on < $6"
-	" AND ($11 IS NULL OR p.identification_source IN ($11, $12, $13, $14))"
+	" AND (p.identification_source IN ($11, $12, $13, $14) OR $11 IS NULL)"
 	POP("$7", "$8", "$9");
 
 const char RQ_SERVICE_PERSONS[] = "SELECT " FIVE(DISTINCT, "s.date", "s.person_id") SERVICE_WHERE;
