@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "core/audit.h"
 #include "core/clock.h"
 #include "core/password.h"
 #include "core/session.h"
@@ -56,6 +57,29 @@ static int step_result(int rc, err_t *e)
 {
 	*e = rc == DB_DONE || rc == DB_ROW ? ERR_OK : rc < 0 ? (err_t)-rc : ERR_DB;
 	return rc;
+}
+
+/* Appends the audit entry of an account change made by `by`. */
+static err_t audit_user(registry *r, const struct audit_entry *by, const char *action,
+			const char *username, const char *outcome, const char *detail)
+{
+	struct audit_entry a = *by;
+	a.action = action;
+	a.object_type = "user";
+	a.object_ref = username;
+	a.outcome = outcome;
+	a.detail = detail;
+	return audit_append(registry_db(r), &a, NULL);
+}
+
+/* Commits when e is ERR_OK, else rolls back; returns the first error. */
+static err_t finish_tx(db *d, err_t e)
+{
+	if (e == ERR_OK)
+		e = db_commit(d);
+	if (e != ERR_OK)
+		db_rollback(d);
+	return e;
 }
 
 /* Copies the columns of Q_USER_BY_NAME / Q_USER_LIST into *u. */
@@ -189,27 +213,42 @@ static err_t check_role_agency(registry *r, enum role role, const char *agency, 
 	return ERR_OK;
 }
 
-static err_t insert_user(registry *r, const char *username, const char *agency, enum role role,
-			 const char *hash, const unsigned char *env, size_t envlen, char *errbuf)
+struct new_user {
+	const char *username, *agency;
+	enum role role;
+	const char *hash;
+	const unsigned char *env;
+	size_t envlen;
+};
+
+static err_t insert_user(registry *r, const struct audit_entry *by, const struct new_user *n,
+			 char *errbuf)
 {
+	char detail[AUDIT_FIELD_MAX];
 	db_stmt *st = NULL;
-	err_t e = db_prepare(registry_db(r), Q_USER_INSERT, &st);
-	if (e == ERR_OK && !((e = db_bind_text(st, 1, username)) || (e = db_bind_text(st, 2, agency)) ||
-			     (e = db_bind_text(st, 3, policy_role_name(role))) ||
-			     (e = db_bind_text(st, 4, hash)) ||
-			     (e = env ? db_bind_blob(st, 5, env, envlen) : db_bind_null(st, 5)) ||
-			     (e = db_bind_int(st, 6, clock_now()))))
+	err_t e = db_begin(registry_db(r));
+	snprintf(detail, sizeof detail, "role=%s agency=%s", policy_role_name(n->role), n->agency);
+	if (e == ERR_OK && (e = db_prepare(registry_db(r), Q_USER_INSERT, &st)) == ERR_OK &&
+	    !((e = db_bind_text(st, 1, n->username)) || (e = db_bind_text(st, 2, n->agency)) ||
+	      (e = db_bind_text(st, 3, policy_role_name(n->role))) ||
+	      (e = db_bind_text(st, 4, n->hash)) ||
+	      (e = n->env ? db_bind_blob(st, 5, n->env, n->envlen) : db_bind_null(st, 5)) ||
+	      (e = db_bind_int(st, 6, clock_now()))))
 		step_result(db_step(st), &e);
 	db_finalize(st);
+	if (e == ERR_OK)
+		e = audit_user(r, by, "user.add", n->username, "ok", detail);
+	e = finish_tx(registry_db(r), e);
 	if (e == ERR_CONFLICT)
-		snprintf(errbuf, ERRBUF_MAX, "the username %s is taken", username);
+		snprintf(errbuf, ERRBUF_MAX, "the username %s is taken", n->username);
 	else if (e != ERR_OK)
 		snprintf(errbuf, ERRBUF_MAX, "cannot store the account: %s", err_str(e));
 	return e;
 }
 
-err_t users_add(registry *r, const char *username, const char *agency, const char *role,
-		const char *password, char *uri, size_t urilen, char *errbuf)
+err_t users_add(registry *r, const struct audit_entry *by, const char *username,
+		const char *agency, const char *role, const char *password, char *uri, size_t urilen,
+		char *errbuf)
 {
 	enum role ro = policy_role_parse(role);
 	char hash[PASSWORD_HASH_MAX];
@@ -236,7 +275,8 @@ err_t users_add(registry *r, const char *username, const char *agency, const cha
 		snprintf(errbuf, ERRBUF_MAX, "cannot make the one-time-code secret: %s", err_str(e));
 		goto out;
 	}
-	if ((e = insert_user(r, username, agency, ro, hash, env, envlen, errbuf)) != ERR_OK)
+	struct new_user n = {username, agency, ro, hash, env, envlen};
+	if ((e = insert_user(r, by, &n, errbuf)) != ERR_OK)
 		sodium_memzero(uri, urilen);
 out:
 	sodium_memzero(hash, sizeof hash);
@@ -258,6 +298,8 @@ struct change {
 	const char *sql;
 	struct param p[CHANGE_PARAMS_MAX];
 	int n;
+	const char *action;         /* audit action ("user.disable", ...) */
+	char detail[AUDIT_FIELD_MAX]; /* audit detail, "" for none */
 };
 
 static err_t bind_change(db_stmt *st, const char *username, const struct change *c)
@@ -272,8 +314,10 @@ static err_t bind_change(db_stmt *st, const char *username, const struct change 
 	return e;
 }
 
-/* Runs the change and ends the account's sessions, in one transaction. */
-static err_t apply_change(registry *r, const char *username, const struct change *c)
+/* Runs the change, ends the account's sessions and audits, in one
+ * transaction. */
+static err_t apply_change(registry *r, const struct audit_entry *by, const char *username,
+			  const struct change *c)
 {
 	db *d = registry_db(r);
 	db_stmt *st = NULL;
@@ -292,25 +336,27 @@ static err_t apply_change(registry *r, const char *username, const struct change
 	if (e == ERR_OK)
 		e = session_end_user(r, id);
 	if (e == ERR_OK)
-		e = db_commit(d);
-	if (e != ERR_OK)
-		db_rollback(d);
-	return e;
+		e = audit_user(r, by, c->action, username, "ok", c->detail);
+	return finish_tx(d, e);
 }
 
-err_t users_set_disabled(registry *r, const char *username, int disabled)
+err_t users_set_disabled(registry *r, const struct audit_entry *by, const char *username,
+			 int disabled)
 {
 	struct change c = {.sql = Q_USER_SET_DISABLED, .n = 2,
 			   .p = {{.type = P_INT, .num = disabled ? 1 : 0},
-				 {.type = P_INT, .num = clock_now()}}};
-	return apply_change(r, username, &c);
+				 {.type = P_INT, .num = clock_now()}},
+			   .action = disabled ? "user.disable" : "user.enable"};
+	return apply_change(r, by, username, &c);
 }
 
-err_t users_set_password(registry *r, const char *username, const char *password, char *errbuf)
+err_t users_set_password(registry *r, const struct audit_entry *by, const char *username,
+			 const char *password, char *errbuf)
 {
 	char hash[PASSWORD_HASH_MAX];
 	struct change c = {.sql = Q_USER_SET_PASSWORD, .n = 2,
-			   .p = {{.type = P_TEXT}, {.type = P_INT, .num = clock_now()}}};
+			   .p = {{.type = P_TEXT}, {.type = P_INT, .num = clock_now()}},
+			   .action = "user.password"};
 	err_t e = password_check_policy(password, username, errbuf);
 	if (e != ERR_OK)
 		return e;
@@ -319,19 +365,21 @@ err_t users_set_password(registry *r, const char *username, const char *password
 		return e;
 	}
 	c.p[0].text = hash;
-	if ((e = apply_change(r, username, &c)) != ERR_OK)
+	if ((e = apply_change(r, by, username, &c)) != ERR_OK)
 		snprintf(errbuf, ERRBUF_MAX, "cannot change the password: %s", err_str(e));
 	sodium_memzero(hash, sizeof hash);
 	return e;
 }
 
-err_t users_new_totp(registry *r, const char *username, char *uri, size_t urilen, char *errbuf)
+err_t users_new_totp(registry *r, const struct audit_entry *by, const char *username, char *uri,
+		     size_t urilen, char *errbuf)
 {
 	struct user_info u;
 	unsigned char *env = NULL;
 	size_t envlen = 0;
 	struct change c = {.sql = Q_USER_SET_TOTP, .n = 2,
-			   .p = {{.type = P_BLOB}, {.type = P_INT, .num = clock_now()}}};
+			   .p = {{.type = P_BLOB}, {.type = P_INT, .num = clock_now()}},
+			   .action = "user.totp"};
 	err_t e = users_find(r, username, &u);
 	uri[0] = '\0';
 	if (e != ERR_OK) {
@@ -349,7 +397,7 @@ err_t users_new_totp(registry *r, const char *username, char *uri, size_t urilen
 	}
 	c.p[0].blob = env;
 	c.p[0].len = envlen;
-	if ((e = apply_change(r, username, &c)) != ERR_OK) {
+	if ((e = apply_change(r, by, username, &c)) != ERR_OK) {
 		snprintf(errbuf, ERRBUF_MAX, "cannot store the secret: %s", err_str(e));
 		sodium_memzero(uri, urilen);
 	}
@@ -357,12 +405,13 @@ err_t users_new_totp(registry *r, const char *username, char *uri, size_t urilen
 	return e;
 }
 
-err_t users_change(registry *r, const char *username, const char *role, const char *agency,
-		   char *uri, size_t urilen, char *errbuf)
+err_t users_change(registry *r, const struct audit_entry *by, const char *username,
+		   const char *role, const char *agency, char *uri, size_t urilen, char *errbuf)
 {
 	struct user_info u;
 	struct change c = {.sql = Q_USER_SET_ROLE, .n = 3,
-			   .p = {{.type = P_TEXT}, {.type = P_TEXT}, {.type = P_INT, .num = clock_now()}}};
+			   .p = {{.type = P_TEXT}, {.type = P_TEXT}, {.type = P_INT, .num = clock_now()}},
+			   .action = "user.change"};
 	enum role ro;
 	err_t e = users_find(r, username, &u);
 	uri[0] = '\0';
@@ -375,12 +424,13 @@ err_t users_change(registry *r, const char *username, const char *role, const ch
 	c.p[1].text = agency ? agency : u.agency;
 	if ((e = check_role_agency(r, ro, c.p[1].text, errbuf)) != ERR_OK)
 		return e;
-	if ((e = apply_change(r, username, &c)) != ERR_OK) {
+	snprintf(c.detail, sizeof c.detail, "role=%s agency=%s", c.p[0].text, c.p[1].text);
+	if ((e = apply_change(r, by, username, &c)) != ERR_OK) {
 		snprintf(errbuf, ERRBUF_MAX, "cannot change the account: %s", err_str(e));
 		return e;
 	}
 	if (policy_role_needs_totp(ro) && !u.has_totp)
-		return users_new_totp(r, username, uri, urilen, errbuf);
+		return users_new_totp(r, by, username, uri, urilen, errbuf);
 	return ERR_OK;
 }
 
@@ -460,6 +510,14 @@ static err_t throttle_clear(registry *r, const unsigned char *subject)
 
 /* ---- signing in ----------------------------------------------------------- */
 
+/* What the checks found, for the writes that follow them. */
+struct attempt {
+	err_t verdict;      /* ERR_OK, ERR_FORBIDDEN, ERR_LIMIT */
+	const char *reason; /* audit detail: why it failed */
+	int64_t step;       /* the one-time code's step, 0 when none */
+	char rehash[PASSWORD_HASH_MAX]; /* a new hash to store, "" for none */
+};
+
 static err_t use_step(registry *r, int64_t user_id, int64_t step)
 {
 	db_stmt *st = NULL;
@@ -471,11 +529,12 @@ static err_t use_step(registry *r, int64_t user_id, int64_t step)
 	return e;
 }
 
-static err_t check_otp(registry *r, const struct user_row *u, const char *otp, int64_t now)
+/* Checks the code of an account whose role needs one; sets a->step. */
+static err_t check_otp(registry *r, const struct user_row *u, const char *otp, int64_t now,
+		       struct attempt *a)
 {
 	char *secret = NULL;
 	size_t len = 0;
-	int64_t step = 0;
 	err_t e;
 	if (!policy_role_needs_totp(u->info.role))
 		return ERR_OK;
@@ -483,41 +542,101 @@ static err_t check_otp(registry *r, const struct user_row *u, const char *otp, i
 		return ERR_FORBIDDEN; /* a role that needs a code, without a secret */
 	if ((e = open_totp(r, u, &secret, &len)) != ERR_OK)
 		return e;
-	e = totp_verify((const unsigned char *)secret, len, otp, now, u->last_step, &step);
+	e = totp_verify((const unsigned char *)secret, len, otp, now, u->last_step, &a->step);
 	crypto_plain_free(secret);
-	if (e == ERR_OK)
-		e = use_step(r, u->info.id, step);
 	return e;
 }
 
-static err_t rehash(registry *r, int64_t user_id, const char *password)
-{
-	char hash[PASSWORD_HASH_MAX];
-	db_stmt *st = NULL;
-	err_t e = password_hash(password, hash);
-	if (e == ERR_OK && (e = db_prepare(registry_db(r), Q_USER_REHASH, &st)) == ERR_OK &&
-	    !((e = db_bind_int(st, 1, user_id)) || (e = db_bind_text(st, 2, hash))))
-		step_result(db_step(st), &e);
-	db_finalize(st);
-	sodium_memzero(hash, sizeof hash);
-	return e;
-}
-
-/* Checks password and code of a loaded account: ERR_FORBIDDEN when wrong. */
-static err_t check_credentials(registry *r, const struct user_row *u, const struct users_signin *s,
-			       int64_t now)
+/* The checks that need no write: password (Argon2id) and code.  Runs outside
+ * any transaction, so a slow hash never holds the database's write lock. */
+static err_t check_credentials(registry *r, const struct user_row *u,
+			       const struct users_signin *s, int64_t now, struct attempt *a)
 {
 	int needs_rehash = 0;
 	err_t e;
-	if (u->info.disabled || u->info.role == ROLE_NONE) {
-		password_verify_dummy(s->password);
-		return ERR_FORBIDDEN;
-	}
+	a->reason = "disabled";
+	if (u->info.disabled || u->info.role == ROLE_NONE)
+		return password_verify_dummy(s->password);
+	a->reason = "password";
 	if ((e = password_verify(u->hash, s->password, &needs_rehash)) != ERR_OK)
 		return e;
-	if ((e = check_otp(r, u, s->otp, now)) != ERR_OK)
+	a->reason = "otp";
+	if ((e = check_otp(r, u, s->otp, now, a)) != ERR_OK)
 		return e;
-	return needs_rehash ? rehash(r, u->info.id, s->password) : ERR_OK;
+	a->reason = "";
+	if (needs_rehash && password_hash(s->password, a->rehash) != ERR_OK)
+		a->rehash[0] = '\0'; /* keep the old hash; try again next time */
+	return ERR_OK;
+}
+
+static err_t store_rehash(registry *r, int64_t user_id, const char *hash)
+{
+	db_stmt *st = NULL;
+	err_t e = db_prepare(registry_db(r), Q_USER_REHASH, &st);
+	if (e == ERR_OK && !((e = db_bind_int(st, 1, user_id)) || (e = db_bind_text(st, 2, hash))))
+		step_result(db_step(st), &e);
+	db_finalize(st);
+	return e;
+}
+
+/* The writes of a successful sign-in; ERR_FORBIDDEN when the code's step was
+ * taken meanwhile by another request. */
+static err_t record_success(registry *r, const struct user_row *u, const unsigned char *subj_user,
+			    struct attempt *a)
+{
+	err_t e = ERR_OK;
+	if (a->step && (e = use_step(r, u->info.id, a->step)) == ERR_FORBIDDEN) {
+		a->verdict = ERR_FORBIDDEN;
+		a->reason = "otp replayed";
+		return ERR_OK; /* counted as a failure by the caller */
+	}
+	if (e == ERR_OK && a->rehash[0])
+		e = store_rehash(r, u->info.id, a->rehash);
+	if (e == ERR_OK)
+		e = throttle_clear(r, subj_user);
+	return e;
+}
+
+static err_t record_failure(registry *r, const unsigned char *subj_user,
+			    const unsigned char *subj_addr, int64_t now)
+{
+	err_t e = throttle_fail(r, subj_user, USERS_THROTTLE_USER_FREE, now);
+	if (e == ERR_OK)
+		e = throttle_fail(r, subj_addr, USERS_THROTTLE_ADDR_FREE, now);
+	return e;
+}
+
+static err_t audit_signin(registry *r, const struct users_signin *s, const struct user_row *u,
+			  const struct attempt *a)
+{
+	struct audit_entry e = {
+		/* an unknown name is never stored: it is often a password typed in
+		 * the wrong field */
+		.actor = u->info.id ? u->info.username : "unknown",
+		.agency = u->info.id ? u->info.agency : "",
+		.role = u->info.id ? policy_role_name(u->info.role) : "",
+		.action = "signin", .object_type = "user",
+		.object_ref = u->info.id ? u->info.username : "",
+		.request_id = s->request_id,
+		.outcome = a->verdict == ERR_OK ? "ok" : a->verdict == ERR_LIMIT ? "throttled" : "denied",
+		.detail = a->reason};
+	return audit_append(registry_db(r), &e, NULL);
+}
+
+/* Writes what the attempt changes, and its audit entry, in one transaction. */
+static err_t record_attempt(registry *r, const struct users_signin *s, const struct user_row *u,
+			    const unsigned char *subj_user, const unsigned char *subj_addr,
+			    int64_t now, struct attempt *a)
+{
+	db *d = registry_db(r);
+	err_t e = db_begin(d);
+	if (e == ERR_OK && a->verdict == ERR_OK)
+		e = record_success(r, u, subj_user, a);
+	if (e == ERR_OK && a->verdict == ERR_FORBIDDEN)
+		e = record_failure(r, subj_user, subj_addr, now);
+	if (e == ERR_OK)
+		e = audit_signin(r, s, u, a);
+	return finish_tx(d, e);
 }
 
 static err_t to_principal(registry *r, const struct user_row *u, struct principal *who)
@@ -527,13 +646,45 @@ static err_t to_principal(registry *r, const struct user_row *u, struct principa
 				policy_role_name(u->info.role));
 }
 
+/* Decides the attempt: throttled, unknown, or the account's checks. */
+static err_t judge(registry *r, const struct users_signin *s, int64_t now, int held,
+		   struct user_row *u, struct attempt *a)
+{
+	err_t e;
+	a->verdict = ERR_FORBIDDEN;
+	a->reason = "unknown account";
+	if (held) {
+		a->verdict = ERR_LIMIT;
+		a->reason = "throttled";
+		return ERR_OK;
+	}
+	if (!users_name_valid(s->username)) {
+		password_verify_dummy(s->password);
+		return ERR_OK;
+	}
+	if ((e = load_user(r, s->username, u)) == ERR_NOT_FOUND) {
+		password_verify_dummy(s->password);
+		return ERR_OK;
+	}
+	if (e != ERR_OK)
+		return e;
+	e = check_credentials(r, u, s, now, a);
+	if (e == ERR_OK || e == ERR_FORBIDDEN) {
+		a->verdict = e;
+		e = ERR_OK;
+	}
+	return e;
+}
+
 err_t users_signin(registry *r, const struct users_signin *in, int64_t now, struct principal *who)
 {
 	unsigned char subj_user[CRYPTO_DIGEST_BYTES], subj_addr[CRYPTO_DIGEST_BYTES];
 	struct users_signin sv = {in->username, in->password ? in->password : "",
-				  in->otp ? in->otp : "", in->address}, *s = &sv;
+				  in->otp ? in->otp : "", in->address, in->request_id},
+			    *s = &sv;
 	struct throttle tu, ta;
 	struct user_row u = {0};
+	struct attempt a = {0};
 	err_t e;
 
 	if ((e = subject_of(r, "user", s->username, subj_user)) != ERR_OK ||
@@ -541,28 +692,14 @@ err_t users_signin(registry *r, const struct users_signin *in, int64_t now, stru
 	    (e = throttle_get(r, subj_user, &tu)) != ERR_OK ||
 	    (e = throttle_get(r, subj_addr, &ta)) != ERR_OK)
 		return e;
-	if (tu.blocked_until > now || ta.blocked_until > now)
-		return ERR_LIMIT;
-	if (!users_name_valid(s->username)) {
-		password_verify_dummy(s->password);
-		e = ERR_FORBIDDEN;
-	} else if ((e = load_user(r, s->username, &u)) == ERR_NOT_FOUND) {
-		password_verify_dummy(s->password);
-		e = ERR_FORBIDDEN;
-	} else if (e == ERR_OK) {
-		e = check_credentials(r, &u, s, now);
-	}
+	e = judge(r, s, now, tu.blocked_until > now || ta.blocked_until > now, &u, &a);
 	if (e == ERR_OK)
+		e = record_attempt(r, s, &u, subj_user, subj_addr, now, &a);
+	if (e == ERR_OK && a.verdict == ERR_OK)
 		e = to_principal(r, &u, who);
 	if (e == ERR_OK)
-		e = throttle_clear(r, subj_user);
-	else if (e == ERR_FORBIDDEN) {
-		err_t t = throttle_fail(r, subj_user, USERS_THROTTLE_USER_FREE, now);
-		if (t == ERR_OK)
-			t = throttle_fail(r, subj_addr, USERS_THROTTLE_ADDR_FREE, now);
-		if (t != ERR_OK)
-			e = t;
-	}
+		e = a.verdict;
+	sodium_memzero(&a, sizeof a);
 	row_cleanup(&u);
 	return e;
 }

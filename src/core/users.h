@@ -10,6 +10,11 @@
  * secret, a new role or agency) ends all the account's sessions in the same
  * transaction.
  *
+ * Every change, and every sign-in attempt, is written to the audit log
+ * (audit.h) in the transaction that makes it.  Changes take the actor from
+ * `by`, an audit entry whose actor, agency, role and request_id the caller
+ * fills (borrowed); the rest is filled here.
+ *
  * Sign-in answers one and the same ERR_FORBIDDEN for an unknown user, a
  * disabled one, a wrong password and a wrong or replayed code; an unknown
  * user costs one Argon2id verification like a known one.  Failures are
@@ -24,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/audit.h"
 #include "core/policy.h"
 #include "core/registry.h"
 #include "core/totp.h"
@@ -60,8 +66,9 @@ int users_name_valid(const char *name);
  * the agency, weak password) or ERR_CONFLICT (name taken) with one line in
  * errbuf (ERRBUF_MAX bytes).
  */
-err_t users_add(registry *r, const char *username, const char *agency, const char *role,
-		const char *password, char *uri, size_t urilen, char *errbuf);
+err_t users_add(registry *r, const struct audit_entry *by, const char *username,
+		const char *agency, const char *role, const char *password, char *uri, size_t urilen,
+		char *errbuf);
 
 /* Calls fn for each account in username order; a non-OK return stops. */
 typedef err_t (*users_fn)(const struct user_info *u, void *ctx);
@@ -71,28 +78,31 @@ err_t users_list(registry *r, users_fn fn, void *ctx);
 err_t users_find(registry *r, const char *username, struct user_info *out);
 
 /* Disables (disabled = 1) or enables an account; disabling ends its sessions. */
-err_t users_set_disabled(registry *r, const char *username, int disabled);
+err_t users_set_disabled(registry *r, const struct audit_entry *by, const char *username,
+			 int disabled);
 
 /* Sets a new password (policy-checked) and ends the account's sessions. */
-err_t users_set_password(registry *r, const char *username, const char *password,
-			 char *errbuf);
+err_t users_set_password(registry *r, const struct audit_entry *by, const char *username,
+			 const char *password, char *errbuf);
 
 /* Makes a new TOTP secret (roles that see personal data only), writes its
  * URI into `uri` as users_add does, and ends the account's sessions. */
-err_t users_new_totp(registry *r, const char *username, char *uri, size_t urilen, char *errbuf);
+err_t users_new_totp(registry *r, const struct audit_entry *by, const char *username, char *uri,
+		     size_t urilen, char *errbuf);
 
 /* Changes role and agency (either may be NULL: unchanged) and ends the
  * account's sessions.  A role that now needs a TOTP secret gets one, with
  * its URI written into `uri`; otherwise `uri` is "". */
-err_t users_change(registry *r, const char *username, const char *role, const char *agency,
-		   char *uri, size_t urilen, char *errbuf);
+err_t users_change(registry *r, const struct audit_entry *by, const char *username,
+		   const char *role, const char *agency, char *uri, size_t urilen, char *errbuf);
 
 /* A sign-in attempt; all strings borrowed, any may be NULL (then it fails). */
 struct users_signin {
 	const char *username;
 	const char *password;
 	const char *otp;     /* ignored for roles without a TOTP secret */
-	const char *address; /* the client's address, for throttling */
+	const char *address;    /* the client's address, for throttling (never stored) */
+	const char *request_id; /* for the audit entry */
 };
 
 /*
@@ -100,7 +110,10 @@ struct users_signin {
  * ERR_FORBIDDEN for any wrong credential (the same for all); ERR_LIMIT while
  * the account name or the address is held back; ERR_DB and the like for
  * storage failures.  Records the used TOTP step, rehashes the password when
- * the Argon2id limits rose, and counts or clears failures.
+ * the Argon2id limits rose, counts or clears failures, and audits the attempt
+ * (the account's name when it exists, "unknown" otherwise; never the
+ * password or the address).  The Argon2id verification runs before any
+ * transaction is opened.
  */
 err_t users_signin(registry *r, const struct users_signin *s, int64_t now, struct principal *who);
 

@@ -28,6 +28,9 @@
 
 #define PW "river copper lantern"
 
+static const struct audit_entry by = {.actor = "cli:test", .agency = "", .role = "operator",
+				      .request_id = "test"};
+
 struct fixture {
 	char *dir, *dbpath, *keypath;
 	registry *r;
@@ -85,7 +88,7 @@ static void secret_of(const char *uri, unsigned char *out, size_t *len)
 static void add_officer(struct fixture *f, const char *name)
 {
 	char uri[TOTP_URI_MAX], errbuf[ERRBUF_MAX];
-	assert_int_equal(users_add(f->r, name, "mia_ctd", "officer", PW, uri, sizeof uri, errbuf),
+	assert_int_equal(users_add(f->r, &by, name, "mia_ctd", "officer", PW, uri, sizeof uri, errbuf),
 			 ERR_OK);
 	assert_memory_equal(uri, "otpauth://totp/Haven:", 21);
 	secret_of(uri, f->secret, &f->secret_len);
@@ -102,7 +105,7 @@ static void code_at(struct fixture *f, int ahead, char out[TOTP_CODE_MAX])
 static err_t sign_in(struct fixture *f, const char *name, const char *pw, const char *otp,
 		     struct principal *who)
 {
-	struct users_signin s = {name, pw, otp, "192.0.2.7"};
+	struct users_signin s = {name, pw, otp, "192.0.2.7", "req"};
 	return users_signin(f->r, &s, clock_now(), who);
 }
 
@@ -112,19 +115,19 @@ static void adding_accounts(void **state)
 	char uri[TOTP_URI_MAX], errbuf[ERRBUF_MAX];
 	struct user_info u;
 	add_officer(f, "rashad");
-	assert_int_equal(users_add(f->r, "rashad", "mia_ctd", "officer", PW, uri, sizeof uri,
+	assert_int_equal(users_add(f->r, &by, "rashad", "mia_ctd", "officer", PW, uri, sizeof uri,
 				   errbuf), ERR_CONFLICT);
-	assert_int_equal(users_add(f->r, "nigar", "ngo", "officer", PW, uri, sizeof uri, errbuf),
+	assert_int_equal(users_add(f->r, &by, "nigar", "ngo", "officer", PW, uri, sizeof uri, errbuf),
 			 ERR_INVALID); /* officers belong to the police */
-	assert_int_equal(users_add(f->r, "nigar", "ngo", "wizard", PW, uri, sizeof uri, errbuf),
+	assert_int_equal(users_add(f->r, &by, "nigar", "ngo", "wizard", PW, uri, sizeof uri, errbuf),
 			 ERR_INVALID);
-	assert_int_equal(users_add(f->r, "nigar", "nowhere", "caseworker", PW, uri, sizeof uri,
+	assert_int_equal(users_add(f->r, &by, "nigar", "nowhere", "caseworker", PW, uri, sizeof uri,
 				   errbuf), ERR_INVALID);
-	assert_int_equal(users_add(f->r, "Nigar", "ngo", "caseworker", PW, uri, sizeof uri, errbuf),
+	assert_int_equal(users_add(f->r, &by, "Nigar", "ngo", "caseworker", PW, uri, sizeof uri, errbuf),
 			 ERR_INVALID);
-	assert_int_equal(users_add(f->r, "nigar", "ngo", "caseworker", "password1234", uri,
+	assert_int_equal(users_add(f->r, &by, "nigar", "ngo", "caseworker", "password1234", uri,
 				   sizeof uri, errbuf), ERR_INVALID);
-	assert_int_equal(users_add(f->r, "nigar", "ngo", "analyst", PW, uri, sizeof uri, errbuf),
+	assert_int_equal(users_add(f->r, &by, "nigar", "ngo", "analyst", PW, uri, sizeof uri, errbuf),
 			 ERR_OK);
 	assert_string_equal(uri, ""); /* no personal data: no one-time codes */
 	assert_int_equal(users_find(f->r, "nigar", &u), ERR_OK);
@@ -192,7 +195,7 @@ static void throttling_per_address(void **state)
 		assert_int_equal(sign_in(f, name, "wrong password!", "000000", &who), ERR_FORBIDDEN);
 	}
 	assert_int_equal(sign_in(f, "rashad", "wrong password!", "000000", &who), ERR_LIMIT);
-	struct users_signin other = {"rashad", "wrong password!", "000000", "198.51.100.1"};
+	struct users_signin other = {"rashad", "wrong password!", "000000", "198.51.100.1", "req"};
 	assert_int_equal(users_signin(f->r, &other, clock_now(), &who), ERR_FORBIDDEN);
 }
 
@@ -247,24 +250,24 @@ static void revocation(void **state)
 	assert_int_equal(users_find(f->r, "rashad", &u), ERR_OK);
 
 	assert_int_equal(session_create(f->r, u.id, clock_now(), &t), ERR_OK);
-	assert_int_equal(users_set_password(f->r, "rashad", "a new long passphrase", errbuf), ERR_OK);
+	assert_int_equal(users_set_password(f->r, &by, "rashad", "a new long passphrase", errbuf), ERR_OK);
 	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_FORBIDDEN);
 
 	assert_int_equal(session_create(f->r, u.id, clock_now(), &t), ERR_OK);
-	assert_int_equal(users_change(f->r, "rashad", "caseworker", "ngo", uri, sizeof uri, errbuf),
+	assert_int_equal(users_change(f->r, &by, "rashad", "caseworker", "ngo", uri, sizeof uri, errbuf),
 			 ERR_OK);
 	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_FORBIDDEN);
 
 	assert_int_equal(session_create(f->r, u.id, clock_now(), &t), ERR_OK);
-	assert_int_equal(users_new_totp(f->r, "rashad", uri, sizeof uri, errbuf), ERR_OK);
+	assert_int_equal(users_new_totp(f->r, &by, "rashad", uri, sizeof uri, errbuf), ERR_OK);
 	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_FORBIDDEN);
 
 	assert_int_equal(session_create(f->r, u.id, clock_now(), &t), ERR_OK);
 	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_OK);
 	assert_string_equal(s.who.agency, "ngo"); /* rights read afresh */
-	assert_int_equal(users_set_disabled(f->r, "rashad", 1), ERR_OK);
+	assert_int_equal(users_set_disabled(f->r, &by, "rashad", 1), ERR_OK);
 	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_FORBIDDEN);
-	assert_int_equal(users_set_disabled(f->r, "nobody", 1), ERR_NOT_FOUND);
+	assert_int_equal(users_set_disabled(f->r, &by, "nobody", 1), ERR_NOT_FOUND);
 
 	/* a disabled account cannot sign in, with the same answer as a wrong one */
 	struct principal who;
@@ -318,6 +321,41 @@ static void rehash_on_sign_in(void **state)
 	sqlite3_close(conn);
 }
 
+/* Every attempt is audited; an unknown name and the password never are. */
+static void sign_ins_audited(void **state)
+{
+	struct fixture *f = *state;
+	struct principal who;
+	char code[TOTP_CODE_MAX];
+	sqlite3 *conn;
+	sqlite3_stmt *st;
+	char got[512] = "";
+	size_t used = 0;
+	add_officer(f, "rashad");
+	code_at(f, 0, code);
+	sign_in(f, "typed-a-secret-here", PW, code, &who);
+	sign_in(f, "rashad", "wrong password!", code, &who);
+	sign_in(f, "rashad", PW, "000000", &who);
+	assert_int_equal(sign_in(f, "rashad", PW, code, &who), ERR_OK);
+	assert_int_equal(sqlite3_open(f->dbpath, &conn), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(conn,
+					    "SELECT actor, outcome, detail FROM audit_log "
+					    "WHERE action = 'signin' ORDER BY seq", -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		used += (size_t)snprintf(got + used, sizeof got - used, "%s %s %s|",
+					 sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+					 sqlite3_column_text(st, 2));
+	sqlite3_finalize(st);
+	sqlite3_close(conn);
+	assert_string_equal(got, "unknown denied unknown account|rashad denied password|"
+				 "rashad denied otp|rashad ok |");
+	char *wal = tu_path(f->dir, "h.db-wal");
+	assert_false(tu_file_contains(f->dbpath, "typed-a-secret-here", 19));
+	assert_false(tu_file_contains(wal, "typed-a-secret-here", 19));
+	free(wal);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -329,6 +367,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(revocation, setup, teardown),
 		cmocka_unit_test_setup_teardown(only_hashes_stored, setup, teardown),
 		cmocka_unit_test_setup_teardown(rehash_on_sign_in, setup, teardown),
+		cmocka_unit_test_setup_teardown(sign_ins_audited, setup, teardown),
 	};
 	if (sodium_init() < 0)
 		return 1;
