@@ -364,7 +364,7 @@ static err_t split_forms(const char *list, char *buf, size_t buflen, const char 
 }
 
 static err_t person_digest(registry *r, const struct person *p, const char **forms, size_t nforms,
-			   unsigned char out[CRYPTO_DIGEST_BYTES])
+			   unsigned char out[CRYPTO_RECORD_DIGEST_BYTES])
 {
 	crypto_digest_state s;
 	const char *text[] = {p->ref, p->status, p->parent_ref, p->given_name, p->family_name,
@@ -400,7 +400,7 @@ static int find_by_ref(db_stmt *st, const char *ref, const unsigned char *digest
 		return rc;
 	*id = db_col_int(st, 0);
 	const void *stored = db_col_blob(st, 1, &len);
-	*same = digest && len == CRYPTO_DIGEST_BYTES && memcmp(stored, digest, len) == 0;
+	*same = digest && len == CRYPTO_RECORD_DIGEST_BYTES && memcmp(stored, digest, len) == 0;
 	return DB_ROW; /* the caller resets st: a pending read would block COMMIT */
 }
 
@@ -467,7 +467,7 @@ static err_t bind_person(registry *r, db_stmt *st, const struct person *p, int64
 	    (e = bind_sealed(r, st, 17, t, p->ref, "document_number", p->document_number)) ||
 	    (e = bind_sealed(r, st, 18, t, p->ref, "phone", p->phone)) ||
 	    (e = bind_sealed(r, st, 19, t, p->ref, "address", p->address)) ||
-	    (e = db_bind_blob(st, 20, digest, CRYPTO_DIGEST_BYTES)) ||
+	    (e = db_bind_blob(st, 20, digest, CRYPTO_RECORD_DIGEST_BYTES)) ||
 	    (e = bind_import(st, 21, import_id)) || (e = db_bind_int(st, 22, now())))
 		return e;
 	return ERR_OK;
@@ -495,7 +495,7 @@ static err_t put_forms(registry *r, int64_t person_id, const char **forms, size_
 err_t registry_put_person(registry *r, const struct person *p, int64_t import_id,
 			  enum put_outcome *out)
 {
-	unsigned char digest[CRYPTO_DIGEST_BYTES];
+	unsigned char digest[CRYPTO_RECORD_DIGEST_BYTES];
 	char formbuf[1024];
 	const char *forms[EXPLOITATION_MAX];
 	size_t nforms;
@@ -567,7 +567,7 @@ static err_t upsert_target(registry *r, enum stmt_id find, const char *ref,
 err_t registry_put_service(registry *r, const struct service *s, int64_t import_id,
 			   enum put_outcome *out)
 {
-	unsigned char digest[CRYPTO_DIGEST_BYTES];
+	unsigned char digest[CRYPTO_RECORD_DIGEST_BYTES];
 	int64_t person_id;
 	int exists, same, rc;
 	db_stmt *st;
@@ -615,7 +615,7 @@ static void referral_digest(registry *r, const struct referral *f, unsigned char
 err_t registry_put_referral(registry *r, const struct referral *f, int64_t import_id,
 			    enum put_outcome *out)
 {
-	unsigned char digest[CRYPTO_DIGEST_BYTES];
+	unsigned char digest[CRYPTO_RECORD_DIGEST_BYTES];
 	int64_t person_id;
 	int exists, same, rc;
 	db_stmt *st;

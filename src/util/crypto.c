@@ -9,6 +9,19 @@
 
 #include "util/crypto.h"
 
+static void put_be32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+static uint32_t get_be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 err_t crypto_context(char *ctx, const char *table, const char *ref, const char *column)
 {
 	int n = snprintf(ctx, CRYPTO_CONTEXT_MAX, "%s/%s/%s", table, ref, column);
@@ -41,10 +54,7 @@ err_t crypto_seal(const keyring *kr, const char *context, const void *plain, siz
 	if (!env)
 		return ERR_NOMEM;
 	env[0] = CRYPTO_VERSION;
-	env[1] = (unsigned char)(id >> 24);
-	env[2] = (unsigned char)(id >> 16);
-	env[3] = (unsigned char)(id >> 8);
-	env[4] = (unsigned char)id;
+	put_be32(env + 1, id);
 	randombytes_buf(env + 5, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
 	size_t adlen = make_ad(ad, env, context);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(env + CRYPTO_HEADER_BYTES, &clen, plain, len, ad,
@@ -69,7 +79,7 @@ uint32_t crypto_key_id(const unsigned char *env, size_t envlen)
 {
 	if (!env || envlen < CRYPTO_OVERHEAD || env[0] != CRYPTO_VERSION)
 		return 0;
-	return (uint32_t)env[1] << 24 | (uint32_t)env[2] << 16 | (uint32_t)env[3] << 8 | env[4];
+	return get_be32(env + 1);
 }
 
 err_t crypto_open(const keyring *kr, const char *context, const unsigned char *env, size_t envlen,
@@ -125,6 +135,7 @@ err_t crypto_digest_init(const keyring *kr, crypto_digest_state *s)
 	const unsigned char *key = keyring_subkey(kr, keyring_current_id(kr), KEY_DIGEST);
 	if (!key)
 		return ERR_CRYPTO;
+	s->key_id = keyring_current_id(kr);
 	crypto_generichash_init(&s->st, key, KEYRING_KEY_BYTES, CRYPTO_DIGEST_BYTES);
 	return ERR_OK;
 }
@@ -150,7 +161,13 @@ void crypto_digest_int(crypto_digest_state *s, int64_t v)
 	crypto_generichash_update(&s->st, b, sizeof b);
 }
 
-void crypto_digest_final(crypto_digest_state *s, unsigned char out[CRYPTO_DIGEST_BYTES])
+void crypto_digest_final(crypto_digest_state *s, unsigned char out[CRYPTO_RECORD_DIGEST_BYTES])
 {
-	crypto_generichash_final(&s->st, out, CRYPTO_DIGEST_BYTES);
+	put_be32(out, s->key_id);
+	crypto_generichash_final(&s->st, out + 4, CRYPTO_DIGEST_BYTES);
+}
+
+uint32_t crypto_record_digest_key_id(const unsigned char *d, size_t len)
+{
+	return d && len == CRYPTO_RECORD_DIGEST_BYTES ? get_be32(d) : 0;
 }

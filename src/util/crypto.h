@@ -50,14 +50,20 @@ uint32_t crypto_key_id(const unsigned char *env, size_t envlen);
 err_t crypto_digest(const keyring *kr, const void *data, size_t len,
 		    unsigned char out[CRYPTO_DIGEST_BYTES]);
 
-/* The same digest over a sequence of fields, each framed by its length so
- * that ("ab","c") and ("a","bc") differ and NULL differs from "". */
+/* A record digest: the same keyed hash over a sequence of fields, each
+ * framed by its length so that ("ab","c") and ("a","bc") differ and NULL
+ * differs from "", prefixed by the key id it was made with (4 bytes,
+ * big-endian), so that key rotation can tell which digests are still due. */
+#define CRYPTO_RECORD_DIGEST_BYTES (4 + CRYPTO_DIGEST_BYTES)
 typedef struct {
 	crypto_generichash_state st;
+	uint32_t key_id;
 } crypto_digest_state;
 err_t crypto_digest_init(const keyring *kr, crypto_digest_state *s);
 void crypto_digest_text(crypto_digest_state *s, const char *v); /* NULL allowed */
 void crypto_digest_int(crypto_digest_state *s, int64_t v);
-void crypto_digest_final(crypto_digest_state *s, unsigned char out[CRYPTO_DIGEST_BYTES]);
+void crypto_digest_final(crypto_digest_state *s, unsigned char out[CRYPTO_RECORD_DIGEST_BYTES]);
+/* The key id of a record digest, or 0 when it is not one. */
+uint32_t crypto_record_digest_key_id(const unsigned char *d, size_t len);
 
 #endif

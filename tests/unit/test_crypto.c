@@ -144,7 +144,7 @@ static void test_digest_framing(void **state)
 {
 	struct fixture *f = *state;
 	crypto_digest_state s;
-	unsigned char a[CRYPTO_DIGEST_BYTES], b[CRYPTO_DIGEST_BYTES], c[CRYPTO_DIGEST_BYTES];
+	unsigned char a[CRYPTO_RECORD_DIGEST_BYTES], b[CRYPTO_RECORD_DIGEST_BYTES], c[CRYPTO_RECORD_DIGEST_BYTES];
 	crypto_digest_init(f->kr, &s);
 	crypto_digest_text(&s, "ab");
 	crypto_digest_text(&s, "c");
@@ -159,6 +159,7 @@ static void test_digest_framing(void **state)
 	crypto_digest_final(&s, c);
 	assert_memory_not_equal(a, b, sizeof a);
 	assert_memory_not_equal(a, c, sizeof a);
+	assert_int_equal(crypto_record_digest_key_id(a, sizeof a), 1);
 }
 
 int main(void)
