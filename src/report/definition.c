@@ -282,10 +282,6 @@ static void read_indicator(struct parse *p, const char *section, const char *id)
 		problem(p, section, "an indicator id is a lower-case name of letters, digits and _");
 		return;
 	}
-	if (def_find(p->d, id)) {
-		problem(p, section, "indicator '%s' is defined twice", id);
-		return;
-	}
 	x = &p->d->ind[p->d->n_ind++];
 	x->id = dupstr(p, id);
 	get_labels(p, section, "label", x->label);
