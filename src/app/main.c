@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{"person", cmd_person, "show one person's record (person show ID)"},
 	{"demo", cmd_demo, "create a database filled with the demo data set"},
 	{"copy", cmd_copy, "copy a deployment to a new database (e.g. to PostgreSQL) and prove it"},
+	{"key", cmd_key, "rotate the data key (re-encrypt everything), or count values per key"},
 	{"audit", cmd_audit, "verify the audit log, or print a signed checkpoint of it"},
 };
 

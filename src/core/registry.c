@@ -51,6 +51,11 @@ struct registry {
 	db_stmt *stmt[S_COUNT];
 };
 
+enum { PERSON_SECRETS = 7 };
+static const char *const person_secret_cols[PERSON_SECRETS] = {
+	"given_name", "family_name", "patronymic", "birth_date", "document_number", "phone",
+	"address"};
+
 /* Returns the prepared statement, preparing it on first use, reset for reuse. */
 static err_t stmt(registry *r, enum stmt_id id, db_stmt **out)
 {
@@ -444,10 +449,25 @@ static int child_flag(const struct person *p)
 	return date_is_minor(latest, p->identified_on);
 }
 
+/* Binds the seven sealed personal values to $first..$first+6 and the digest
+ * to $first+7. */
+static err_t bind_person_secrets(registry *r, db_stmt *st, int first, const struct person *p,
+				 const unsigned char *digest)
+{
+	const char *value[PERSON_SECRETS] = {p->given_name, p->family_name, p->patronymic,
+					     p->birth_date,  p->document_number, p->phone,
+					     p->address};
+	err_t e = ERR_OK;
+	for (int i = 0; e == ERR_OK && i < PERSON_SECRETS; i++)
+		e = bind_sealed(r, st, first + i, "persons", p->ref, person_secret_cols[i], value[i]);
+	if (e == ERR_OK)
+		e = db_bind_blob(st, first + PERSON_SECRETS, digest, CRYPTO_RECORD_DIGEST_BYTES);
+	return e;
+}
+
 static err_t bind_person(registry *r, db_stmt *st, const struct person *p, int64_t parent_id,
 			 const unsigned char *digest, int64_t import_id)
 {
-	const char *t = "persons";
 	int child = child_flag(p);
 	int foreign = p->citizenship && strcmp(p->citizenship, r->country) != 0;
 	err_t e;
@@ -460,14 +480,7 @@ static err_t bind_person(registry *r, db_stmt *st, const struct person *p, int64
 	    (e = db_bind_text(st, 9, p->identification_source)) ||
 	    (e = bind_date(st, 10, p->recognized_on)) || (e = bind_date(st, 11, p->decided_on)) ||
 	    (e = db_bind_text(st, 12, p->country_of_exploitation)) ||
-	    (e = bind_sealed(r, st, 13, t, p->ref, "given_name", p->given_name)) ||
-	    (e = bind_sealed(r, st, 14, t, p->ref, "family_name", p->family_name)) ||
-	    (e = bind_sealed(r, st, 15, t, p->ref, "patronymic", p->patronymic)) ||
-	    (e = bind_sealed(r, st, 16, t, p->ref, "birth_date", p->birth_date)) ||
-	    (e = bind_sealed(r, st, 17, t, p->ref, "document_number", p->document_number)) ||
-	    (e = bind_sealed(r, st, 18, t, p->ref, "phone", p->phone)) ||
-	    (e = bind_sealed(r, st, 19, t, p->ref, "address", p->address)) ||
-	    (e = db_bind_blob(st, 20, digest, CRYPTO_RECORD_DIGEST_BYTES)) ||
+	    (e = bind_person_secrets(r, st, 13, p, digest)) ||
 	    (e = bind_import(st, 21, import_id)) || (e = db_bind_int(st, 22, now())))
 		return e;
 	return ERR_OK;
@@ -669,10 +682,6 @@ static err_t open_col(registry *r, db_stmt *st, int col, const char *table, cons
 	return crypto_open(r->kr, ctx, env, len, out, &plen);
 }
 
-enum { PERSON_SECRETS = 7 };
-static const char *const person_secret_cols[PERSON_SECRETS] = {
-	"given_name", "family_name", "patronymic", "birth_date", "document_number", "phone",
-	"address"};
 
 /* Joins the person's exploitation forms with ';' into buf. */
 static err_t load_forms(registry *r, int64_t person_id, char *buf, size_t len)
@@ -828,5 +837,90 @@ err_t registry_person_provenance(registry *r, const char *ref, struct provenance
 			e = rc == DB_DONE ? ERR_NOT_FOUND : ERR_DB;
 	}
 	db_finalize(st);
+	return e;
+}
+
+/* ---- key rotation --------------------------------------------------------- */
+
+static err_t run_update(registry *r, const char *sql, db_stmt **st)
+{
+	return db_prepare(r->db, sql, st);
+}
+
+static err_t finish_update(db_stmt *st, err_t e)
+{
+	if (e == ERR_OK && db_step(st) != DB_DONE)
+		e = ERR_DB;
+	db_finalize(st);
+	return e;
+}
+
+static err_t rekey_person_cb(const struct person *p, void *ctx)
+{
+	registry *r = ctx;
+	unsigned char digest[CRYPTO_RECORD_DIGEST_BYTES];
+	char formbuf[1024];
+	const char *forms[EXPLOITATION_MAX];
+	size_t nforms;
+	db_stmt *st = NULL;
+	err_t e = split_forms(p->exploitation, formbuf, sizeof formbuf, forms, &nforms);
+	if (e == ERR_OK)
+		e = person_digest(r, p, forms, nforms, digest);
+	if (e == ERR_OK && (e = run_update(r, Q_PERSON_REKEY, &st)) == ERR_OK &&
+	    (e = db_bind_text(st, 1, p->ref)) == ERR_OK)
+		e = bind_person_secrets(r, st, 2, p, digest);
+	return st ? finish_update(st, e) : e;
+}
+
+static err_t rekey_service_cb(const struct service *s, void *ctx)
+{
+	registry *r = ctx;
+	unsigned char digest[CRYPTO_RECORD_DIGEST_BYTES];
+	db_stmt *st = NULL;
+	err_t e = ERR_OK;
+	service_digest(r, s, digest, &e);
+	if (e == ERR_OK && (e = run_update(r, Q_SERVICE_REKEY, &st)) == ERR_OK &&
+	    (e = db_bind_text(st, 1, s->ref)) == ERR_OK &&
+	    (e = bind_sealed(r, st, 2, "services", s->ref, "note", s->note)) == ERR_OK)
+		e = db_bind_blob(st, 3, digest, sizeof digest);
+	return st ? finish_update(st, e) : e;
+}
+
+static err_t rekey_referral_cb(const struct referral *f, void *ctx)
+{
+	registry *r = ctx;
+	unsigned char digest[CRYPTO_RECORD_DIGEST_BYTES];
+	db_stmt *st = NULL;
+	err_t e = ERR_OK;
+	referral_digest(r, f, digest, &e);
+	if (e == ERR_OK && (e = run_update(r, Q_REFERRAL_REKEY, &st)) == ERR_OK &&
+	    (e = db_bind_text(st, 1, f->ref)) == ERR_OK)
+		e = db_bind_blob(st, 2, digest, sizeof digest);
+	return st ? finish_update(st, e) : e;
+}
+
+err_t registry_rekey(registry *r, enum registry_table table, const char *ref)
+{
+	struct walk w = {.person = rekey_person_cb, .service = rekey_service_cb,
+			 .referral = rekey_referral_cb, .ctx = r};
+	int rows = 0;
+	err_t e;
+	switch (table) {
+	case REG_PERSONS: e = walk(r, Q_PERSON_SELECT_ONE, ref, emit_person_row, &w, &rows); break;
+	case REG_SERVICES: e = walk(r, Q_SERVICE_SELECT_ONE, ref, emit_service_row, &w, &rows); break;
+	default: e = walk(r, Q_REFERRAL_SELECT_ONE, ref, emit_referral_row, &w, &rows); break;
+	}
+	return e == ERR_OK && rows == 0 ? ERR_NOT_FOUND : e;
+}
+
+err_t registry_reseal_key_check(registry *r)
+{
+	unsigned char *check = NULL;
+	size_t len;
+	err_t e = crypto_seal(r->kr, KEY_CHECK_CONTEXT, KEY_CHECK_TEXT, strlen(KEY_CHECK_TEXT), &check,
+			      &len);
+	if (e == ERR_OK)
+		e = meta_put(r->db, "key_check", check, len);
+	free(check);
 	return e;
 }

@@ -76,6 +76,17 @@ err_t registry_each_person(registry *r, const char *person_ref, registry_person_
 err_t registry_each_service(registry *r, const char *person_ref, registry_service_fn fn, void *ctx);
 err_t registry_each_referral(registry *r, const char *person_ref, registry_referral_fn fn, void *ctx);
 
+enum registry_table { REG_PERSONS, REG_SERVICES, REG_REFERRALS };
+
+/* Re-seals the record's personal values and re-makes its digest under the
+ * keyring's current key, leaving everything else (provenance included) as it
+ * was.  ERR_NOT_FOUND when there is no such record.  Call inside a write
+ * transaction. */
+err_t registry_rekey(registry *r, enum registry_table table, const char *ref);
+
+/* Seals the key check value again under the current key. */
+err_t registry_reseal_key_check(registry *r);
+
 /* Where a record came from: the import that created and last changed it. */
 struct provenance {
 	int64_t created_import, updated_import;

@@ -70,6 +70,7 @@ const char Q_SERVICE_UPDATE[] =
 	"s.phase, s.note_enc FROM services s JOIN persons p ON p.id = s.person_id "
 
 const char Q_SERVICE_SELECT_ALL[] = "SELECT " SERVICE_COLUMNS "ORDER BY s.id";
+const char Q_SERVICE_SELECT_ONE[] = "SELECT " SERVICE_COLUMNS "WHERE s.ref = $1";
 const char Q_SERVICE_SELECT_PERSON[] =
 	"SELECT " SERVICE_COLUMNS "WHERE p.ref = $1 ORDER BY s.date, s.id";
 
@@ -88,6 +89,7 @@ const char Q_REFERRAL_UPDATE[] =
 	"f.closed_on FROM referrals f JOIN persons p ON p.id = f.person_id "
 
 const char Q_REFERRAL_SELECT_ALL[] = "SELECT " REFERRAL_COLUMNS "ORDER BY f.id";
+const char Q_REFERRAL_SELECT_ONE[] = "SELECT " REFERRAL_COLUMNS "WHERE f.ref = $1";
 const char Q_REFERRAL_SELECT_PERSON[] =
 	"SELECT " REFERRAL_COLUMNS "WHERE p.ref = $1 ORDER BY f.date, f.id";
 
@@ -99,3 +101,27 @@ const char Q_AUDIT_APPEND[] =
 const char Q_AUDIT_ALL[] =
 	"SELECT seq, at, actor, agency, role, action, object_type, object_ref, request_id, "
 	"outcome, detail, prev_hash, hash FROM audit_log ORDER BY seq";
+
+/* Key rotation rewrites only the sealed values and the digest: provenance
+ * (who imported the record, when it last changed) stays as it was. */
+const char Q_PERSON_REKEY[] =
+	"UPDATE persons SET given_name_enc = $2, family_name_enc = $3, patronymic_enc = $4, "
+	"birth_date_enc = $5, document_number_enc = $6, phone_enc = $7, address_enc = $8, "
+	"digest = $9 WHERE ref = $1";
+const char Q_SERVICE_REKEY[] = "UPDATE services SET note_enc = $2, digest = $3 WHERE ref = $1";
+const char Q_REFERRAL_REKEY[] = "UPDATE referrals SET digest = $2 WHERE ref = $1";
+
+/* Pages of (id, ref, digest, sealed columns...) for key rotation: $1 the last
+ * id seen, $2 the page size. */
+const char Q_REKEY_SCAN_PERSONS[] =
+	"SELECT id, ref, digest, given_name_enc, family_name_enc, patronymic_enc, birth_date_enc, "
+	"document_number_enc, phone_enc, address_enc FROM persons WHERE id > $1 ORDER BY id "
+	"LIMIT $2";
+const char Q_REKEY_SCAN_SERVICES[] =
+	"SELECT id, ref, digest, note_enc FROM services WHERE id > $1 ORDER BY id LIMIT $2";
+const char Q_REKEY_SCAN_REFERRALS[] =
+	"SELECT id, ref, digest FROM referrals WHERE id > $1 ORDER BY id LIMIT $2";
+const char Q_REKEY_SCAN_USERS[] =
+	"SELECT id, username, NULL, totp_secret_enc FROM users WHERE id > $1 ORDER BY id LIMIT $2";
+const char Q_REKEY_USER_GET[] = "SELECT totp_secret_enc FROM users WHERE username = $1";
+const char Q_REKEY_USER_PUT[] = "UPDATE users SET totp_secret_enc = $2 WHERE username = $1";

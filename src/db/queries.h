@@ -34,6 +34,19 @@ extern const char Q_REFERRAL_UPDATE[];
 extern const char Q_REFERRAL_SELECT_ALL[];
 extern const char Q_REFERRAL_SELECT_PERSON[];
 
+extern const char Q_PERSON_REKEY[];
+extern const char Q_SERVICE_REKEY[];
+extern const char Q_SERVICE_SELECT_ONE[];
+extern const char Q_REFERRAL_REKEY[];
+extern const char Q_REFERRAL_SELECT_ONE[];
+
+extern const char Q_REKEY_SCAN_PERSONS[];
+extern const char Q_REKEY_SCAN_SERVICES[];
+extern const char Q_REKEY_SCAN_REFERRALS[];
+extern const char Q_REKEY_SCAN_USERS[];
+extern const char Q_REKEY_USER_GET[];
+extern const char Q_REKEY_USER_PUT[];
+
 extern const char Q_AUDIT_HEAD[];
 extern const char Q_AUDIT_APPEND[];
 extern const char Q_AUDIT_ALL[];

@@ -295,3 +295,95 @@ out:
 	keyring_free(kr);
 	return e;
 }
+
+/* Reads the key file's text into sodium_malloc'd memory (*out, NUL-ended). */
+static err_t read_keyfile_text(const char *path, char **out, size_t *len, char *errbuf)
+{
+	char *text = sodium_malloc(KEYFILE_MAX + 1);
+	ssize_t n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (!text || fd < 0) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot read the key file %s: %s", path,
+			 text ? strerror(errno) : "out of memory");
+		if (text)
+			sodium_free(text);
+		if (fd >= 0)
+			close(fd);
+		return text ? ERR_IO : ERR_NOMEM;
+	}
+	for (ssize_t r; (r = read(fd, text + n, (size_t)(KEYFILE_MAX - n))) > 0;)
+		n += r;
+	close(fd);
+	text[n] = '\0';
+	*out = text;
+	*len = (size_t)n;
+	return ERR_OK;
+}
+
+/* Replaces `path` with `text`: temporary file, fsync, rename, directory fsync. */
+static err_t replace_file(const char *path, const char *text, size_t len, char *errbuf)
+{
+	char tmp[4096];
+	int fd;
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp)
+		return ERR_LIMIT;
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len || fsync(fd) != 0) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot write %s: %s", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+		return ERR_IO;
+	}
+	close(fd);
+	if (rename(tmp, path) != 0 || sync_parent(path) != 0) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot replace %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return ERR_IO;
+	}
+	return ERR_OK;
+}
+
+err_t keyring_add(const char *path, uint32_t *new_id, char *errbuf)
+{
+	keyring *kr = NULL;
+	unsigned char *root = NULL;
+	char *text = NULL, hex[2 * KEYRING_KEY_BYTES + 1];
+	size_t len;
+	uint32_t id;
+	err_t e = keyring_load(path, &kr, errbuf); /* checks mode and content first */
+	if (e != ERR_OK)
+		return e;
+	id = keyring_current_id(kr) + 1;
+	keyring_free(kr);
+	if (id > KEYRING_MAX_KEYS) {
+		snprintf(errbuf, ERRBUF_MAX, "%s holds %d keys: retire old ones first", path,
+			 KEYRING_MAX_KEYS);
+		return ERR_LIMIT;
+	}
+	if ((e = read_keyfile_text(path, &text, &len, errbuf)) != ERR_OK)
+		return e;
+	if (!(root = sodium_malloc(KEYRING_KEY_BYTES))) {
+		e = ERR_NOMEM;
+		goto out;
+	}
+	randombytes_buf(root, KEYRING_KEY_BYTES);
+	sodium_bin2hex(hex, sizeof hex, root, KEYRING_KEY_BYTES);
+	if (len && text[len - 1] != '\n')
+		text[len++] = '\n';
+	int n = snprintf(text + len, KEYFILE_MAX + 1 - len, "key %u %s\n", (unsigned)id, hex);
+	if (n < 0 || (size_t)n >= KEYFILE_MAX + 1 - len) {
+		e = ERR_LIMIT;
+		goto out;
+	}
+	e = replace_file(path, text, len + (size_t)n, errbuf);
+	if (e == ERR_OK)
+		*new_id = id;
+out:
+	sodium_memzero(hex, sizeof hex);
+	if (root)
+		sodium_free(root);
+	sodium_free(text);
+	return e;
+}

@@ -30,6 +30,12 @@ err_t keyring_create(const char *path, keyring **out, char *errbuf);
 /* Reads the key file at `path`; refuses a file that group or others can read. */
 err_t keyring_load(const char *path, keyring **out, char *errbuf);
 
+/* Appends a fresh random key to the key file at `path`, with the next id,
+ * and makes it the current key: the file is rewritten through a temporary
+ * file, fsync and rename, so a crash leaves the old or the new file, never a
+ * torn one.  *new_id receives the id. */
+err_t keyring_add(const char *path, uint32_t *new_id, char *errbuf);
+
 /* Wipes and frees.  Accepts NULL. */
 void keyring_free(keyring *kr);
 
