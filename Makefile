@@ -23,6 +23,7 @@ build: $(BUILD)/Makefile
 demo: deps build
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB).key
 	$(BUILD)/haven demo --db $(DEMO_DB)
+	$(BUILD)/haven report --db $(DEMO_DB) --year 2024 --lang en
 
 test: deps build
 	sh scripts/run-tests.sh

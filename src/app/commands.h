@@ -17,5 +17,6 @@ int cmd_report(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
 int cmd_key(int argc, char **argv);
+int cmd_user(int argc, char **argv);
 
 #endif

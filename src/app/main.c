@@ -23,6 +23,8 @@ static const struct command commands[] = {
 	{"export", cmd_export, "write every record back as interchange CSV files"},
 	{"person", cmd_person, "show one person's record (person show ID)"},
 	{"demo", cmd_demo, "create a database filled with the demo data set"},
+	{"report", cmd_report, "write the National Coordinator's annual report (or freeze it)"},
+	{"user", cmd_user, "manage the accounts that sign in to the server"},
 	{"copy", cmd_copy, "copy a deployment to a new database (e.g. to PostgreSQL) and prove it"},
 	{"key", cmd_key, "rotate the data key (re-encrypt everything), or count values per key"},
 	{"audit", cmd_audit, "verify the audit log, or print a signed checkpoint of it"},
