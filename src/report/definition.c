@@ -18,6 +18,7 @@
 
 #include "report/definition.h"
 #include "report/narrative.h"
+#include "report/queries.h"
 #include "util/embed.h"
 
 #define ENTRIES_MAX 8192
@@ -235,17 +236,6 @@ static const char *const events[] = {"recognized", "identified", "service", "ref
 static const char *const measures[] = {"persons", "parents", "sum", NULL};
 static const char *const populations[] = {"all", "subjects", "dependants", NULL};
 
-static int known_dimension(const char *dim)
-{
-	static const char *const dims[] = {"sex",    "age",         "origin",
-					   "citizenship", "exploitation", "country_of_exploitation",
-					   "source", NULL};
-	for (int i = 0; dims[i]; i++)
-		if (strcmp(dim, dims[i]) == 0)
-			return 1;
-	return 0;
-}
-
 /* The combinations the engine's SQL can count; everything else is refused. */
 static void check_indicator(struct parse *p, const char *section, const struct def_indicator *x)
 {
@@ -271,7 +261,7 @@ static void check_indicator(struct parse *p, const char *section, const struct d
 		problem(p, section, "'breakdown' needs a recognized or identified event counting "
 			"persons, filtered by population, child and foreign only");
 	for (size_t i = 0; i < x->n_breakdown; i++)
-		if (!known_dimension(x->breakdown[i]))
+		if (rq_dimension_find(x->breakdown[i]) < 0)
 			problem(p, section, "'breakdown' knows only " DIMENSIONS "");
 }
 

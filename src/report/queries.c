@@ -11,6 +11,8 @@
  * written "column = $n OR $n IS NULL", the comparison first: PostgreSQL gives
  * a parameter the type of its first use.
  */
+#include <string.h>
+
 #include "report/queries.h"
 
 /* Population filter on p, with its three parameters. */
@@ -108,6 +110,24 @@ const char *const RQ_BREAKDOWN[RQ_DIM_COUNT][RQ_BY_COUNT] = {
 	[RQ_DIM_COUNTRY_OF_EXPLOITATION] = BOTH("COALESCE(p.country_of_exploitation, 'unknown')", ""),
 	[RQ_DIM_SOURCE] = BOTH("COALESCE(p.identification_source, 'unknown')", ""),
 };
+
+const struct rq_dimension_info RQ_DIMENSIONS[RQ_DIM_COUNT] = {
+	[RQ_DIM_SEX] = {"sex", "sex", 1},
+	[RQ_DIM_AGE] = {"age", NULL, 1},
+	[RQ_DIM_ORIGIN] = {"origin", NULL, 1},
+	[RQ_DIM_CITIZENSHIP] = {"citizenship", NULL, 1},
+	[RQ_DIM_EXPLOITATION] = {"exploitation", "exploitation", 0},
+	[RQ_DIM_COUNTRY_OF_EXPLOITATION] = {"country_of_exploitation", NULL, 1},
+	[RQ_DIM_SOURCE] = {"source", "source", 1},
+};
+
+int rq_dimension_find(const char *name)
+{
+	for (int i = 0; i < RQ_DIM_COUNT; i++)
+		if (strcmp(RQ_DIMENSIONS[i].name, name) == 0)
+			return i;
+	return -1;
+}
 
 /* ---- codes, approval -------------------------------------------------------------- */
 

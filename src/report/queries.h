@@ -27,6 +27,11 @@
 #ifndef HAVEN_REPORT_QUERIES_H
 #define HAVEN_REPORT_QUERIES_H
 
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report/definition.h"
+
 enum rq_dimension {
 	RQ_DIM_SEX,
 	RQ_DIM_AGE,
@@ -39,6 +44,19 @@ enum rq_dimension {
 };
 
 enum rq_breakdown_event { RQ_BY_RECOGNIZED, RQ_BY_IDENTIFIED, RQ_BY_COUNT };
+
+/* A breakdown dimension: its name in definitions and output, the code list
+ * that labels its categories (or NULL), and whether its rows add up to the
+ * indicator.  Indexed by enum rq_dimension. */
+struct rq_dimension_info {
+	const char *name;
+	const char *codes;
+	int additive;
+};
+extern const struct rq_dimension_info RQ_DIMENSIONS[RQ_DIM_COUNT];
+
+/* The dimension called `name`, or -1. */
+int rq_dimension_find(const char *name);
 
 extern const char RQ_RECOGNIZED_PERSONS[];
 extern const char RQ_IDENTIFIED_PERSONS[];
@@ -60,5 +78,44 @@ extern const char RQ_AGENCY_EXISTS[];
 /* Approved reports (migration 003). */
 extern const char RQ_FREEZE_INSERT[];
 extern const char RQ_FREEZE_GET[];
+
+/* ---- the plan: every statement a report runs, with its bound values (plan.c) ---- */
+
+#define RQ_PARAMS_MAX 16
+
+enum rq_param_kind { RQ_NULL, RQ_INT, RQ_TEXT };
+
+struct rq_param {
+	enum rq_param_kind kind;
+	int64_t i;
+	const char *s; /* borrowed from the definition or static */
+};
+
+enum rq_purpose {
+	RQ_CHECK_CODE,   /* a code the definition names exists: RQ_CODE_EXISTS */
+	RQ_CHECK_AGENCY, /* an agency it names exists: RQ_AGENCY_EXISTS */
+	RQ_LABELS,       /* the labels of one code list: RQ_CODE_LABELS */
+	RQ_INDICATOR,    /* one indicator, every window */
+	RQ_BREAKDOWN_OF  /* one indicator by one dimension */
+};
+
+struct rq_query {
+	enum rq_purpose purpose;
+	const char *sql;
+	struct rq_param param[RQ_PARAMS_MAX]; /* $1 .. $n */
+	int n;
+	size_t indicator;     /* index in the definition (not for RQ_LABELS) */
+	enum rq_dimension dim; /* RQ_BREAKDOWN_OF */
+	const char *what;     /* RQ_CHECK_*: the definition's key ("service", "to") */
+	const char *list;     /* RQ_LABELS: the code list */
+};
+
+typedef err_t (*rq_visit_fn)(const struct rq_query *q, void *ctx);
+
+/* Calls fn, in order, with every statement report_compute runs for `year`:
+ * the code checks, the code labels, each indicator, each breakdown.  Stops at
+ * the first answer other than ERR_OK and returns it.  A tool can replay the
+ * same statements elsewhere (bench/report.c times them in the sqlite3 shell). */
+err_t rq_plan(const struct report_def *def, int year, rq_visit_fn fn, void *ctx);
 
 #endif
