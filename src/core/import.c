@@ -429,11 +429,13 @@ static err_t put_failed(struct writer *w, struct row_src src, err_t e)
 	return e;
 }
 
+/* Tells the caller how far writing is: at the start, then every few rows. */
 static void progress_writing(struct writer *w)
 {
 	struct import_progress p = {IMPORT_WRITING, NULL, w->done, w->total};
-	if (++w->done % PROGRESS_EVERY == 0 && w->c->opt->progress)
+	if (w->done % PROGRESS_EVERY == 0 && w->c->opt->progress)
 		w->c->opt->progress(&p, w->c->opt->progress_ctx);
+	w->done++;
 }
 
 /* Persons without a parent first, then dependants, whose parents must be
@@ -448,11 +450,11 @@ static err_t write_persons(struct writer *w)
 		for (size_t i = 0; i < n; i++) {
 			if ((p[i].p.parent_ref != NULL) != pass)
 				continue;
+			progress_writing(w);
 			if ((e = registry_put_person(w->c->reg, &p[i].p, w->import_id, &o)) !=
 			    ERR_OK)
 				return put_failed(w, p[i].src, e);
 			count(&w->sum->persons, o);
-			progress_writing(w);
 		}
 	return ERR_OK;
 }
@@ -463,10 +465,10 @@ static err_t write_services(struct writer *w)
 	enum put_outcome o;
 	err_t e;
 	for (size_t i = 0; i < w->c->rows[KIND_SERVICES].n; i++) {
+		progress_writing(w);
 		if ((e = registry_put_service(w->c->reg, &s[i].s, w->import_id, &o)) != ERR_OK)
 			return put_failed(w, s[i].src, e);
 		count(&w->sum->services, o);
-		progress_writing(w);
 	}
 	return ERR_OK;
 }
@@ -477,10 +479,10 @@ static err_t write_referrals(struct writer *w)
 	enum put_outcome o;
 	err_t e;
 	for (size_t i = 0; i < w->c->rows[KIND_REFERRALS].n; i++) {
+		progress_writing(w);
 		if ((e = registry_put_referral(w->c->reg, &f[i].f, w->import_id, &o)) != ERR_OK)
 			return put_failed(w, f[i].src, e);
 		count(&w->sum->referrals, o);
-		progress_writing(w);
 	}
 	return ERR_OK;
 }
