@@ -26,6 +26,8 @@ static const struct command commands[] = {
 	{"report", cmd_report, "write the National Coordinator's annual report (or freeze it)"},
 	{"user", cmd_user, "manage the accounts that sign in to the server"},
 	{"copy", cmd_copy, "copy a deployment to a new database (e.g. to PostgreSQL) and prove it"},
+	{"backup", cmd_backup, "write a consistent backup of the database while it is in use"},
+	{"restore", cmd_restore, "restore a backup into a new database, and check it"},
 	{"key", cmd_key, "rotate the data key (re-encrypt everything), or count values per key"},
 	{"audit", cmd_audit, "verify the audit log, or print a signed checkpoint of it"},
 };

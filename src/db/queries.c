@@ -125,3 +125,7 @@ const char Q_REKEY_SCAN_USERS[] =
 	"SELECT id, username, NULL, totp_secret_enc FROM users WHERE id > $1 ORDER BY id LIMIT $2";
 const char Q_REKEY_USER_GET[] = "SELECT totp_secret_enc FROM users WHERE username = $1";
 const char Q_REKEY_USER_PUT[] = "UPDATE users SET totp_secret_enc = $2 WHERE username = $1";
+
+/* SQLite only: a consistent copy of the database into the file named by $1. */
+const char Q_BACKUP_INTO[] = "VACUUM INTO $1";
+const char Q_SQLITE_INTEGRITY_CHECK[] = "PRAGMA integrity_check";

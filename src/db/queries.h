@@ -47,6 +47,9 @@ extern const char Q_REKEY_SCAN_USERS[];
 extern const char Q_REKEY_USER_GET[];
 extern const char Q_REKEY_USER_PUT[];
 
+extern const char Q_BACKUP_INTO[];
+extern const char Q_SQLITE_INTEGRITY_CHECK[];
+
 extern const char Q_AUDIT_HEAD[];
 extern const char Q_AUDIT_APPEND[];
 extern const char Q_AUDIT_ALL[];
