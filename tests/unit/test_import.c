@@ -364,6 +364,73 @@ static void test_header_problems(void **state)
 	expect_problem(f, IMPORT(f, "absent.csv"), "absent.csv:0: (file): cannot open");
 }
 
+/* Every required column, left out of an otherwise complete header. */
+static void test_every_required_column(void **state)
+{
+	static const char *const headers[] = {PERSON_HEADER, SERVICE_HEADER, REFERRAL_HEADER};
+	static const char *const required[3][7] = {
+	    {"id", "status", "given_name", "family_name", "sex", NULL},
+	    {"id", "person_id", "service", "provider", "date", NULL},
+	    {"id", "person_id", "from", "to", "purpose", "date", NULL}};
+	struct fx *f = *state;
+	for (int k = 0; k < 3; k++)
+		for (int i = 0; required[k][i]; i++) {
+			char header[512] = "", want[128], *copy = strdup(headers[k]);
+			size_t used = 0;
+			assert_non_null(copy);
+			copy[strlen(copy) - 1] = '\0';
+			/* the header without column i, and no rows */
+			for (char *p = copy, *next; p; p = next) {
+				next = strchr(p, ',');
+				if (next)
+					*next++ = '\0';
+				if (strcmp(p, required[k][i]) != 0)
+					used +=
+					    (size_t)snprintf(header + used, sizeof header - used,
+					                     "%s%s", used ? "," : "", p);
+			}
+			free(copy);
+			put(f, "h.csv", header);
+			snprintf(want, sizeof want, "h.csv:1: %s: required column is missing (a ",
+			         required[k][i]);
+			expect_problem(f, IMPORT(f, "h.csv"), want);
+		}
+}
+
+static void count_progress(const struct import_progress *p, void *ctx)
+{
+	int *seen = ctx;
+	seen[p->stage]++;
+	assert_true(p->done <= p->total);
+}
+
+static void test_progress_reported(void **state)
+{
+	struct fx *f = *state;
+	size_t cap = 20000 * 70, used = 0;
+	char *text = malloc(cap), *path = tu_path(f->dir, "many.csv");
+	const char *paths[] = {path};
+	int seen[2] = {0, 0};
+	struct import_options opt = {.progress = count_progress, .progress_ctx = seen};
+	FILE *mem = fopen("/dev/null", "w");
+	assert_non_null(text);
+	assert_non_null(mem);
+	used += (size_t)snprintf(text, cap,
+	                         "id,status,given_name,family_name,sex,identified_on,"
+	                         "identification_source\n");
+	for (int i = 0; i < 20000; i++)
+		used += (size_t)snprintf(text + used, cap - used,
+		                         "M%d,potential_victim,A,B,male,2024-01-01,police\n", i);
+	tu_write_file(path, text);
+	assert_int_equal(import_files(f->r, paths, 1, &opt, &f->sum, mem), ERR_OK);
+	assert_int_equal(f->sum.persons.added, 20000);
+	assert_true(seen[IMPORT_CHECKING] >= 4);
+	assert_true(seen[IMPORT_WRITING] >= 4);
+	fclose(mem);
+	free(text);
+	free(path);
+}
+
 static void test_encodings(void **state)
 {
 	struct fx *f = *state;
@@ -1017,6 +1084,8 @@ int main(void)
 	    T(test_dangling_references),
 	    T(test_parent_must_be_victim),
 	    T(test_header_problems),
+	    T(test_every_required_column),
+	    T(test_progress_reported),
 	    T(test_encodings),
 	    T(test_quoting_problems_and_cell_counts),
 	    T(test_blank_and_empty_rows_skipped),
