@@ -148,12 +148,13 @@ static int head(FILE *out, const struct report *r, enum report_lang lang)
 		return EOF;
 	if (approval[0] && fprintf(out, "\n*%s*\n", approval) < 0)
 		return EOF;
-	if (r->is_public && fputs("\n> ", out) != EOF &&
-	    (escaped(out, render_label(r, lang, "public_note", "Counts from 1 to 4 are shown as <5.")) ==
-		     EOF ||
-	     fputc('\n', out) == EOF))
+	if (!r->is_public)
+		return 0;
+	if (fputs("\n> ", out) == EOF ||
+	    escaped(out, render_label(r, lang, "public_note", "Counts from 1 to 4 are shown as <5.")) ==
+		    EOF)
 		return EOF;
-	return ferror(out) ? EOF : 0;
+	return fputc('\n', out) == EOF ? EOF : 0;
 }
 
 err_t report_render_markdown(const struct report *r, enum report_lang lang, FILE *out,
