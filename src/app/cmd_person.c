@@ -29,10 +29,18 @@ struct timeline {
 static void help(FILE *out)
 {
 	fputs("Usage: haven person show [--db PATH] [--key PATH] ID\n"
+	      "       haven person erase [--db PATH] [--key PATH] --reason TEXT ID\n"
 	      "\n"
-	      "Prints the record of the person with reference ID (as in persons.csv):\n"
-	      "identification, status, personal data, then every service and referral\n"
-	      "in date order.\n"
+	      "show   prints the record of the person with reference ID (as in persons.csv):\n"
+	      "       identification, status, personal data, then every service and referral\n"
+	      "       in date order.\n"
+	      "erase  removes the person's personal data for good (a court order, the end of\n"
+	      "       the retention period): names become \"(erased)\", every other personal\n"
+	      "       value and the notes of the person's services are deleted, and the files\n"
+	      "       of an embedded database keep no copy.  What the statistics count (status,\n"
+	      "       dates, sex, codes) stays.  Rows of this person imported later are refused.\n"
+	      "       --reason names the order or rule (a case number, never personal data).\n"
+	      "       Backups made earlier still hold the data: destroy or re-erase them.\n"
 	      "\n"
 	      "Options:\n" CLI_COMMON_HELP,
 	      out);
@@ -216,26 +224,63 @@ static int show(registry *r, const char *ref)
 	return 0;
 }
 
+static int erase(registry *r, const char *ref, const char *reason)
+{
+	char actor[64];
+	db *d = registry_db(r);
+	audit_cli_actor(actor, sizeof actor);
+	struct audit_entry a = {.actor = actor, .role = "operator", .action = "person.erase",
+				.object_type = "person", .object_ref = ref, .outcome = "ok",
+				.detail = reason};
+	err_t e = db_begin(d);
+	if (e == ERR_OK && (e = registry_erase_person(r, ref, reason)) == ERR_OK &&
+	    (e = audit_append(d, &a, NULL)) == ERR_OK)
+		e = db_commit(d);
+	if (e != ERR_OK) {
+		db_rollback(d);
+		cli_error("person", "%s", e == ERR_NOT_FOUND  ? "no such person"
+					  : e == ERR_CONFLICT ? "this person's data was erased already"
+							      : db_errmsg(d));
+		return 1;
+	}
+	if (registry_flush_erased(r) != ERR_OK) {
+		cli_error("person", "erased, but the database's log could not be emptied yet: %s",
+			  db_errmsg(d));
+		return 1;
+	}
+	printf("Erased the personal data of %s.\n", ref);
+	return 0;
+}
+
 int cmd_person(int argc, char **argv)
 {
-	static const struct option opts[] = {CLI_COMMON_OPTIONS, {0, 0, 0, 0}};
+	static const struct option opts[] = {CLI_COMMON_OPTIONS,
+					     {"reason", required_argument, NULL, 'r'},
+					     {0, 0, 0, 0}};
 	struct cli_paths c = {0};
+	const char *reason = NULL;
 	registry *r;
-	int opt, rc;
+	int opt, rc, is_erase;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (cli_common_option(&c, opt, optarg))
 			continue;
+		if (opt == 'r') {
+			reason = optarg;
+			continue;
+		}
 		help(opt == CLI_OPT_HELP ? stdout : stderr);
 		return opt == CLI_OPT_HELP ? 0 : 2;
 	}
-	if (argc - optind != 2 || strcmp(argv[optind], "show") != 0) {
+	is_erase = argc - optind == 2 && strcmp(argv[optind], "erase") == 0;
+	if (argc - optind != 2 || (strcmp(argv[optind], "show") != 0 && !is_erase) ||
+	    (is_erase && !reason)) {
 		help(stderr);
 		return 2;
 	}
 	if (!(r = cli_open(&c, "person")))
 		return 1;
-	rc = show(r, argv[optind + 1]);
+	rc = is_erase ? erase(r, argv[optind + 1], reason) : show(r, argv[optind + 1]);
 	registry_close(r);
 	return rc;
 }

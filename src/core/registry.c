@@ -48,6 +48,7 @@ struct registry {
 	keyring *kr;
 	codes *codes;
 	char country[4];
+	int has_erasures; /* any person erased: writes must check the list */
 	db_stmt *stmt[S_COUNT];
 };
 
@@ -228,6 +229,19 @@ static err_t load_country(registry *r)
 	return e;
 }
 
+static err_t load_erasure_flag(registry *r)
+{
+	db_stmt *st = NULL;
+	err_t e = db_prepare(r->db, Q_ERASURE_ANY, &st);
+	if (e == ERR_OK) {
+		int rc = db_step(st);
+		r->has_erasures = rc == DB_ROW;
+		e = rc == DB_ROW || rc == DB_DONE ? ERR_OK : ERR_DB;
+	}
+	db_finalize(st);
+	return e;
+}
+
 err_t registry_open(const struct registry_paths *p, registry **out, char *errbuf)
 {
 	registry *r = calloc(1, sizeof *r);
@@ -241,7 +255,8 @@ err_t registry_open(const struct registry_paths *p, registry **out, char *errbuf
 		goto fail;
 	if ((e = check_key(r, p, errbuf)) != ERR_OK)
 		goto fail;
-	if ((e = load_country(r)) != ERR_OK || (e = codes_load(r->db, &r->codes)) != ERR_OK) {
+	if ((e = load_country(r)) != ERR_OK || (e = codes_load(r->db, &r->codes)) != ERR_OK ||
+	    (e = load_erasure_flag(r)) != ERR_OK) {
 		snprintf(errbuf, ERRBUF_MAX, "cannot read the settings of %s: %s", p->db, db_errmsg(r->db));
 		goto fail;
 	}
@@ -517,6 +532,8 @@ err_t registry_put_person(registry *r, const struct person *p, int64_t import_id
 	db_stmt *st;
 	err_t e;
 
+	if (registry_is_erased(r, p->ref))
+		return ERR_FORBIDDEN;
 	if ((e = split_forms(p->exploitation, formbuf, sizeof formbuf, forms, &nforms)) != ERR_OK ||
 	    (e = person_digest(r, p, forms, nforms, digest)) != ERR_OK)
 		return e;
@@ -586,6 +603,8 @@ err_t registry_put_service(registry *r, const struct service *s, int64_t import_
 	db_stmt *st;
 	err_t e = ERR_OK;
 
+	if (registry_is_erased(r, s->person_ref))
+		return ERR_FORBIDDEN;
 	service_digest(r, s, digest, &e);
 	if (e != ERR_OK || (e = person_id_of(r, s->person_ref, &person_id, NULL)) != ERR_OK ||
 	    (e = upsert_target(r, S_SERVICE_FIND, s->ref, digest, &exists, &same)) != ERR_OK)
@@ -634,6 +653,8 @@ err_t registry_put_referral(registry *r, const struct referral *f, int64_t impor
 	db_stmt *st;
 	err_t e = ERR_OK;
 
+	if (registry_is_erased(r, f->person_ref))
+		return ERR_FORBIDDEN;
 	referral_digest(r, f, digest, &e);
 	if (e != ERR_OK || (e = person_id_of(r, f->person_ref, &person_id, NULL)) != ERR_OK ||
 	    (e = upsert_target(r, S_REFERRAL_FIND, f->ref, digest, &exists, &same)) != ERR_OK)
@@ -923,4 +944,74 @@ err_t registry_reseal_key_check(registry *r)
 		e = meta_put(r->db, "key_check", check, len);
 	free(check);
 	return e;
+}
+
+/* ---- erasure -------------------------------------------------------------- */
+
+int registry_is_erased(registry *r, const char *ref)
+{
+	db_stmt *st = NULL;
+	int found = 0;
+	if (!r->has_erasures || !ref)
+		return 0; /* the common case costs no query */
+	if (db_prepare(r->db, Q_ERASURE_FIND, &st) == ERR_OK && db_bind_text(st, 1, ref) == ERR_OK)
+		found = db_step(st) != DB_DONE; /* an error counts as erased: fail closed */
+	db_finalize(st);
+	return found;
+}
+
+static err_t erase_cb(const struct person *p, void *ctx)
+{
+	registry *r = ctx;
+	unsigned char digest[CRYPTO_RECORD_DIGEST_BYTES];
+	struct person erased = *p;
+	const char *forms[EXPLOITATION_MAX];
+	char formbuf[1024];
+	size_t nforms;
+	db_stmt *st = NULL;
+	err_t e;
+	erased.given_name = erased.family_name = REGISTRY_ERASED_NAME;
+	erased.patronymic = erased.birth_date = erased.document_number = NULL;
+	erased.phone = erased.address = NULL;
+	if ((e = split_forms(p->exploitation, formbuf, sizeof formbuf, forms, &nforms)) != ERR_OK ||
+	    (e = person_digest(r, &erased, forms, nforms, digest)) != ERR_OK ||
+	    (e = db_prepare(r->db, Q_PERSON_ERASE, &st)) != ERR_OK)
+		return e;
+	if ((e = db_bind_text(st, 1, p->ref)) == ERR_OK &&
+	    (e = bind_sealed(r, st, 2, "persons", p->ref, "given_name", REGISTRY_ERASED_NAME)) == ERR_OK &&
+	    (e = bind_sealed(r, st, 3, "persons", p->ref, "family_name", REGISTRY_ERASED_NAME)) == ERR_OK &&
+	    (e = db_bind_blob(st, 4, digest, sizeof digest)) == ERR_OK)
+		e = db_bind_int(st, 5, now());
+	return finish_update(st, e);
+}
+
+static err_t exec_ref(registry *r, const char *sql, const char *ref, const char *reason)
+{
+	db_stmt *st = NULL;
+	err_t e = db_prepare(r->db, sql, &st);
+	if (e == ERR_OK)
+		e = db_bind_text(st, 1, ref);
+	if (e == ERR_OK && reason && (e = db_bind_int(st, 2, now())) == ERR_OK)
+		e = db_bind_text(st, 3, reason);
+	return st ? finish_update(st, e) : e;
+}
+
+err_t registry_erase_person(registry *r, const char *ref, const char *reason)
+{
+	err_t e;
+	r->has_erasures = 1;
+	if (registry_is_erased(r, ref))
+		return ERR_CONFLICT;
+	if ((e = registry_each_person(r, ref, erase_cb, r)) != ERR_OK ||
+	    (e = exec_ref(r, Q_SERVICE_ERASE_NOTES, ref, NULL)) != ERR_OK)
+		return e;
+	return exec_ref(r, Q_ERASURE_ADD, ref, reason ? reason : "");
+}
+
+err_t registry_flush_erased(registry *r)
+{
+	if (db_dialect_of(r->db) == DB_SQLITE)
+		return db_exec_simple(r->db, Q_SQLITE_WAL_TRUNCATE);
+	err_t e = db_exec_simple(r->db, Q_PG_VACUUM_ERASED);
+	return e == ERR_OK ? db_exec_simple(r->db, Q_PG_CHECKPOINT) : e;
 }

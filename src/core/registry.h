@@ -84,6 +84,28 @@ enum registry_table { REG_PERSONS, REG_SERVICES, REG_REFERRALS };
  * transaction. */
 err_t registry_rekey(registry *r, enum registry_table table, const char *ref);
 
+/* Erases a person's personal data for good (a court order, the end of the
+ * retention period): names become "(erased)", every other personal value and
+ * the notes of the person's services are removed; status, dates and codes,
+ * which the statistics count, stay.  The reference goes on the erasure list,
+ * so later writes of that person's records (an old file imported again) are
+ * refused with ERR_FORBIDDEN.  `reason` is a non-personal code or case number.
+ * Call inside a write transaction; ERR_NOT_FOUND for no such person,
+ * ERR_CONFLICT when already erased. */
+err_t registry_erase_person(registry *r, const char *ref, const char *reason);
+
+/* After an erasure has committed: pushes the old page images out of the
+ * engine's logs.  SQLite (secure_delete on) checkpoints and truncates the WAL,
+ * so neither file keeps a byte of the erased values; PostgreSQL rewrites the
+ * tables (VACUUM FULL) and checkpoints, but WAL segments may hold old images
+ * until they are recycled (docs/operations.md). */
+err_t registry_flush_erased(registry *r);
+
+/* 1 when the person's data was erased. */
+int registry_is_erased(registry *r, const char *ref);
+
+#define REGISTRY_ERASED_NAME "(erased)"
+
 /* Seals the key check value again under the current key. */
 err_t registry_reseal_key_check(registry *r);
 

@@ -48,6 +48,9 @@ const struct copy_query copy_queries[] = {
 	{"audit_log",
 	 "SELECT seq, at, actor, agency, role, action, object_type, object_ref, request_id, outcome, detail, prev_hash, hash FROM audit_log ORDER BY seq",
 	 "INSERT INTO audit_log (seq, at, actor, agency, role, action, object_type, object_ref, request_id, outcome, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"},
+	{"erasures",
+	 "SELECT ref, erased_at, reason FROM erasures ORDER BY ref",
+	 "INSERT INTO erasures (ref, erased_at, reason) VALUES ($1, $2, $3)"},
 	{0, 0, 0},
 };
 

@@ -129,3 +129,20 @@ const char Q_REKEY_USER_PUT[] = "UPDATE users SET totp_secret_enc = $2 WHERE use
 /* SQLite only: a consistent copy of the database into the file named by $1. */
 const char Q_BACKUP_INTO[] = "VACUUM INTO $1";
 const char Q_SQLITE_INTEGRITY_CHECK[] = "PRAGMA integrity_check";
+
+/* Erasure: the personal columns go (names become a sealed "(erased)", since a
+ * person keeps a name in the interchange format), notes go, the digest is
+ * re-made; what the statistics count stays. */
+const char Q_ERASURE_ANY[] = "SELECT 1 FROM erasures LIMIT 1";
+const char Q_ERASURE_FIND[] = "SELECT erased_at FROM erasures WHERE ref = $1";
+const char Q_ERASURE_ADD[] = "INSERT INTO erasures (ref, erased_at, reason) VALUES ($1, $2, $3)";
+const char Q_PERSON_ERASE[] =
+	"UPDATE persons SET given_name_enc = $2, family_name_enc = $3, patronymic_enc = NULL, "
+	"birth_date_enc = NULL, document_number_enc = NULL, phone_enc = NULL, address_enc = NULL, "
+	"digest = $4, updated_at = $5 WHERE ref = $1";
+const char Q_SERVICE_ERASE_NOTES[] =
+	"UPDATE services SET note_enc = NULL WHERE person_id = (SELECT id FROM persons WHERE ref = $1)";
+/* SQLite only: moves the WAL into the database and empties it. */
+const char Q_SQLITE_WAL_TRUNCATE[] = "PRAGMA wal_checkpoint(TRUNCATE)";
+const char Q_PG_VACUUM_ERASED[] = "VACUUM FULL persons, services";
+const char Q_PG_CHECKPOINT[] = "CHECKPOINT";

@@ -47,6 +47,15 @@ extern const char Q_REKEY_SCAN_USERS[];
 extern const char Q_REKEY_USER_GET[];
 extern const char Q_REKEY_USER_PUT[];
 
+extern const char Q_ERASURE_ANY[];
+extern const char Q_ERASURE_FIND[];
+extern const char Q_ERASURE_ADD[];
+extern const char Q_PERSON_ERASE[];
+extern const char Q_SERVICE_ERASE_NOTES[];
+extern const char Q_SQLITE_WAL_TRUNCATE[];
+extern const char Q_PG_VACUUM_ERASED[];
+extern const char Q_PG_CHECKPOINT[];
+
 extern const char Q_BACKUP_INTO[];
 extern const char Q_SQLITE_INTEGRITY_CHECK[];
 
