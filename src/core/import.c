@@ -177,13 +177,14 @@ static void map_header(struct import_ctx *c, uint32_t fi, const struct csv_recor
 			               cols);
 }
 
-/* The column a reader error points at: the header's name for it. */
+/* The column a reader error points at: the header's name for it, or (header)
+ * while the header itself is read. */
 static void column_name(const struct csv_record *h, size_t cell, char *buf, size_t len)
 {
 	if (h && cell < h->n && h->cells[cell].len)
 		import_echo(h->cells[cell].s, h->cells[cell].len, buf, len);
 	else
-		snprintf(buf, len, "(row)");
+		snprintf(buf, len, h ? "(row)" : "(header)");
 }
 
 static void reader_problem(struct import_ctx *c, uint32_t fi, const struct csv_record *header,

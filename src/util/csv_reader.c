@@ -386,6 +386,7 @@ static int feed_chunk(csv_reader *r, struct csv_record *rec, char *errbuf, err_t
 err_t csv_reader_next(csv_reader *r, struct csv_record *rec, char *errbuf)
 {
 	err_t res;
+	*rec = (struct csv_record){NULL, 0, r->line, 0, r->line};
 	if (r->finished)
 		return ERR_NOT_FOUND;
 	rec_begin(r);
