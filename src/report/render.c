@@ -14,6 +14,9 @@ const struct report_format report_formats[] = {
 	{"markdown", report_render_markdown, 0},
 	{"json", report_render_json, 0},
 	{"csv", report_render_csv, 0},
+	{"xlsx", report_render_xlsx, 1},
+	{"pdf", report_render_pdf, 1},
+	{"svg", report_render_svg, 1},
 	{NULL, NULL, 0},
 };
 

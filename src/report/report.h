@@ -225,5 +225,13 @@ err_t report_render_json(const struct report *r, enum report_lang lang, FILE *ou
 			 const char *path, char *errbuf);
 err_t report_render_csv(const struct report *r, enum report_lang lang, FILE *out,
 			const char *path, char *errbuf);
+/* Binary formats (render_xlsx.c, render_pdf.c, chart.c): each writes the file
+ * at `path` and ignores `out`. */
+err_t report_render_xlsx(const struct report *r, enum report_lang lang, FILE *out,
+			 const char *path, char *errbuf);
+err_t report_render_pdf(const struct report *r, enum report_lang lang, FILE *out,
+			const char *path, char *errbuf);
+err_t report_render_svg(const struct report *r, enum report_lang lang, FILE *out,
+			const char *path, char *errbuf);
 
 #endif
