@@ -1,0 +1,108 @@
+/*
+ * h_session.c - signing in (POST /api/v1/session), who am I (GET) and
+ * signing out (DELETE).
+ *
+ * Every wrong credential answers the same 401 problem (reply.c, HF_SIGNIN):
+ * users_signin makes the time the same too.  A session cookie sent with a
+ * sign-in is ended first, so a cookie planted before sign-in never becomes a
+ * signed-in session (fixation).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/clock.h"
+#include "core/password.h"
+#include "core/session.h"
+#include "core/totp.h"
+#include "core/users.h"
+#include "http/body.h"
+#include "http/handlers.h"
+#include "http/metrics.h"
+#include "http/server.h"
+
+#define COOKIE_ATTRIBUTES "; Path=/; Secure; HttpOnly; SameSite=Strict"
+
+static json_t *user_json(const struct principal *who)
+{
+	return json_pack("{s:s, s:s, s:s}", "username", who->username, "role",
+			 policy_role_name(who->role), "agency", who->agency);
+}
+
+/* Wipes a secret string held inside a parsed body before it is freed. */
+static void wipe_member(json_t *obj, const char *name)
+{
+	json_t *v = json_object_get(obj, name);
+	if (json_is_string(v))
+		sodium_memzero((char *)json_string_value(v), json_string_length(v));
+}
+
+static err_t start_session(struct request *rq, const struct principal *who, struct reply *out)
+{
+	struct session_tokens t;
+	const char *old = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, HTTP_COOKIE_NAME);
+	err_t e = old ? session_end(rq->reg, old) : ERR_OK;
+	if (e == ERR_OK)
+		e = session_create(rq->reg, who->user_id, clock_now(), &t);
+	if (e != ERR_OK)
+		return e;
+	snprintf(out->cookie, sizeof out->cookie, HTTP_COOKIE_NAME "=%s" COOKIE_ATTRIBUTES, t.token);
+	out->json = json_pack("{s:s, s:o}", "csrf_token", t.csrf, "user", user_json(who));
+	sodium_memzero(&t, sizeof t);
+	return out->json ? ERR_OK : ERR_NOMEM;
+}
+
+err_t h_session_create(struct request *rq, struct reply *out)
+{
+	static const char *const fields[] = {"username", "password", "otp", NULL};
+	struct principal who;
+	json_t *body = NULL;
+	err_t e = body_object(rq, out, &body);
+	if (e != ERR_OK)
+		return e;
+	body_only(body, fields, out);
+	struct users_signin s = {
+		.username = body_string(body, "username", 1, USERS_NAME_MAX, out),
+		.password = body_string(body, "password", 1, PASSWORD_MAX_CHARS, out),
+		.otp = body_string(body, "otp", 0, TOTP_DIGITS, out),
+		.address = rq->address,
+		.request_id = rq->request_id,
+	};
+	if (!body_ok(out)) {
+		e = ERR_INVALID;
+		goto out;
+	}
+	e = users_signin(rq->reg, &s, clock_now(), &who);
+	if (e == ERR_FORBIDDEN || e == ERR_LIMIT) {
+		metrics_signin_failure(http_server_metrics(rq->srv));
+		out->fail = HF_SIGNIN;
+		goto out;
+	}
+	if (e == ERR_OK)
+		e = start_session(rq, &who, out);
+out:
+	wipe_member(body, "password");
+	wipe_member(body, "otp");
+	json_decref(body);
+	return e;
+}
+
+err_t h_session_show(struct request *rq, struct reply *out)
+{
+	const struct principal *who = request_who(rq);
+	out->json = json_pack("{s:o, s:I}", "user", user_json(who), "expires_at",
+			      (json_int_t)(rq->session.created_at + SESSION_ABSOLUTE_SECONDS));
+	return out->json ? ERR_OK : ERR_NOMEM;
+}
+
+err_t h_session_delete(struct request *rq, struct reply *out)
+{
+	const char *token = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, HTTP_COOKIE_NAME);
+	err_t e = session_end(rq->reg, token);
+	if (e != ERR_OK)
+		return e;
+	snprintf(out->cookie, sizeof out->cookie, HTTP_COOKIE_NAME "=" COOKIE_ATTRIBUTES "; Max-Age=0");
+	out->status = 204;
+	return ERR_OK;
+}

@@ -1,0 +1,21 @@
+/*
+ * handlers.h - the handlers of the route table, one file per area:
+ * h_system.c (health, metrics), h_session.c (sign-in and out), h_persons.c
+ * (persons and their services), h_referrals.c, h_users.c.  Each follows
+ * http_handler (request.h).
+ */
+#ifndef HAVEN_HTTP_HANDLERS_H
+#define HAVEN_HTTP_HANDLERS_H
+
+#include "http/request.h"
+
+err_t h_healthz(struct request *rq, struct reply *out);
+err_t h_metrics(struct request *rq, struct reply *out);
+
+err_t h_session_create(struct request *rq, struct reply *out);
+err_t h_session_show(struct request *rq, struct reply *out);
+err_t h_session_delete(struct request *rq, struct reply *out);
+
+err_t h_users_list(struct request *rq, struct reply *out);
+
+#endif

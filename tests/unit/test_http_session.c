@@ -1,0 +1,496 @@
+/*
+ * test_http_session.c - the server in-process, driven by libcurl: health and
+ * metrics, security headers on every response, sign-in with a one-time code,
+ * identical failure answers, throttling, the cookie's flags, CSRF and origin
+ * checks, fixation, expiry and revocation with the shiftable clock, strict
+ * bodies, and the named limits (413, 431, 415, a slow client cut off while
+ * others are served).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "http_client.h"
+
+static void seed(struct hf *f, registry *r)
+{
+	hf_add(f, r, "rashad", "mia_ctd", "officer");
+	hf_add(f, r, "leyla", "ngo", "caseworker");
+	hf_add(f, r, "kamran", "mia_ctd", "officer");
+	hf_add(f, r, "orxan", "mia_ctd", "officer");
+	hf_add(f, r, "aysel", "ngo", "admin");
+	hf_add(f, r, "tural", "ngo", "caseworker");
+	hf_add(f, r, "gunel", "ngo", "caseworker");
+}
+
+static int setup(void **state)
+{
+	*state = hf_start(seed, 2);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	hf_stop(*state);
+	return 0;
+}
+
+static void assert_security_headers(const struct hc_response *r)
+{
+	char v[512];
+	assert_non_null(hc_header(r, "Content-Security-Policy", v, sizeof v));
+	assert_non_null(strstr(v, "frame-ancestors 'none'"));
+	assert_non_null(strstr(v, "object-src 'none'"));
+	assert_non_null(strstr(v, "base-uri 'none'"));
+	assert_non_null(hc_header(r, "X-Content-Type-Options", v, sizeof v));
+	assert_string_equal(v, "nosniff");
+	assert_non_null(hc_header(r, "Referrer-Policy", v, sizeof v));
+	assert_string_equal(v, "no-referrer");
+	assert_non_null(hc_header(r, "Cache-Control", v, sizeof v));
+	assert_string_equal(v, "no-store");
+	assert_non_null(hc_header(r, "Strict-Transport-Security", v, sizeof v));
+	assert_non_null(strstr(v, "max-age=31536000"));
+	assert_non_null(strstr(v, "includeSubDomains"));
+	assert_null(hc_header(r, "Access-Control-Allow-Origin", v, sizeof v));
+	if (r->len > 0) {
+		assert_non_null(hc_header(r, "Content-Type", v, sizeof v));
+		assert_non_null(strstr(v, "charset=utf-8"));
+	}
+}
+
+static void health_metrics_and_headers(void **state)
+{
+	struct hf *f = *state;
+	struct hc c;
+	struct hc_response r;
+	char v[256];
+	hc_init(&c, f);
+	hc_send(&c, "GET", "/healthz", NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "status")), "ok");
+	assert_security_headers(&r);
+	hc_free(&r);
+
+	hc_send(&c, "GET", "/no/such/place", NULL, NULL, &r);
+	assert_int_equal(r.status, 404);
+	assert_non_null(hc_header(&r, "Content-Type", v, sizeof v));
+	assert_string_equal(v, "application/problem+json; charset=utf-8");
+	assert_int_equal(json_integer_value(json_object_get(r.json, "status")), 404);
+	assert_security_headers(&r);
+	hc_free(&r);
+
+	const char *methods[] = {"TRACE", "OPTIONS", "PUT", "DELETE"};
+	for (size_t i = 0; i < 4; i++) {
+		hc_send(&c, methods[i], "/healthz", NULL, NULL, &r);
+		assert_int_equal(r.status, 405);
+		assert_non_null(hc_header(&r, "Allow", v, sizeof v));
+		assert_string_equal(v, "GET");
+		assert_security_headers(&r);
+		hc_free(&r);
+	}
+	assert_int_equal(hc_status(&c, "GET", "/.git/config", NULL), 404);
+	assert_int_equal(hc_status(&c, "GET", "/api/v1/", NULL), 404);
+
+	/* a request is counted once its response is sent: the next may be faster */
+	for (int i = 0; i < 50; i++) {
+		hc_send(&c, "GET", "/metrics", NULL, NULL, &r);
+		assert_int_equal(r.status, 200);
+		if (strstr(r.body, "haven_http_requests_total{route=\"GET /healthz\",status=\"200\"} 1"))
+			break;
+		hc_free(&r);
+		usleep(20000);
+	}
+	assert_non_null(strstr(r.body, "haven_http_requests_total{route=\"GET /healthz\",status=\"200\"} 1"));
+	assert_non_null(strstr(r.body, "route=\"- unmatched\",status=\"404\""));
+	assert_non_null(strstr(r.body, "haven_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
+	assert_non_null(strstr(r.body, "haven_signin_failures_total 0"));
+	assert_security_headers(&r);
+	hc_free(&r);
+}
+
+static void signing_in(void **state)
+{
+	struct hf *f = *state;
+	struct hc c;
+	struct hc_response r;
+	char v[512], code[TOTP_CODE_MAX], body[256];
+	hc_init(&c, f);
+	assert_int_equal(hc_status(&c, "GET", "/api/v1/session", NULL), 401);
+
+	hc_next_code(hf_account(f, "rashad"), code);
+	snprintf(body, sizeof body,
+		 "{\"username\":\"rashad\",\"password\":\"" HC_PASSWORD "\",\"otp\":\"%s\"}", code);
+	hc_send(&c, "POST", "/api/v1/session", body, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_security_headers(&r);
+	assert_non_null(hc_header(&r, "Set-Cookie", v, sizeof v));
+	assert_memory_equal(v, "__Host-haven=", 13);
+	assert_non_null(strstr(v, "; Secure"));
+	assert_non_null(strstr(v, "; HttpOnly"));
+	assert_non_null(strstr(v, "; SameSite=Strict"));
+	assert_non_null(strstr(v, "; Path=/"));
+	assert_null(strstr(v, "Domain"));
+	assert_int_equal(strcspn(v + 13, ";"), SESSION_TOKEN_TEXT - 1);
+	json_t *user = json_object_get(r.json, "user");
+	assert_string_equal(json_string_value(json_object_get(user, "role")), "officer");
+	assert_string_equal(json_string_value(json_object_get(user, "agency")), "mia_ctd");
+	assert_true(json_is_string(json_object_get(r.json, "csrf_token")));
+	hc_take_cookie(&c, &r);
+	hc_free(&r);
+
+	hc_send(&c, "GET", "/api/v1/session", NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "user"),
+							      "username")), "rashad");
+	hc_free(&r);
+
+	/* the same code again: refused */
+	struct hc d;
+	hc_init(&d, f);
+	hc_send(&d, "POST", "/api/v1/session", body, NULL, &r);
+	assert_int_equal(r.status, 401);
+	hc_free(&r);
+}
+
+/* A wrong password, an unknown user and a wrong code answer byte for byte
+ * alike (the request id is a header, not in the body). */
+static void identical_failures(void **state)
+{
+	struct hf *f = *state;
+	struct hc c;
+	struct hc_response a, b, d;
+	char code[TOTP_CODE_MAX], body[256];
+	hc_init(&c, f);
+	hc_next_code(hf_account(f, "kamran"), code);
+	hc_send(&c, "POST", "/api/v1/session",
+		"{\"username\":\"kamran\",\"password\":\"not the password\",\"otp\":\"000000\"}", NULL,
+		&a);
+	hc_send(&c, "POST", "/api/v1/session",
+		"{\"username\":\"nobody\",\"password\":\"not the password\",\"otp\":\"000000\"}", NULL,
+		&b);
+	snprintf(body, sizeof body,
+		 "{\"username\":\"kamran\",\"password\":\"" HC_PASSWORD "\",\"otp\":\"%s\"}",
+		 code[0] == '9' ? "000000" : "999999");
+	hc_send(&c, "POST", "/api/v1/session", body, NULL, &d);
+	assert_int_equal(a.status, 401);
+	assert_int_equal(b.status, 401);
+	assert_int_equal(d.status, 401);
+	assert_string_equal(a.body, b.body);
+	assert_string_equal(a.body, d.body);
+	assert_null(strstr(a.body, "kamran"));
+	assert_null(strstr(a.hlen ? a.headers : "", "Set-Cookie"));
+	hc_free(&a);
+	hc_free(&b);
+	hc_free(&d);
+}
+
+static void throttled(void **state)
+{
+	struct hf *f = *state;
+	struct hc c;
+	struct hc_response r;
+	hc_init(&c, f);
+	for (int i = 0; i < USERS_THROTTLE_USER_FREE + 1; i++)
+		assert_int_equal(hc_status(&c, "POST", "/api/v1/session",
+					   "{\"username\":\"orxan\",\"password\":\"guess number "
+					   "one\",\"otp\":\"123456\"}"),
+				 401);
+	/* the right password and a fresh code: held back all the same */
+	char code[TOTP_CODE_MAX], body[256];
+	const struct hc_account *a = hf_account(f, "orxan");
+	assert_int_equal(totp_code(a->secret, a->secret_len, clock_now(), code), ERR_OK);
+	snprintf(body, sizeof body,
+		 "{\"username\":\"orxan\",\"password\":\"" HC_PASSWORD "\",\"otp\":\"%s\"}", code);
+	assert_int_equal(hc_status(&c, "POST", "/api/v1/session", body), 429);
+	hc_send(&c, "POST", "/api/v1/session",
+		"{\"username\":\"orxan\",\"password\":\"guess number two\",\"otp\":\"123456\"}", NULL,
+		&r);
+	assert_int_equal(r.status, 429);
+	assert_security_headers(&r);
+	hc_free(&r);
+	clock_shift(USERS_THROTTLE_MAX_DELAY);
+	assert_int_equal(hc_sign_in(&c, hf_account(f, "orxan")), 200);
+	hc_send(&c, "GET", "/metrics", NULL, NULL, &r);
+	assert_null(strstr(r.body, "haven_signin_failures_total 0\n"));
+	hc_free(&r);
+}
+
+static void csrf_and_origin(void **state)
+{
+	struct hf *f = *state;
+	struct hc c;
+	char saved[sizeof c.csrf];
+	hc_init(&c, f);
+	assert_int_equal(hc_sign_in(&c, hf_account(f, "tural")), 200);
+	memcpy(saved, c.csrf, sizeof saved);
+
+	c.csrf[0] = '\0';
+	assert_int_equal(hc_status(&c, "DELETE", "/api/v1/session", NULL), 403);
+	snprintf(c.csrf, sizeof c.csrf, "%s", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	assert_int_equal(hc_status(&c, "DELETE", "/api/v1/session", NULL), 403);
+	memcpy(c.csrf, saved, sizeof saved);
+
+	struct hc_response r;
+	const char *foreign[] = {"Origin: https://evil.example", NULL};
+	hc_send(&c, "DELETE", "/api/v1/session", NULL, foreign, &r);
+	assert_int_equal(r.status, 403);
+	hc_free(&r);
+	const char *cross[] = {"Sec-Fetch-Site: cross-site", NULL};
+	hc_send(&c, "DELETE", "/api/v1/session", NULL, cross, &r);
+	assert_int_equal(r.status, 403);
+	hc_free(&r);
+
+	/* still signed in after all that; then signed out for good */
+	assert_int_equal(hc_status(&c, "GET", "/api/v1/session", NULL), 200);
+	char own[128];
+	snprintf(own, sizeof own, "Origin: http://127.0.0.1:%u", f->port);
+	const char *same[] = {own, NULL};
+	hc_send(&c, "DELETE", "/api/v1/session", NULL, same, &r);
+	assert_int_equal(r.status, 204);
+	char v[256];
+	assert_non_null(hc_header(&r, "Set-Cookie", v, sizeof v));
+	assert_non_null(strstr(v, "Max-Age=0"));
+	hc_free(&r);
+	assert_int_equal(hc_status(&c, "GET", "/api/v1/session", NULL), 401);
+}
+
+/* A cookie planted before sign-in is not the session after it. */
+static void fixation(void **state)
+{
+	struct hf *f = *state;
+	struct hc c, planted;
+	hc_init(&c, f);
+	assert_int_equal(hc_sign_in(&c, hf_account(f, "gunel")), 200);
+	planted = c;
+	assert_int_equal(hc_sign_in(&c, hf_account(f, "gunel")), 200);
+	assert_string_not_equal(planted.cookie, c.cookie);
+	assert_int_equal(hc_status(&planted, "GET", "/api/v1/session", NULL), 401);
+	assert_int_equal(hc_status(&c, "GET", "/api/v1/session", NULL), 200);
+}
+
+static void expiry_and_revocation(void **state)
+{
+	struct hf *f = *state;
+	struct hc c;
+	hc_init(&c, f);
+	assert_int_equal(hc_sign_in(&c, hf_account(f, "leyla")), 200);
+	clock_shift(SESSION_IDLE_SECONDS - 60);
+	assert_int_equal(hc_status(&c, "GET", "/api/v1/session", NULL), 200);
+	clock_shift(SESSION_IDLE_SECONDS);
+	assert_int_equal(hc_status(&c, "GET", "/api/v1/session", NULL), 401);
+
+	/* absolute: active every 25 minutes, out at 12 hours */
+	assert_int_equal(hc_sign_in(&c, hf_account(f, "leyla")), 200);
+	for (int i = 0; i < 28; i++) {
+		clock_shift(25 * 60);
+		assert_int_equal(hc_status(&c, "GET", "/api/v1/session", NULL), 200);
+	}
+	clock_shift(25 * 60);
+	assert_int_equal(hc_status(&c, "GET", "/api/v1/session", NULL), 401);
+
+	/* disabled: the next request is refused */
+	assert_int_equal(hc_sign_in(&c, hf_account(f, "leyla")), 200);
+	registry *r = hf_registry(f);
+	const struct audit_entry by = {.actor = "cli:test", .role = "operator"};
+	assert_int_equal(users_set_disabled(r, &by, "leyla", 1), ERR_OK);
+	assert_int_equal(hc_status(&c, "GET", "/api/v1/session", NULL), 401);
+	assert_int_equal(hc_sign_in(&c, hf_account(f, "leyla")), 401);
+	registry_close(r);
+}
+
+static void strict_bodies(void **state)
+{
+	struct hf *f = *state;
+	struct hc c;
+	struct hc_response r;
+	hc_init(&c, f);
+	hc_send(&c, "POST", "/api/v1/session",
+		"{\"username\":\"rashad\",\"username\":\"aysel\",\"password\":\"x\"}", NULL, &r);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(r.body, "duplicate key"));
+	hc_free(&r);
+	hc_send(&c, "POST", "/api/v1/session",
+		"{\"username\":\"rashad\",\"password\":\"x\",\"role\":\"admin\"}", NULL, &r);
+	assert_int_equal(r.status, 400);
+	json_t *errors = json_object_get(r.json, "errors");
+	assert_int_equal(json_array_size(errors), 1);
+	hc_free(&r);
+	hc_send(&c, "POST", "/api/v1/session", "[1,2]", NULL, &r);
+	assert_int_equal(r.status, 400);
+	hc_free(&r);
+	hc_send(&c, "POST", "/api/v1/session", "{\"username\":\"r\xff\"}", NULL, &r);
+	assert_int_equal(r.status, 400);
+	hc_free(&r);
+	hc_send(&c, "POST", "/api/v1/session", "{\"username\":5,\"password\":[]}", NULL, &r);
+	assert_int_equal(r.status, 400);
+	assert_int_equal(json_array_size(json_object_get(r.json, "errors")), 2);
+	hc_free(&r);
+	const char *text[] = {"Content-Type: text/plain", NULL};
+	hc_send(&c, "POST", "/api/v1/session", "{}", text, &r);
+	assert_int_equal(r.status, 415);
+	assert_security_headers(&r);
+	hc_free(&r);
+}
+
+/* ---- limits ----------------------------------------------------------------- */
+
+static int connect_raw(const struct hf *f)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)f->port)};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	return fd;
+}
+
+/* Sends `req` on a fresh connection; returns the status of the answer. */
+static int raw_status(const struct hf *f, const char *req, size_t len)
+{
+	char buf[4096];
+	int fd = connect_raw(f), status = -1;
+	size_t sent = 0;
+	while (sent < len) {
+		ssize_t n = send(fd, req + sent, len - sent, MSG_NOSIGNAL);
+		if (n <= 0)
+			break; /* the server may answer and close before reading it all */
+		sent += (size_t)n;
+	}
+	ssize_t n = recv(fd, buf, sizeof buf - 1, 0);
+	if (n > 12) {
+		buf[n] = '\0';
+		status = (int)strtol(buf + 9, NULL, 10);
+	}
+	close(fd);
+	return status;
+}
+
+static void limits(void **state)
+{
+	struct hf *f = *state;
+	struct hc c;
+	struct hc_response r;
+	hc_init(&c, f);
+
+	/* a body over 1 MiB, told by Content-Length: refused before it is read */
+	const char *big = "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: "
+			  "application/json\r\nContent-Length: 1048577\r\n\r\n{";
+	assert_int_equal(raw_status(f, big, strlen(big)), 413);
+
+	/* ... and sent in chunks without a length */
+	size_t n = HTTP_BODY_MAX + 4096;
+	char *body = malloc(n + 1);
+	assert_non_null(body);
+	memset(body, ' ', n);
+	body[0] = '{';
+	body[n - 1] = '}';
+	body[n] = '\0';
+	const char *chunked[] = {"Transfer-Encoding: chunked", NULL};
+	hc_send(&c, "POST", "/api/v1/session", body, chunked, &r);
+	assert_int_equal(r.status, 413);
+	assert_security_headers(&r);
+	hc_free(&r);
+	hc_send(&c, "POST", "/api/v1/session", body, NULL, &r);
+	assert_int_equal(r.status, 413);
+	hc_free(&r);
+	free(body);
+
+	/* both framings at once */
+	const char *both = "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: "
+			   "application/json\r\nContent-Length: 2\r\nTransfer-Encoding: "
+			   "chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n";
+	assert_int_equal(raw_status(f, both, strlen(both)), 400);
+
+	/* headers over 8 KiB: 431 with our headers; far over: libmicrohttpd's 431 */
+	char *h = malloc(HTTP_MEMORY_LIMIT * 2);
+	assert_non_null(h);
+	memset(h, 'a', HTTP_MEMORY_LIMIT * 2);
+	h[HTTP_MEMORY_LIMIT * 2 - 1] = '\0';
+	char line[HTTP_HEADERS_MAX + 64];
+	snprintf(line, sizeof line, "X-Filler: %.*s", HTTP_HEADERS_MAX, h);
+	const char *fat[] = {line, NULL};
+	hc_send(&c, "GET", "/healthz", NULL, fat, &r);
+	assert_int_equal(r.status, 431);
+	assert_security_headers(&r);
+	hc_free(&r);
+	char *huge = malloc(HTTP_MEMORY_LIMIT * 2 + 64);
+	assert_non_null(huge);
+	int len = snprintf(huge, HTTP_MEMORY_LIMIT * 2 + 64, "GET /healthz HTTP/1.1\r\nHost: x\r\n"
+				"X-Filler: %s\r\n\r\n", h);
+	assert_int_equal(raw_status(f, huge, (size_t)len), 431);
+	free(huge);
+	free(h);
+
+	/* many small headers */
+	char many[8192];
+	size_t used = (size_t)snprintf(many, sizeof many, "GET /healthz HTTP/1.1\r\nHost: x\r\n");
+	for (int i = 0; i < HTTP_HEADER_COUNT_MAX + 1; i++)
+		used += (size_t)snprintf(many + used, sizeof many - used, "X-H%d: 1\r\n", i);
+	used += (size_t)snprintf(many + used, sizeof many - used, "\r\n");
+	assert_int_equal(raw_status(f, many, used), 431);
+
+	assert_int_equal(hc_status(&c, "GET", "/healthz", NULL), 200);
+}
+
+static int64_t ms_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A client that sends half a request and stalls is cut off after the idle
+ * timeout (2 s here), while others are served meanwhile. */
+static void slow_client_cut_off(void **state)
+{
+	struct hf *f = *state;
+	struct hc c;
+	char buf[256];
+	hc_init(&c, f);
+	int fd = connect_raw(f);
+	const char *half = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+	assert_true(send(fd, half, strlen(half), MSG_NOSIGNAL) > 0);
+	int64_t start = ms_now();
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(hc_status(&c, "GET", "/healthz", NULL), 200);
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	assert_int_equal(poll(&p, 1, 10000), 1);
+	ssize_t n = recv(fd, buf, sizeof buf, 0);
+	assert_true(n <= 0 || strstr(buf, "408") != NULL); /* closed, at most with a 408 */
+	int64_t waited = ms_now() - start;
+	assert_true(waited >= 1500 && waited < 9000);
+	close(fd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(health_metrics_and_headers),
+		cmocka_unit_test(signing_in),
+		cmocka_unit_test(identical_failures),
+		cmocka_unit_test(throttled),
+		cmocka_unit_test(csrf_and_origin),
+		cmocka_unit_test(fixation),
+		cmocka_unit_test(strict_bodies),
+		cmocka_unit_test(limits),
+		cmocka_unit_test(slow_client_cut_off),
+		cmocka_unit_test(expiry_and_revocation),
+	};
+	if (sodium_init() < 0)
+		return 1;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	int rc = cmocka_run_group_tests(tests, setup, teardown);
+	curl_global_cleanup();
+	return rc;
+}
