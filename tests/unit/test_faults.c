@@ -1,0 +1,429 @@
+/*
+ * test_faults.c - I/O faults (REL-04, REL-05) and what they leave behind.
+ *
+ * A SQLite VFS shim over the real "unix" VFS fails the n-th write, read or
+ * sync with SQLITE_IOERR or SQLITE_FULL, once or from then on; the test loops
+ * n = 1, 2, ... over a real import until the import succeeds.  After every
+ * failed attempt the database must be exactly as before (the same export,
+ * integrity_check ok, the audit chain intact), and after the fault clears
+ * the same import must succeed.  Then a real disk-full on a small tmpfs.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "core/audit.h"
+#include "core/export.h"
+#include "core/import.h"
+#include "core/registry.h"
+#include "testutil.h"
+
+/* ---- the fault-injecting VFS ---------------------------------------------- */
+
+enum fault_op { OP_NONE, OP_WRITE, OP_READ, OP_SYNC };
+
+static struct {
+	enum fault_op op;
+	int countdown;  /* the op fails when this reaches zero */
+	int persistent; /* and keeps failing after that */
+	int rc;
+	int fired;
+} fault;
+
+static sqlite3_vfs *real_vfs;
+
+struct ffile {
+	sqlite3_file base;
+	sqlite3_file *real; /* stored right after this struct */
+};
+
+static int fires(enum fault_op op)
+{
+	if (fault.op != op)
+		return 0;
+	if (fault.fired && fault.persistent)
+		return 1;
+	if (fault.fired || --fault.countdown > 0)
+		return 0;
+	fault.fired = 1;
+	return 1;
+}
+
+#define REAL(f) (((struct ffile *)(f))->real)
+
+static int f_close(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xClose(REAL(f));
+}
+static int f_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o)
+{
+	return fires(OP_READ) ? SQLITE_IOERR_READ : REAL(f)->pMethods->xRead(REAL(f), b, n, o);
+}
+static int f_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
+{
+	return fires(OP_WRITE) ? fault.rc : REAL(f)->pMethods->xWrite(REAL(f), b, n, o);
+}
+static int f_truncate(sqlite3_file *f, sqlite3_int64 s)
+{
+	return REAL(f)->pMethods->xTruncate(REAL(f), s);
+}
+static int f_sync(sqlite3_file *f, int flags)
+{
+	return fires(OP_SYNC) ? SQLITE_IOERR_FSYNC : REAL(f)->pMethods->xSync(REAL(f), flags);
+}
+static int f_size(sqlite3_file *f, sqlite3_int64 *s)
+{
+	return REAL(f)->pMethods->xFileSize(REAL(f), s);
+}
+static int f_lock(sqlite3_file *f, int l)
+{
+	return REAL(f)->pMethods->xLock(REAL(f), l);
+}
+static int f_unlock(sqlite3_file *f, int l)
+{
+	return REAL(f)->pMethods->xUnlock(REAL(f), l);
+}
+static int f_check(sqlite3_file *f, int *out)
+{
+	return REAL(f)->pMethods->xCheckReservedLock(REAL(f), out);
+}
+static int f_control(sqlite3_file *f, int op, void *arg)
+{
+	return REAL(f)->pMethods->xFileControl(REAL(f), op, arg);
+}
+static int f_sector(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xSectorSize(REAL(f));
+}
+static int f_chars(sqlite3_file *f)
+{
+	return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f));
+}
+static int f_shmmap(sqlite3_file *f, int i, int sz, int ext, void volatile **p)
+{
+	return REAL(f)->pMethods->xShmMap(REAL(f), i, sz, ext, p);
+}
+static int f_shmlock(sqlite3_file *f, int o, int n, int fl)
+{
+	return REAL(f)->pMethods->xShmLock(REAL(f), o, n, fl);
+}
+static void f_shmbarrier(sqlite3_file *f)
+{
+	REAL(f)->pMethods->xShmBarrier(REAL(f));
+}
+static int f_shmunmap(sqlite3_file *f, int del)
+{
+	return REAL(f)->pMethods->xShmUnmap(REAL(f), del);
+}
+
+static const sqlite3_io_methods fault_io = {
+	2, f_close, f_read, f_write, f_truncate, f_sync, f_size, f_lock, f_unlock, f_check,
+	f_control, f_sector, f_chars, f_shmmap, f_shmlock, f_shmbarrier, f_shmunmap, NULL, NULL,
+};
+
+static int v_open(sqlite3_vfs *v, const char *name, sqlite3_file *f, int flags, int *out)
+{
+	struct ffile *ff = (struct ffile *)f;
+	(void)v;
+	ff->real = (sqlite3_file *)(ff + 1);
+	int rc = real_vfs->xOpen(real_vfs, name, ff->real, flags, out);
+	ff->base.pMethods = rc == SQLITE_OK ? &fault_io : NULL;
+	return rc;
+}
+static int v_delete(sqlite3_vfs *v, const char *n, int s)
+{
+	(void)v;
+	return real_vfs->xDelete(real_vfs, n, s);
+}
+static int v_access(sqlite3_vfs *v, const char *n, int fl, int *out)
+{
+	(void)v;
+	return real_vfs->xAccess(real_vfs, n, fl, out);
+}
+static int v_full(sqlite3_vfs *v, const char *n, int len, char *out)
+{
+	(void)v;
+	return real_vfs->xFullPathname(real_vfs, n, len, out);
+}
+static int v_random(sqlite3_vfs *v, int n, char *out)
+{
+	(void)v;
+	return real_vfs->xRandomness(real_vfs, n, out);
+}
+static int v_sleep(sqlite3_vfs *v, int us)
+{
+	(void)v;
+	return real_vfs->xSleep(real_vfs, us);
+}
+static int v_time(sqlite3_vfs *v, double *t)
+{
+	(void)v;
+	return real_vfs->xCurrentTime(real_vfs, t);
+}
+static int v_error(sqlite3_vfs *v, int n, char *b)
+{
+	(void)v;
+	return real_vfs->xGetLastError(real_vfs, n, b);
+}
+static int v_time64(sqlite3_vfs *v, sqlite3_int64 *t)
+{
+	(void)v;
+	return real_vfs->xCurrentTimeInt64(real_vfs, t);
+}
+
+static sqlite3_vfs fault_vfs = {
+	.iVersion = 2, .zName = "haven-fault", .xOpen = v_open, .xDelete = v_delete,
+	.xAccess = v_access, .xFullPathname = v_full, .xRandomness = v_random, .xSleep = v_sleep,
+	.xCurrentTime = v_time, .xGetLastError = v_error, .xCurrentTimeInt64 = v_time64,
+};
+
+static void faults_off(void)
+{
+	memset(&fault, 0, sizeof fault);
+}
+
+static void fault_at(enum fault_op op, int n, int persistent, int rc)
+{
+	fault.op = op;
+	fault.countdown = n;
+	fault.persistent = persistent;
+	fault.rc = rc;
+	fault.fired = 0;
+}
+
+static int install_vfs(void **state)
+{
+	(void)state;
+	real_vfs = sqlite3_vfs_find("unix");
+	fault_vfs.szOsFile = (int)sizeof(struct ffile) + real_vfs->szOsFile;
+	fault_vfs.mxPathname = real_vfs->mxPathname;
+	return sqlite3_vfs_register(&fault_vfs, 1) == SQLITE_OK ? 0 : -1;
+}
+
+/* ---- the database under test ------------------------------------------------ */
+
+static const char BASE_PERSONS[] =
+	"id,status,given_name,family_name,sex,identified_on,identification_source,recognized_on\n"
+	"P-1,victim,Aygün,Həsənova,female,2024-01-05,police,2024-01-20\n"
+	"P-2,potential_victim,Nərmin,Quliyeva,female,2024-02-05,hotline,\n";
+static const char NEW_ROWS[] =
+	"id,person_id,service,provider,date,amount,note\n"
+	"S-1,P-1,one_time_allowance,ssa_assistance_center,2024-02-01,700,\n"
+	"S-2,P-1,shelter,mia_shelter,2024-02-02,,Sığınacaq\n"
+	"S-3,P-2,financial_assistance,mia_support_fund,2024-03-01,57.50,\n";
+
+struct fixture {
+	char *dir, *db, *key, *base_csv, *new_csv, *before, *after;
+	struct registry_paths paths;
+};
+
+static registry *open_db(struct fixture *f)
+{
+	char errbuf[ERRBUF_MAX];
+	registry *r = NULL;
+	if (registry_open(&f->paths, &r, errbuf) != ERR_OK)
+		fail_msg("%s", errbuf);
+	return r;
+}
+
+static void export_into(struct fixture *f, const char *dir)
+{
+	char errbuf[ERRBUF_MAX];
+	struct export_summary sum;
+	registry *r = open_db(f);
+	if (export_dir(r, dir, &sum, errbuf) != ERR_OK)
+		fail_msg("%s", errbuf);
+	registry_close(r);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	char errbuf[ERRBUF_MAX];
+	struct import_summary sum;
+	FILE *devnull = fopen("/dev/null", "w");
+	f->dir = tu_tempdir();
+	f->db = tu_path(f->dir, "f.db");
+	f->key = tu_path(f->dir, "f.key");
+	f->base_csv = tu_path(f->dir, "base.csv");
+	f->new_csv = tu_path(f->dir, "new.csv");
+	f->before = tu_path(f->dir, "before");
+	f->after = tu_path(f->dir, "after");
+	f->paths = (struct registry_paths){f->db, f->key};
+	tu_write_file(f->base_csv, BASE_PERSONS);
+	tu_write_file(f->new_csv, NEW_ROWS);
+	assert_int_equal(registry_init(&f->paths, "AZE", errbuf), ERR_OK);
+	registry *r = open_db(f);
+	const char *paths[] = {f->base_csv};
+	assert_int_equal(import_files(r, paths, 1, NULL, &sum, devnull), ERR_OK);
+	registry_close(r);
+	fclose(devnull);
+	assert_int_equal(mkdir(f->before, 0700), 0);
+	assert_int_equal(mkdir(f->after, 0700), 0);
+	export_into(f, f->before);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	faults_off();
+	tu_rmtree(f->dir);
+	free(f->dir);
+	free(f->db);
+	free(f->key);
+	free(f->base_csv);
+	free(f->new_csv);
+	free(f->before);
+	free(f->after);
+	free(f);
+	return 0;
+}
+
+/* The database passes SQLite's integrity check and its audit chain holds. */
+static void assert_whole(struct fixture *f)
+{
+	struct audit_verdict v;
+	db_stmt *st;
+	registry *r = open_db(f);
+	assert_int_equal(db_prepare(registry_db(r), "PRAGMA integrity_check", &st), ERR_OK);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "ok");
+	db_finalize(st);
+	assert_int_equal(audit_verify(registry_db(r), &v), ERR_OK);
+	assert_int_equal(v.first_bad, 0);
+	registry_close(r);
+}
+
+/* ... and holds exactly what it held before. */
+static void assert_unchanged(struct fixture *f)
+{
+	char cmd[8192];
+	assert_whole(f);
+	export_into(f, f->after);
+	snprintf(cmd, sizeof cmd, "diff -r '%s' '%s'", f->before, f->after);
+	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+}
+
+/* Tries the import with the fault armed; returns its result. */
+static err_t import_with_fault(struct fixture *f, enum fault_op op, int n, int persistent, int rc)
+{
+	char errbuf[ERRBUF_MAX];
+	struct import_summary sum;
+	FILE *devnull = fopen("/dev/null", "w");
+	const char *paths[] = {f->new_csv};
+	registry *r = NULL;
+	err_t e;
+	fault_at(op, n, persistent, rc);
+	e = registry_open(&f->paths, &r, errbuf);
+	if (e == ERR_OK)
+		e = import_files(r, paths, 1, NULL, &sum, devnull);
+	registry_close(r);
+	faults_off();
+	fclose(devnull);
+	return e;
+}
+
+/* Loops the fault point forward until the import gets through. */
+static void fault_loop(void **state, enum fault_op op, int persistent, int rc)
+{
+	struct fixture *f = *state;
+	int n;
+	for (n = 1; n < 2000; n++) {
+		if (import_with_fault(f, op, n, persistent, rc) == ERR_OK)
+			break; /* the fault came too late to matter, or never came */
+		assert_unchanged(f);
+	}
+	assert_whole(f);
+	assert_true(n > 1); /* the import did meet the fault at least once */
+	assert_true(n < 2000);
+	/* with the fault gone, the same import goes through */
+	assert_int_equal(import_with_fault(f, OP_NONE, 0, 0, 0), ERR_OK);
+	print_message("%d fault points injected\n", n - 1);
+}
+
+static void test_write_ioerr_once(void **state)
+{
+	fault_loop(state, OP_WRITE, 0, SQLITE_IOERR_WRITE);
+}
+static void test_write_ioerr_persistent(void **state)
+{
+	fault_loop(state, OP_WRITE, 1, SQLITE_IOERR_WRITE);
+}
+static void test_disk_full_persistent(void **state)
+{
+	fault_loop(state, OP_WRITE, 1, SQLITE_FULL);
+}
+static void test_read_error_once(void **state)
+{
+	fault_loop(state, OP_READ, 0, SQLITE_IOERR_READ);
+}
+static void test_sync_error_persistent(void **state)
+{
+	fault_loop(state, OP_SYNC, 1, SQLITE_IOERR_FSYNC);
+}
+
+/* REL-05: a real full disk (a 512 KiB tmpfs; needs root, as CI has). */
+static void test_real_disk_full(void **state)
+{
+	(void)state;
+	char *dir = tu_tempdir(), *mnt = tu_path(dir, "small"), *csv = tu_path(dir, "csv");
+	char cmd[8192], *err = NULL, *out = NULL;
+	if (geteuid() != 0)
+		skip(); /* mounting needs root: CI runs as root */
+	assert_int_equal(mkdir(mnt, 0700), 0);
+	assert_int_equal(mkdir(csv, 0700), 0);
+	snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=512k tmpfs '%s'", mnt);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof cmd,
+		 "'%s' init --db '%s/h.db' && '%s' demo --db '%s/demo.db' --key '%s/demo.key' "
+		 ">/dev/null && '%s' export --db '%s/demo.db' --key '%s/demo.key' --out '%s'",
+		 HAVEN_BIN, mnt, HAVEN_BIN, dir, dir, HAVEN_BIN, dir, dir, csv);
+	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+	/* the demo's thousands of rows do not fit: refused, nothing half-written */
+	snprintf(cmd, sizeof cmd, "'%s' import --db '%s/h.db' '%s/persons.csv' '%s/services.csv' "
+				  "'%s/referrals.csv'", HAVEN_BIN, mnt, csv, csv, csv);
+	assert_int_equal(tu_run(cmd, NULL, &err), 1);
+	assert_non_null(strstr(err, "full"));
+	free(err);
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s/h.db' 'PRAGMA integrity_check; SELECT count(*) FROM persons'",
+		 mnt);
+	assert_int_equal(tu_run(cmd, &out, NULL), 0);
+	assert_string_equal(out, "ok\n0\n");
+	free(out);
+	/* space comes back: the same import goes through */
+	snprintf(cmd, sizeof cmd, "mount -o remount,size=64m '%s'", mnt);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof cmd, "'%s' import --db '%s/h.db' '%s/persons.csv' '%s/services.csv' "
+				  "'%s/referrals.csv' && '%s' audit verify --db '%s/h.db'",
+		 HAVEN_BIN, mnt, csv, csv, csv, HAVEN_BIN, mnt);
+	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+	snprintf(cmd, sizeof cmd, "umount '%s'", mnt);
+	assert_int_equal(system(cmd), 0);
+	tu_rmtree(dir);
+	free(dir);
+	free(mnt);
+	free(csv);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_write_ioerr_once),   T(test_write_ioerr_persistent), T(test_disk_full_persistent),
+		T(test_read_error_once),    T(test_sync_error_persistent),
+		cmocka_unit_test(test_real_disk_full),
+	};
+	return cmocka_run_group_tests(tests, install_vfs, NULL);
+}
