@@ -18,6 +18,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
 
