@@ -94,7 +94,8 @@ err_t codes_load(db *d, codes **out)
 		if ((e = add_row(c, st)) != ERR_OK)
 			goto out;
 	e = rc == DB_DONE ? ERR_OK : (err_t)-rc;
-	qsort(c->v, c->n, sizeof *c->v, entry_cmp);
+	if (e == ERR_OK && c->n > 0) /* qsort's base may not be NULL, even for no rows */
+		qsort(c->v, c->n, sizeof *c->v, entry_cmp);
 out:
 	db_finalize(st);
 	if (e == ERR_OK)
