@@ -385,19 +385,38 @@ static err_t check_person_ref(struct import_ctx *c, struct row_src src, const ch
 	return e;
 }
 
+/* A person erased from the registry (registry_erase_person) cannot come back
+ * through an old file: neither the person's row nor rows about the person. */
+static void check_erased(struct import_ctx *c, struct row_src src, const char *column,
+                         const char *ref)
+{
+	if (registry_is_erased(c->reg, ref))
+		import_problem(
+		    c, src.file, src.line, column,
+		    "'%s' is a person whose personal data was erased (an erased person's "
+		    "records cannot be imported again)",
+		    ref);
+}
+
 static err_t check_references(struct import_ctx *c)
 {
 	const struct person_row *p = c->rows[KIND_PERSONS].v;
 	const struct service_row *s = c->rows[KIND_SERVICES].v;
 	const struct referral_row *f = c->rows[KIND_REFERRALS].v;
 	err_t e = ERR_OK;
-	for (size_t i = 0; e == ERR_OK && i < c->rows[KIND_PERSONS].n; i++)
+	for (size_t i = 0; e == ERR_OK && i < c->rows[KIND_PERSONS].n; i++) {
+		check_erased(c, p[i].src, "id", p[i].p.ref);
 		if (p[i].p.parent_ref)
 			e = check_parent(c, &p[i]);
-	for (size_t i = 0; e == ERR_OK && i < c->rows[KIND_SERVICES].n; i++)
+	}
+	for (size_t i = 0; e == ERR_OK && i < c->rows[KIND_SERVICES].n; i++) {
+		check_erased(c, s[i].src, "person_id", s[i].s.person_ref);
 		e = check_person_ref(c, s[i].src, s[i].s.person_ref);
-	for (size_t i = 0; e == ERR_OK && i < c->rows[KIND_REFERRALS].n; i++)
+	}
+	for (size_t i = 0; e == ERR_OK && i < c->rows[KIND_REFERRALS].n; i++) {
+		check_erased(c, f[i].src, "person_id", f[i].f.person_ref);
 		e = check_person_ref(c, f[i].src, f[i].f.person_ref);
+	}
 	return e;
 }
 

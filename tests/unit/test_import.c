@@ -337,6 +337,31 @@ static void test_parent_must_be_victim(void **state)
 	expect_problem(f, e, "p.csv:4: parent_id: 'N1' is a person with status not_confirmed");
 }
 
+static void test_erased_person_not_imported_again(void **state)
+{
+	struct fx *f = *state;
+	char *before, *after;
+	load_base(f);
+	assert_int_equal(db_begin(registry_db(f->r)), ERR_OK);
+	assert_int_equal(registry_erase_person(f->r, "P2", "case 7/2026"), ERR_OK);
+	assert_int_equal(db_commit(registry_db(f->r)), ERR_OK);
+	before = dump(f, f->r, "before");
+	err_t e = IMPORT(f, "persons.csv", "services.csv", "referrals.csv");
+	expect_problem(f, e,
+	               "persons.csv:4: id: 'P2' is a person whose personal data was erased (an "
+	               "erased person's records cannot be imported again)");
+	expect_problem(f, e,
+	               "services.csv:6: person_id: 'P2' is a person whose personal data was "
+	               "erased");
+	expect_problem(f, e,
+	               "referrals.csv:3: person_id: 'P2' is a person whose personal data was "
+	               "erased");
+	after = dump(f, f->r, "after");
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+}
+
 /* ---- headers and encodings ------------------------------------------------- */
 
 static void test_header_problems(void **state)
@@ -1083,6 +1108,7 @@ int main(void)
 	    T(test_reference_to_stored_person),
 	    T(test_dangling_references),
 	    T(test_parent_must_be_victim),
+	    T(test_erased_person_not_imported_again),
 	    T(test_header_problems),
 	    T(test_every_required_column),
 	    T(test_progress_reported),
