@@ -190,6 +190,11 @@ int policy_person_visible(const struct principal *p, const struct person_relatio
 	return s.all || rel->registered || rel->served || rel->referred;
 }
 
+int policy_filter_agency(const struct principal *p, const char *agency)
+{
+	return is_role(p, ROLE_OFFICER) || (is_role(p, ROLE_CASEWORKER) && own_agency(p, agency));
+}
+
 unsigned policy_person_fields(const struct principal *p)
 {
 	if (is_role(p, ROLE_OFFICER))

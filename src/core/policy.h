@@ -127,6 +127,11 @@ void policy_person_scope(const struct principal *p, int reason_given, struct per
 int policy_person_visible(const struct principal *p, const struct person_relation *rel,
 			  int reason_given);
 
+/* Whether the principal may filter persons by their relation to `agency`:
+ * officers by any agency, others by their own only (a filter by another
+ * agency would tell which persons it served). */
+int policy_filter_agency(const struct principal *p, const char *agency);
+
 /* The field groups of a visible person the principal may read. */
 unsigned policy_person_fields(const struct principal *p);
 

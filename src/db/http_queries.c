@@ -79,7 +79,8 @@ const char Q_THROTTLE_CLEAR[] = "DELETE FROM signin_throttle WHERE subject = $1"
 /* Persons in scope after id $1, filtered by status $6, identification year
  * [$7, $8) and relation to agency $9, at most $10. */
 const char Q_CASE_PERSON_IDS[] =
-	"SELECT p.id, p.ref FROM persons p LEFT JOIN person_access a ON a.person_id = p.id "
+	"SELECT p.id, p.ref, COALESCE(a.blocked, 0) FROM persons p "
+	"LEFT JOIN person_access a ON a.person_id = p.id "
 	"WHERE p.id > $1 AND " SCOPE("$2", "$3", "$4", "$5")
 	" AND (CAST($6 AS TEXT) IS NULL OR p.status = $6)"
 	" AND (CAST($7 AS BIGINT) IS NULL OR (p.identified_on >= $7 AND p.identified_on < $8))"

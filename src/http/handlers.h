@@ -16,6 +16,17 @@ err_t h_session_create(struct request *rq, struct reply *out);
 err_t h_session_show(struct request *rq, struct reply *out);
 err_t h_session_delete(struct request *rq, struct reply *out);
 
+err_t h_persons_list(struct request *rq, struct reply *out);
+err_t h_persons_search(struct request *rq, struct reply *out);
+err_t h_person_create(struct request *rq, struct reply *out);
+err_t h_person_read(struct request *rq, struct reply *out);
+err_t h_person_update(struct request *rq, struct reply *out);
+err_t h_service_create(struct request *rq, struct reply *out);
+
+err_t h_referral_create(struct request *rq, struct reply *out);
+err_t h_referrals_list(struct request *rq, struct reply *out);
+err_t h_referral_update(struct request *rq, struct reply *out);
+
 err_t h_users_list(struct request *rq, struct reply *out);
 
 #endif

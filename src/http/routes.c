@@ -12,6 +12,15 @@ const struct route routes[] = {
 	{"POST", "/api/v1/session", ACT_PUBLIC, ROUTE_SIGNIN | ROUTE_BODY, h_session_create},
 	{"GET", "/api/v1/session", ACT_SIGNED_IN, 0, h_session_show},
 	{"DELETE", "/api/v1/session", ACT_SIGNED_IN, 0, h_session_delete},
+	{"GET", "/api/v1/persons", ACT_PERSON_LIST, 0, h_persons_list},
+	{"POST", "/api/v1/persons/search", ACT_PERSON_LIST, ROUTE_BODY, h_persons_search},
+	{"POST", "/api/v1/persons", ACT_PERSON_CREATE, ROUTE_BODY, h_person_create},
+	{"GET", "/api/v1/persons/{id}", ACT_PERSON_READ, 0, h_person_read},
+	{"PATCH", "/api/v1/persons/{id}", ACT_PERSON_UPDATE, ROUTE_BODY, h_person_update},
+	{"POST", "/api/v1/persons/{id}/services", ACT_SERVICE_CREATE, ROUTE_BODY, h_service_create},
+	{"POST", "/api/v1/referrals", ACT_REFERRAL_CREATE, ROUTE_BODY, h_referral_create},
+	{"GET", "/api/v1/referrals", ACT_REFERRAL_LIST, 0, h_referrals_list},
+	{"PATCH", "/api/v1/referrals/{id}", ACT_REFERRAL_UPDATE, ROUTE_BODY, h_referral_update},
 	{"GET", "/api/v1/users", ACT_USER_LIST, 0, h_users_list},
 };
 

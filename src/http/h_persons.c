@@ -1,0 +1,387 @@
+/*
+ * h_persons.c - persons and their services: list (GET /api/v1/persons),
+ * search by name (POST /api/v1/persons/search: a name is personal data and
+ * never travels in a URL), read, register, change, and record a service.
+ *
+ * Everything about who sees what is decided in core (caseview.c asking
+ * policy.c); this file turns JSON into records and records into JSON.  A
+ * person's JSON carries only the members of the field groups the reader may
+ * read: a field that is not shown is absent, not null.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/caseview.h"
+#include "core/clock.h"
+#include "http/body.h"
+#include "http/cursor.h"
+#include "http/handlers.h"
+#include "http/json_out.h"
+#include "http/reply.h"
+#include "util/date.h"
+#include "util/money.h"
+
+#define PAGE_DEFAULT 50
+#define LIST_TEXT_MAX 1024 /* bytes of a joined exploitation list */
+#define CODE_MAX 64        /* characters of a code or an id */
+
+/* ---- JSON in ------------------------------------------------------------------ */
+
+static void field_problem(void *ctx, const char *field, const char *message)
+{
+	reply_field_error(ctx, field, "%s", message);
+}
+
+static size_t max_chars(enum caseview_type t)
+{
+	switch (t) {
+	case CV_TEXT: return VALIDATE_TEXT_MAX;
+	case CV_BIRTH: return DATE_TEXT_MAX;
+	case CV_COUNTRY: return 3;
+	default: return CODE_MAX;
+	}
+}
+
+/* An array of codes joined with ';' into buf. */
+static const char *read_list(json_t *v, const char *name, char *buf, size_t len, struct reply *out)
+{
+	size_t used = 0, i;
+	json_t *item;
+	buf[0] = '\0';
+	if (json_is_null(v))
+		return NULL;
+	if (!json_is_array(v) || json_array_size(v) > VALIDATE_LIST_MAX) {
+		reply_field_error(out, name, "must be a list of at most %d codes", VALIDATE_LIST_MAX);
+		return NULL;
+	}
+	json_array_foreach(v, i, item)
+	{
+		const char *s = json_string_value(item);
+		size_t n = s ? strlen(s) : 0;
+		if (!s || n == 0 || n > CODE_MAX || strchr(s, ';') || used + n + 2 > len) {
+			reply_field_error(out, name, "must be a list of codes");
+			return NULL;
+		}
+		if (used)
+			buf[used++] = ';';
+		memcpy(buf + used, s, n + 1);
+		used += n;
+	}
+	return used ? buf : NULL;
+}
+
+/* Reads the person members of `body` into *in (strings borrowed from body). */
+static void read_person(json_t *body, struct person_input *in, char *list, size_t listlen,
+			struct reply *out)
+{
+	const char *allowed[32];
+	size_t k = 0;
+	memset(in, 0, sizeof *in);
+	in->p = (struct person){.identified_on = DATE_NONE, .recognized_on = DATE_NONE,
+				.decided_on = DATE_NONE};
+	for (size_t i = 0; i < caseview_person_nfields; i++)
+		allowed[k++] = caseview_person_fields[i].name;
+	allowed[k++] = "access_block";
+	allowed[k] = NULL;
+	body_only(body, allowed, out);
+	for (size_t i = 0; i < caseview_person_nfields; i++) {
+		const struct caseview_field *f = &caseview_person_fields[i];
+		json_t *v = json_object_get(body, f->name);
+		if (!v)
+			continue;
+		in->set |= 1u << i;
+		if (f->type == CV_DATE)
+			*caseview_date_of(&in->p, f) = body_date(body, f->name, 0, out);
+		else if (f->type == CV_LIST)
+			*caseview_text_of(&in->p, f) = read_list(v, f->name, list, listlen, out);
+		else
+			*caseview_text_of(&in->p, f) =
+				body_string(body, f->name, 0, max_chars(f->type), out);
+	}
+	in->access_block = body_bool(body, "access_block", out);
+}
+
+static struct validate validator(struct request *rq, struct reply *out)
+{
+	return (struct validate){.codes = registry_codes(rq->reg), .report = field_problem,
+				 .ctx = out};
+}
+
+static struct caseview_ctx ctx_of(struct request *rq)
+{
+	return (struct caseview_ctx){.r = rq->reg, .who = request_who(rq),
+				     .request_id = rq->request_id, .now = clock_now()};
+}
+
+static err_t created(struct reply *out, const char *ref)
+{
+	out->status = 201;
+	out->json = json_pack("{s:s}", "id", ref);
+	return out->json ? ERR_OK : ERR_NOMEM;
+}
+
+/* ---- JSON out: a person with its services and referrals ----------------------- */
+
+struct gather {
+	json_t *person, *services, *referrals, *list;
+};
+
+static err_t add_person(const struct caseview_person *cp, void *ctx)
+{
+	struct gather *g = ctx;
+	json_t *p = json_person(cp);
+	if (!p)
+		return ERR_NOMEM;
+	if (g->list)
+		return json_array_append_new(g->list, p) == 0 ? ERR_OK : ERR_NOMEM;
+	g->person = p;
+	return ERR_OK;
+}
+
+static err_t add_service(const struct service *s, void *ctx)
+{
+	struct gather *g = ctx;
+	json_t *j = json_service(s);
+	return j && json_array_append_new(g->services, j) == 0 ? ERR_OK : ERR_NOMEM;
+}
+
+static err_t add_referral(const struct referral *f, void *ctx)
+{
+	struct gather *g = ctx;
+	json_t *j = json_referral(f);
+	return j && json_array_append_new(g->referrals, j) == 0 ? ERR_OK : ERR_NOMEM;
+}
+
+static void gather_free(struct gather *g)
+{
+	json_decref(g->person);
+	json_decref(g->services);
+	json_decref(g->referrals);
+	json_decref(g->list);
+}
+
+/* ---- handlers --------------------------------------------------------------------- */
+
+err_t h_person_read(struct request *rq, struct reply *out)
+{
+	static const char *const none[] = {NULL};
+	struct gather g = {NULL, json_array(), json_array(), NULL};
+	struct caseview_sink sink = {add_person, add_service, add_referral, &g};
+	struct caseview_ctx c = ctx_of(rq);
+	const char *reason = request_header(rq, HTTP_REASON_HEADER);
+	err_t e = request_query_only(rq, none, out);
+	if (e == ERR_OK && reason && (!*reason || body_chars(reason) > HTTP_REASON_MAX)) {
+		reply_field_error(out, HTTP_REASON_HEADER, "1 to %d characters", HTTP_REASON_MAX);
+		e = ERR_INVALID;
+	}
+	if (e == ERR_OK && policy_read_needs_reason(c.who) && !reason) {
+		out->fail = HF_REASON;
+		e = ERR_FORBIDDEN;
+	}
+	if (e == ERR_OK && (!g.services || !g.referrals))
+		e = ERR_NOMEM;
+	if (e == ERR_OK)
+		e = caseview_read(&c, rq->param, reason, &sink);
+	if (e == ERR_OK) {
+		out->json = json_pack("{s:O, s:O, s:O}", "person", g.person, "services", g.services,
+				      "referrals", g.referrals);
+		e = out->json ? ERR_OK : ERR_NOMEM;
+	}
+	gather_free(&g);
+	return e;
+}
+
+/* The page size from text (NULL: the default). */
+static unsigned page_size(const char *text, struct reply *out)
+{
+	char *end;
+	long v;
+	if (!text)
+		return PAGE_DEFAULT;
+	v = strtol(text, &end, 10);
+	if (!*text || *end || v < 1 || v > CASEVIEW_PAGE_MAX) {
+		reply_field_error(out, "limit", "a whole number from 1 to %d", CASEVIEW_PAGE_MAX);
+		return 0;
+	}
+	return (unsigned)v;
+}
+
+static int year_of(const char *text, struct reply *out)
+{
+	char *end;
+	long v;
+	if (!text)
+		return 0;
+	v = strtol(text, &end, 10);
+	if (!*text || *end || v < DATE_MIN_YEAR || v > DATE_MAX_YEAR) {
+		reply_field_error(out, "year", "a year from %d to %d", DATE_MIN_YEAR, DATE_MAX_YEAR);
+		return 0;
+	}
+	return (int)v;
+}
+
+static int64_t position_of(const char *cursor, struct reply *out)
+{
+	int64_t pos = 0;
+	if (cursor && cursor_decode(cursor, &pos) != ERR_OK) {
+		reply_field_error(out, "cursor", "not a cursor this server gave (lists start over "
+						 "after a restart)");
+		return 0;
+	}
+	return pos;
+}
+
+/* Runs the list and answers {"persons": [...], "next": cursor|null}. */
+static err_t answer_list(struct request *rq, const struct caseview_filter *f, struct reply *out)
+{
+	struct gather g = {.list = json_array()};
+	struct caseview_sink sink = {add_person, NULL, NULL, &g};
+	struct caseview_ctx c = ctx_of(rq);
+	char next_text[CURSOR_TEXT_MAX];
+	int64_t next = 0;
+	err_t e = g.list ? caseview_list(&c, f, &sink, &next) : ERR_NOMEM;
+	if (e == ERR_OK) {
+		if (next)
+			cursor_encode(next, next_text);
+		out->json = json_pack("{s:O, s:s?}", "persons", g.list, "next", next ? next_text : NULL);
+		e = out->json ? ERR_OK : ERR_NOMEM;
+	}
+	if (e == ERR_FORBIDDEN)
+		out->detail = "your role or agency may not filter by this";
+	gather_free(&g);
+	return e;
+}
+
+err_t h_persons_list(struct request *rq, struct reply *out)
+{
+	static const char *const args[] = {"status", "year", "agency", "cursor", "limit", NULL};
+	err_t e = request_query_only(rq, args, out);
+	struct caseview_filter f = {
+		.status = request_query(rq, "status"),
+		.year = year_of(request_query(rq, "year"), out),
+		.agency = request_query(rq, "agency"),
+		.after = position_of(request_query(rq, "cursor"), out),
+		.limit = page_size(request_query(rq, "limit"), out),
+	};
+	if (e != ERR_OK || !body_ok(out))
+		return ERR_INVALID;
+	return answer_list(rq, &f, out);
+}
+
+err_t h_persons_search(struct request *rq, struct reply *out)
+{
+	static const char *const fields[] = {"name", "status", "year", "agency", "cursor",
+					     "limit", NULL};
+	char year[16] = "", limit[16] = "";
+	json_t *body = NULL;
+	err_t e = body_object(rq, out, &body);
+	if (e != ERR_OK)
+		return e;
+	body_only(body, fields, out);
+	json_t *y = json_object_get(body, "year"), *l = json_object_get(body, "limit");
+	if (y && json_is_integer(y))
+		snprintf(year, sizeof year, "%lld", (long long)json_integer_value(y));
+	if (l && json_is_integer(l))
+		snprintf(limit, sizeof limit, "%lld", (long long)json_integer_value(l));
+	if ((y && !json_is_integer(y)) || (l && !json_is_integer(l)))
+		reply_field_error(out, y && !json_is_integer(y) ? "year" : "limit",
+				  "must be a whole number");
+	struct caseview_filter f = {
+		.name = body_string(body, "name", 1, CASEVIEW_NAME_MAX, out),
+		.status = body_string(body, "status", 0, CODE_MAX, out),
+		.agency = body_string(body, "agency", 0, CODE_MAX, out),
+		.year = year_of(year[0] ? year : NULL, out),
+		.limit = page_size(limit[0] ? limit : NULL, out),
+	};
+	f.after = position_of(body_string(body, "cursor", 0, CURSOR_TEXT_MAX, out), out);
+	e = body_ok(out) ? answer_list(rq, &f, out) : ERR_INVALID;
+	json_decref(body);
+	return e;
+}
+
+err_t h_person_create(struct request *rq, struct reply *out)
+{
+	char list[LIST_TEXT_MAX], ref[RECORD_REF_MAX + 1];
+	struct person_input in;
+	struct validate v = validator(rq, out);
+	struct caseview_ctx c = ctx_of(rq);
+	json_t *body = NULL;
+	err_t e = body_object(rq, out, &body);
+	if (e != ERR_OK)
+		return e;
+	read_person(body, &in, list, sizeof list, out);
+	e = body_ok(out) ? caseview_create_person(&c, &in, &v, ref) : ERR_INVALID;
+	if (e == ERR_OK)
+		e = created(out, ref);
+	json_decref(body);
+	return e;
+}
+
+err_t h_person_update(struct request *rq, struct reply *out)
+{
+	char list[LIST_TEXT_MAX];
+	struct person_input in;
+	struct validate v = validator(rq, out);
+	struct caseview_ctx c = ctx_of(rq);
+	json_t *body = NULL;
+	err_t e = body_object(rq, out, &body);
+	if (e != ERR_OK)
+		return e;
+	read_person(body, &in, list, sizeof list, out);
+	if (body_ok(out) && !in.set && in.access_block < 0) {
+		reply_field_error(out, "body", "name at least one field to change");
+	}
+	e = body_ok(out) ? caseview_update_person(&c, rq->param, &in, &v) : ERR_INVALID;
+	if (e == ERR_OK) {
+		out->json = json_pack("{s:s}", "id", rq->param);
+		e = out->json ? ERR_OK : ERR_NOMEM;
+	}
+	json_decref(body);
+	return e;
+}
+
+/* A money amount written as a decimal string ("700.50"). */
+static void read_amount(json_t *body, struct service *s, struct reply *out)
+{
+	const char *text = body_string(body, "amount", 0, MONEY_TEXT_MAX, out);
+	s->has_amount = 0;
+	if (!text)
+		return;
+	if (money_parse(text, &s->amount) != ERR_OK) {
+		reply_field_error(out, "amount", "a decimal amount of at least 0 with at most two "
+						 "decimals, written as a string like \"700.50\"");
+		return;
+	}
+	s->has_amount = 1;
+}
+
+err_t h_service_create(struct request *rq, struct reply *out)
+{
+	static const char *const fields[] = {"service", "provider", "date", "end_date", "amount",
+					     "currency", "phase", "note", NULL};
+	char ref[RECORD_REF_MAX + 1];
+	struct validate v = validator(rq, out);
+	struct caseview_ctx c = ctx_of(rq);
+	json_t *body = NULL;
+	err_t e = body_object(rq, out, &body);
+	if (e != ERR_OK)
+		return e;
+	body_only(body, fields, out);
+	struct service s = {
+		.person_ref = rq->param,
+		.service = body_string(body, "service", 1, CODE_MAX, out),
+		.provider = body_string(body, "provider", 1, CODE_MAX, out),
+		.date = body_date(body, "date", 1, out),
+		.end_date = body_date(body, "end_date", 0, out),
+		.currency = body_string(body, "currency", 0, 3, out),
+		.phase = body_string(body, "phase", 0, CODE_MAX, out),
+		.note = body_string(body, "note", 0, VALIDATE_NOTE_MAX, out),
+	};
+	read_amount(body, &s, out);
+	e = body_ok(out) ? caseview_create_service(&c, &s, &v, ref) : ERR_INVALID;
+	if (e == ERR_OK)
+		e = created(out, ref);
+	json_decref(body);
+	return e;
+}

@@ -1,0 +1,147 @@
+/*
+ * h_referrals.c - referrals between agencies: send (POST /api/v1/referrals),
+ * an agency's inbox (GET /api/v1/referrals?to=mine&status=sent), and the
+ * receiver's answer (PATCH /api/v1/referrals/{id}: accepted, declined,
+ * completed).  Who may do which is decided in core (caseview.c, policy.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/caseview.h"
+#include "core/clock.h"
+#include "http/body.h"
+#include "http/cursor.h"
+#include "http/handlers.h"
+#include "http/json_out.h"
+#include "http/reply.h"
+#include "util/date.h"
+
+#define CODE_MAX 64
+#define PAGE_DEFAULT 50
+
+static void field_problem(void *ctx, const char *field, const char *message)
+{
+	reply_field_error(ctx, field, "%s", message);
+}
+
+static struct caseview_ctx ctx_of(struct request *rq)
+{
+	return (struct caseview_ctx){.r = rq->reg, .who = request_who(rq),
+				     .request_id = rq->request_id, .now = clock_now()};
+}
+
+err_t h_referral_create(struct request *rq, struct reply *out)
+{
+	static const char *const fields[] = {"person_id", "to", "purpose", "date", NULL};
+	char ref[RECORD_REF_MAX + 1];
+	struct validate v = {.codes = registry_codes(rq->reg), .report = field_problem, .ctx = out};
+	struct caseview_ctx c = ctx_of(rq);
+	json_t *body = NULL;
+	err_t e = body_object(rq, out, &body);
+	if (e != ERR_OK)
+		return e;
+	body_only(body, fields, out);
+	struct referral f = {
+		.person_ref = body_string(body, "person_id", 1, RECORD_REF_MAX, out),
+		.to = body_string(body, "to", 1, CODE_MAX, out),
+		.purpose = body_string(body, "purpose", 1, CODE_MAX, out),
+		.date = body_date(body, "date", 1, out),
+		.closed_on = DATE_NONE,
+	};
+	if (body_ok(out) && !validate_id(f.person_ref)) {
+		reply_field_error(out, "person_id", "not a valid id");
+	}
+	e = body_ok(out) ? caseview_create_referral(&c, &f, &v, ref) : ERR_INVALID;
+	if (e == ERR_OK) {
+		out->status = 201;
+		out->json = json_pack("{s:s}", "id", ref);
+		e = out->json ? ERR_OK : ERR_NOMEM;
+	}
+	json_decref(body);
+	return e;
+}
+
+static err_t add_referral(const struct referral *f, void *ctx)
+{
+	json_t *j = json_referral(f);
+	return j && json_array_append_new(ctx, j) == 0 ? ERR_OK : ERR_NOMEM;
+}
+
+/* Reads the inbox's query; ERR_INVALID with field errors. */
+static err_t read_inbox(struct request *rq, struct caseview_inbox *q, struct reply *out)
+{
+	static const char *const args[] = {"to", "status", "cursor", "limit", NULL};
+	const char *to = request_query(rq, "to"), *limit = request_query(rq, "limit");
+	const char *cursor = request_query(rq, "cursor");
+	err_t e = request_query_only(rq, args, out);
+	*q = (struct caseview_inbox){.status = request_query(rq, "status"), .limit = PAGE_DEFAULT};
+	if (to && strcmp(to, "mine") != 0)
+		reply_field_error(out, "to", "only 'mine' (your agency's inbox)");
+	q->to_mine = to != NULL;
+	if (q->status && !codes_has(registry_codes(rq->reg), "referral_status", q->status))
+		reply_field_error(out, "status", "not a referral status");
+	if (limit) {
+		char *end;
+		long n = strtol(limit, &end, 10);
+		if (!*limit || *end || n < 1 || n > CASEVIEW_PAGE_MAX)
+			reply_field_error(out, "limit", "a whole number from 1 to %d",
+					  CASEVIEW_PAGE_MAX);
+		else
+			q->limit = (unsigned)n;
+	}
+	if (cursor && cursor_decode(cursor, &q->after) != ERR_OK)
+		reply_field_error(out, "cursor", "not a cursor this server gave");
+	return e == ERR_OK && body_ok(out) ? ERR_OK : ERR_INVALID;
+}
+
+err_t h_referrals_list(struct request *rq, struct reply *out)
+{
+	struct caseview_inbox q;
+	struct caseview_ctx c = ctx_of(rq);
+	struct caseview_sink sink = {NULL, NULL, add_referral, NULL};
+	char next_text[CURSOR_TEXT_MAX];
+	int64_t next = 0;
+	json_t *list;
+	err_t e = read_inbox(rq, &q, out);
+	if (e != ERR_OK)
+		return e;
+	if (!(list = json_array()))
+		return ERR_NOMEM;
+	sink.ctx = list;
+	e = caseview_referrals(&c, &q, &sink, &next);
+	if (e == ERR_OK) {
+		if (next)
+			cursor_encode(next, next_text);
+		out->json = json_pack("{s:O, s:s?}", "referrals", list, "next", next ? next_text : NULL);
+		e = out->json ? ERR_OK : ERR_NOMEM;
+	}
+	json_decref(list);
+	return e;
+}
+
+err_t h_referral_update(struct request *rq, struct reply *out)
+{
+	static const char *const fields[] = {"status", "closed_on", NULL};
+	struct validate v = {.codes = registry_codes(rq->reg), .report = field_problem, .ctx = out};
+	struct caseview_ctx c = ctx_of(rq);
+	json_t *body = NULL;
+	err_t e = body_object(rq, out, &body);
+	if (e != ERR_OK)
+		return e;
+	body_only(body, fields, out);
+	const char *status = body_string(body, "status", 1, CODE_MAX, out);
+	int64_t closed_on = body_date(body, "closed_on", 0, out);
+	if (status && strcmp(status, "accepted") != 0 && strcmp(status, "declined") != 0 &&
+	    strcmp(status, "completed") != 0)
+		reply_field_error(out, "status", "accepted, declined or completed");
+	e = body_ok(out) ? caseview_update_referral(&c, rq->param, status, closed_on, &v)
+			 : ERR_INVALID;
+	if (e == ERR_CONFLICT)
+		out->detail = "the referral is not in a state that allows this answer";
+	if (e == ERR_OK) {
+		out->json = json_pack("{s:s, s:s}", "id", rq->param, "status", status);
+		e = out->json ? ERR_OK : ERR_NOMEM;
+	}
+	json_decref(body);
+	return e;
+}

@@ -1,0 +1,611 @@
+/*
+ * test_http_access.c - who sees and does what, through the real server
+ * (shared/spec/access.md): the access matrix over route x role x own/other
+ * agency, records of other agencies answering exactly like missing ones
+ * (IDOR), field filtering by agency kind, notes kept to their writers, the
+ * access block, mass assignment refused, the caseworker's and the
+ * referral's whole path, lists with cursors, and the audit trail of reads.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "http_client.h"
+#include "util/date.h"
+
+/* ---- the data set ------------------------------------------------------------ */
+
+static int64_t day(const char *s)
+{
+	int64_t t;
+	assert_int_equal(date_parse(s, &t), ERR_OK);
+	return t;
+}
+
+static void put_person(registry *r, const char *ref, const char *status, const char *parent,
+		       const char *given, const char *family)
+{
+	enum put_outcome out;
+	int dep = strcmp(status, "dependant") == 0;
+	struct person p = {
+		.ref = ref, .status = status, .parent_ref = parent, .given_name = given,
+		.family_name = family, .sex = "female", .birth_date = dep ? "2015-03-01" : "1990",
+		.citizenship = "AZE", .phone = "+994501234567", .address = "Baku",
+		.identified_on = dep ? DATE_NONE : day("2024-01-10"),
+		.identification_source = dep ? NULL : "police",
+		.recognized_on = strcmp(status, "victim") == 0 ? day("2024-02-01") : DATE_NONE,
+		.decided_on = DATE_NONE, .exploitation = dep ? NULL : "sexual",
+		.country_of_exploitation = dep ? NULL : "TUR"};
+	assert_int_equal(registry_put_person(r, &p, 0, &out), ERR_OK);
+}
+
+static void put_service(registry *r, const char *ref, const char *person, const char *service,
+			const char *provider, const char *note)
+{
+	enum put_outcome out;
+	int money = strcmp(service, "one_time_allowance") == 0;
+	struct service s = {.ref = ref, .person_ref = person, .service = service,
+			    .provider = provider, .date = day("2024-03-01"), .end_date = DATE_NONE,
+			    .has_amount = money, .amount = money ? 70000 : 0,
+			    .phase = strcmp(service, "legal_aid") == 0 ? "court" : NULL, .note = note};
+	assert_int_equal(registry_put_service(r, &s, 0, &out), ERR_OK);
+}
+
+static void put_referral(registry *r, const char *ref, const char *person, const char *from,
+			 const char *to, const char *purpose, const char *status)
+{
+	enum put_outcome out;
+	struct referral f = {.ref = ref, .person_ref = person, .from = from, .to = to,
+			     .purpose = purpose, .date = day("2024-03-05"), .status = status,
+			     .closed_on = DATE_NONE};
+	assert_int_equal(registry_put_referral(r, &f, 0, &out), ERR_OK);
+}
+
+static void seed(struct hf *f, registry *r)
+{
+	hf_add(f, r, "rashad", "mia_ctd", "officer");
+	hf_add(f, r, "shelter1", "mia_shelter", "caseworker");
+	hf_add(f, r, "ngo1", "ngo", "caseworker");
+	hf_add(f, r, "job1", "state_employment_agency", "caseworker");
+	hf_add(f, r, "bar1", "bar_association", "caseworker");
+	hf_add(f, r, "fund1", "mia_support_fund", "caseworker");
+	hf_add(f, r, "school1", "education", "caseworker");
+	hf_add(f, r, "coord", "national_coordinator", "coordinator");
+	hf_add(f, r, "ana", "ngo", "analyst");
+	hf_add(f, r, "aud", "ngo", "auditor");
+	hf_add(f, r, "adm", "ngo", "admin");
+
+	assert_int_equal(db_begin(registry_db(r)), ERR_OK);
+	put_person(r, "P1", "victim", NULL, "Aysel", "Quliyeva");
+	put_person(r, "P2", "potential_victim", NULL, "Nigar", "Hasanova");
+	put_person(r, "P3", "dependant", "P1", "Leyla", "Quliyeva");
+	put_person(r, "P4", "victim", NULL, "Gunel", "Mammadova");
+	put_service(r, "S1", "P1", "shelter", "mia_shelter", "note-of-the-shelter");
+	put_service(r, "S2", "P1", "legal_aid", "bar_association", NULL);
+	put_service(r, "S3", "P1", "one_time_allowance", "mia_support_fund", NULL);
+	put_service(r, "S4", "P1", "employment", "state_employment_agency", NULL);
+	put_service(r, "S5", "P2", "case_management", "ngo", "note-of-the-ngo");
+	put_service(r, "S6", "P4", "shelter", "mia_shelter", NULL);
+	put_referral(r, "R1", "P1", "mia_shelter", "state_employment_agency", "employment", "sent");
+	put_referral(r, "R2", "P1", "mia_ctd", "bar_association", "legal_aid", "accepted");
+	put_referral(r, "R4", "P3", "mia_shelter", "education", "boarding_school", "sent");
+	assert_int_equal(db_commit(registry_db(r)), ERR_OK);
+}
+
+struct world {
+	struct hf *f;
+	struct hc officer, shelter, ngo, job, bar, fund, school, coord, ana, aud, adm;
+};
+
+static int setup(void **state)
+{
+	struct world *w = calloc(1, sizeof *w);
+	w->f = hf_start(seed, 0);
+	struct {
+		struct hc *c;
+		const char *name;
+	} who[] = {{&w->officer, "rashad"}, {&w->shelter, "shelter1"}, {&w->ngo, "ngo1"},
+		   {&w->job, "job1"},       {&w->bar, "bar1"},          {&w->fund, "fund1"},
+		   {&w->school, "school1"}, {&w->coord, "coord"},       {&w->ana, "ana"},
+		   {&w->aud, "aud"},        {&w->adm, "adm"}};
+	for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
+		hc_init(who[i].c, w->f);
+		assert_int_equal(hc_sign_in(who[i].c, hf_account(w->f, who[i].name)), 200);
+	}
+	/* a prosecutor's order: P4 is for officers only from now on */
+	assert_int_equal(hc_status(&w->officer, "PATCH", "/api/v1/persons/P4",
+				   "{\"access_block\":true}"),
+			 200);
+	*state = w;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct world *w = *state;
+	hf_stop(w->f);
+	free(w);
+	return 0;
+}
+
+/* ---- helpers ------------------------------------------------------------------- */
+
+static json_t *get(struct hc *c, const char *path, long want)
+{
+	struct hc_response r;
+	hc_send(c, "GET", path, NULL, NULL, &r);
+	if (r.status != want)
+		fail_msg("GET %s: %ld, expected %ld: %s", path, r.status, want, r.body ? r.body : "");
+	json_t *j = json_incref(r.json);
+	hc_free(&r);
+	return j;
+}
+
+/* 1 when the JSON text of `j` contains `needle`. */
+static int mentions(json_t *j, const char *needle)
+{
+	char *text = json_dumps(j, 0);
+	int found = text && strstr(text, needle) != NULL;
+	free(text);
+	return found;
+}
+
+static int has_key(json_t *o, const char *key)
+{
+	return json_object_get(o, key) != NULL;
+}
+
+/* The ids of the objects of array `a`, joined with spaces, into buf. */
+static const char *ids(json_t *a, char *buf, size_t len)
+{
+	size_t i, used = 0;
+	json_t *item;
+	buf[0] = '\0';
+	json_array_foreach(a, i, item)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "",
+					 json_string_value(json_object_get(item, "id")));
+	return buf;
+}
+
+/* ---- the access matrix ------------------------------------------------------------ */
+
+/* Copies `tmpl` into out with the first "@" replaced by `value`. */
+static void subst(const char *tmpl, const char *value, char *out, size_t len)
+{
+	const char *at = strchr(tmpl, '@');
+	if (!at)
+		snprintf(out, len, "%s", tmpl);
+	else
+		snprintf(out, len, "%.*s%s%s", (int)(at - tmpl), tmpl, value, at + 1);
+}
+
+/* One line per route and role: the status with a record of the caller's own
+ * agency ("own": related to it) and of another ("other"), as access.md has
+ * it.  Coordinators state a reason where they read one record. */
+static void access_matrix(void **state)
+{
+	struct world *w = *state;
+	struct {
+		struct hc *c;
+		const char *own, *other;
+		const char *provider;
+	} role[] = {
+		{&w->officer, "P1", "P2", "mia_ctd"}, {&w->shelter, "P1", "P2", "mia_shelter"},
+		{&w->coord, "P1", "P2", "national_coordinator"}, {&w->ana, "P1", "P2", "ngo"},
+		{&w->aud, "P1", "P2", "ngo"},         {&w->adm, "P1", "P2", "ngo"},
+	};
+	enum { OFFICER, CASEWORKER, COORDINATOR, ANALYST, AUDITOR, ADMIN, ROLES };
+	static const struct {
+		const char *method, *path, *body;
+		long own[ROLES], other[ROLES];
+	} routes[] = {
+		{"GET", "/api/v1/persons/@", NULL,
+		 {200, 200, 200, 403, 403, 403}, {200, 404, 200, 403, 403, 403}},
+		{"PATCH", "/api/v1/persons/@", "{\"address\":\"Sumqayit\"}",
+		 {200, 400, 403, 403, 403, 403}, {200, 404, 403, 403, 403, 403}},
+		{"POST", "/api/v1/persons/@/services",
+		 "{\"service\":\"case_management\",\"provider\":\"@\",\"date\":\"2024-04-01\"}",
+		 {201, 201, 403, 403, 403, 403}, {201, 404, 403, 403, 403, 403}},
+		{"GET", "/api/v1/persons", NULL,
+		 {200, 200, 403, 403, 403, 403}, {200, 200, 403, 403, 403, 403}},
+		{"GET", "/api/v1/referrals", NULL,
+		 {200, 200, 403, 403, 403, 403}, {200, 200, 403, 403, 403, 403}},
+		{"GET", "/api/v1/users", NULL,
+		 {403, 403, 403, 403, 403, 200}, {403, 403, 403, 403, 403, 200}},
+		{"GET", "/api/v1/session", NULL,
+		 {200, 200, 200, 200, 200, 200}, {200, 200, 200, 200, 200, 200}},
+	};
+	const char *reason[] = {"X-Access-Reason: annual report check", NULL};
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+		for (int r = 0; r < ROLES; r++)
+			for (int other = 0; other < 2; other++) {
+				char path[128], body[256];
+				struct hc_response resp;
+				subst(routes[i].path, other ? role[r].other : role[r].own, path,
+				      sizeof path);
+				if (routes[i].body)
+					subst(routes[i].body, role[r].provider, body, sizeof body);
+				hc_send(role[r].c, routes[i].method, path,
+					routes[i].body ? body : NULL, r == COORDINATOR ? reason : NULL,
+					&resp);
+				long want = other ? routes[i].other[r] : routes[i].own[r];
+				if (resp.status != want)
+					fail_msg("%s %s as role %d (%s): %ld, expected %ld (%s)",
+						 routes[i].method, path, r, other ? "other" : "own",
+						 resp.status, want, resp.body ? resp.body : "");
+				hc_free(&resp);
+			}
+	/* a coordinator reads one record only with a stated reason */
+	struct hc_response resp;
+	hc_send(&w->coord, "GET", "/api/v1/persons/P1", NULL, NULL, &resp);
+	assert_int_equal(resp.status, 403);
+	assert_non_null(strstr(resp.body, "reason-required"));
+	hc_free(&resp);
+}
+
+/* Another agency's record answers exactly like a missing one, and is absent
+ * from lists and searches. */
+static void idor(void **state)
+{
+	struct world *w = *state;
+	struct hc_response a, b;
+	char buf[256];
+	hc_send(&w->shelter, "GET", "/api/v1/persons/P2", NULL, NULL, &a);
+	hc_send(&w->shelter, "GET", "/api/v1/persons/P-does-not-exist", NULL, NULL, &b);
+	assert_int_equal(a.status, 404);
+	assert_int_equal(b.status, 404);
+	assert_string_equal(a.body, b.body);
+	hc_free(&a);
+	hc_free(&b);
+	hc_send(&w->shelter, "PATCH", "/api/v1/persons/P2", "{\"phone\":\"1\"}", NULL, &a);
+	hc_send(&w->shelter, "PATCH", "/api/v1/persons/P-none", "{\"phone\":\"1\"}", NULL, &b);
+	assert_int_equal(a.status, 404);
+	assert_string_equal(a.body, b.body);
+	hc_free(&a);
+	hc_free(&b);
+	assert_int_equal(hc_status(&w->ngo, "PATCH", "/api/v1/referrals/R1",
+				   "{\"status\":\"accepted\"}"),
+			 404);
+
+	json_t *list = get(&w->shelter, "/api/v1/persons", 200);
+	assert_string_equal(ids(json_object_get(list, "persons"), buf, sizeof buf), "P1 P3");
+	json_decref(list);
+	list = get(&w->officer, "/api/v1/persons", 200);
+	assert_string_equal(ids(json_object_get(list, "persons"), buf, sizeof buf), "P1 P2 P3 P4");
+	json_decref(list);
+	list = get(&w->job, "/api/v1/persons", 200);
+	assert_string_equal(ids(json_object_get(list, "persons"), buf, sizeof buf), "P1");
+	json_decref(list);
+	list = get(&w->school, "/api/v1/persons", 200);
+	assert_string_equal(ids(json_object_get(list, "persons"), buf, sizeof buf), "P3");
+	json_decref(list);
+
+	hc_send(&w->ngo, "POST", "/api/v1/persons/search", "{\"name\":\"quli\"}", NULL, &a);
+	assert_int_equal(a.status, 200);
+	assert_int_equal(json_array_size(json_object_get(a.json, "persons")), 0);
+	hc_free(&a);
+	hc_send(&w->shelter, "POST", "/api/v1/persons/search", "{\"name\":\"QULI\"}", NULL, &a);
+	assert_int_equal(a.status, 200);
+	assert_string_equal(ids(json_object_get(a.json, "persons"), buf, sizeof buf), "P1 P3");
+	hc_free(&a);
+}
+
+static void fields_by_agency_kind(void **state)
+{
+	struct world *w = *state;
+	char buf[256];
+
+	/* the State Employment Agency never learns that P1 was trafficked */
+	json_t *j = get(&w->job, "/api/v1/persons/P1", 200);
+	json_t *p = json_object_get(j, "person");
+	assert_string_equal(json_string_value(json_object_get(p, "given_name")), "Aysel");
+	assert_true(has_key(p, "phone"));
+	assert_false(has_key(p, "status"));
+	assert_false(has_key(p, "recognized_on"));
+	assert_false(has_key(p, "exploitation"));
+	assert_false(has_key(p, "identification_source"));
+	assert_string_equal(ids(json_object_get(j, "services"), buf, sizeof buf), "S4");
+	assert_string_equal(ids(json_object_get(j, "referrals"), buf, sizeof buf), "R1");
+	assert_false(mentions(j, "victim"));
+	json_decref(j);
+
+	j = get(&w->bar, "/api/v1/persons/P1", 200);
+	p = json_object_get(j, "person");
+	assert_string_equal(json_string_value(json_object_get(p, "status")), "victim");
+	assert_false(has_key(p, "phone"));
+	assert_false(has_key(p, "exploitation"));
+	assert_string_equal(ids(json_object_get(j, "services"), buf, sizeof buf), "S2");
+	assert_string_equal(ids(json_object_get(j, "referrals"), buf, sizeof buf), "R2");
+	json_decref(j);
+
+	j = get(&w->fund, "/api/v1/persons/P1", 200);
+	assert_true(has_key(json_object_get(j, "person"), "status"));
+	assert_string_equal(ids(json_object_get(j, "services"), buf, sizeof buf), "S3");
+	json_t *s3 = json_array_get(json_object_get(j, "services"), 0);
+	assert_string_equal(json_string_value(json_object_get(s3, "amount")), "700.00");
+	json_decref(j);
+
+	/* education: the dependant child and the parent's name, nothing more */
+	j = get(&w->school, "/api/v1/persons/P3", 200);
+	p = json_object_get(j, "person");
+	assert_false(has_key(p, "status"));
+	json_t *parent = json_object_get(p, "parent");
+	assert_string_equal(json_string_value(json_object_get(parent, "given_name")), "Aysel");
+	assert_false(has_key(parent, "phone"));
+	json_decref(j);
+	json_decref(get(&w->school, "/api/v1/persons/P1", 404));
+
+	/* the officer sees everything, the block flag too */
+	j = get(&w->officer, "/api/v1/persons/P1", 200);
+	p = json_object_get(j, "person");
+	assert_true(json_is_array(json_object_get(p, "exploitation")));
+	assert_true(json_is_false(json_object_get(p, "access_block")));
+	assert_memory_equal(ids(json_object_get(j, "services"), buf, sizeof buf), "S1 S2 S3 S4", 11);
+	json_decref(j);
+}
+
+static void notes_for_their_writers(void **state)
+{
+	struct world *w = *state;
+	const char *reason[] = {"X-Access-Reason: audit of the shelter", NULL};
+	struct hc_response r;
+	json_t *j = get(&w->shelter, "/api/v1/persons/P1", 200);
+	json_t *s1 = json_array_get(json_object_get(j, "services"), 0);
+	assert_string_equal(json_string_value(json_object_get(s1, "note")), "note-of-the-shelter");
+	json_decref(j);
+	j = get(&w->officer, "/api/v1/persons/P1", 200);
+	assert_true(mentions(j, "note-of-the-shelter"));
+	json_decref(j);
+	hc_send(&w->coord, "GET", "/api/v1/persons/P1", NULL, reason, &r);
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(r.body, "note-of-the-shelter"));
+	assert_non_null(strstr(r.body, "\"S1\""));
+	hc_free(&r);
+	j = get(&w->ngo, "/api/v1/persons/P2", 200);
+	assert_true(mentions(j, "note-of-the-ngo"));
+	json_decref(j);
+}
+
+static void access_block(void **state)
+{
+	struct world *w = *state;
+	struct hc_response a, b;
+	const char *reason[] = {"X-Access-Reason: court order review", NULL};
+	/* P4 was served by the shelter; blocked, it does not exist for it */
+	hc_send(&w->shelter, "GET", "/api/v1/persons/P4", NULL, NULL, &a);
+	hc_send(&w->shelter, "GET", "/api/v1/persons/P5", NULL, NULL, &b);
+	assert_int_equal(a.status, 404);
+	assert_string_equal(a.body, b.body);
+	hc_free(&a);
+	hc_free(&b);
+	hc_send(&w->coord, "GET", "/api/v1/persons/P4", NULL, reason, &a);
+	assert_int_equal(a.status, 404);
+	hc_free(&a);
+	json_t *j = get(&w->officer, "/api/v1/persons/P4", 200);
+	assert_true(json_is_true(json_object_get(json_object_get(j, "person"), "access_block")));
+	json_decref(j);
+	/* only an officer sets or lifts it */
+	assert_int_equal(hc_status(&w->shelter, "PATCH", "/api/v1/persons/P1",
+				   "{\"access_block\":false}"),
+			 400);
+}
+
+static void mass_assignment(void **state)
+{
+	struct world *w = *state;
+	struct hc_response r;
+	const char *bodies[] = {
+		"{\"status\":\"victim\"}",          "{\"owner_agency\":\"ngo\"}",
+		"{\"created_by\":\"rashad\"}",      "{\"id\":\"P9\"}",
+		"{\"role\":\"officer\"}",           "{\"consent_override\":true}",
+		"{\"access_block\":true}",
+	};
+	for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+		hc_send(&w->ngo, "PATCH", "/api/v1/persons/P2", bodies[i], NULL, &r);
+		if (r.status != 400)
+			fail_msg("PATCH %s: %ld", bodies[i], r.status);
+		assert_true(json_array_size(json_object_get(r.json, "errors")) >= 1);
+		hc_free(&r);
+	}
+	hc_send(&w->ngo, "POST", "/api/v1/persons",
+		"{\"status\":\"potential_victim\",\"given_name\":\"A\",\"family_name\":\"B\","
+		"\"sex\":\"male\",\"identified_on\":\"2024-05-01\","
+		"\"identification_source\":\"ngo_referral\",\"access_block\":true}",
+		NULL, &r);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(r.body, "access_block"));
+	hc_free(&r);
+	/* the record did not change */
+	json_t *j = get(&w->officer, "/api/v1/persons/P2", 200);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "person"), "status")),
+			    "potential_victim");
+	json_decref(j);
+}
+
+/* An NGO registers a potential victim, records its service, refers the
+ * person to the employment agency, which accepts and completes. */
+static void caseworker_and_referral_path(void **state)
+{
+	struct world *w = *state;
+	struct hc_response r;
+	char id[RECORD_REF_MAX + 1], path[128], body[512], ref[RECORD_REF_MAX + 1];
+
+	hc_send(&w->ngo, "POST", "/api/v1/persons",
+		"{\"status\":\"victim\",\"given_name\":\"Samir\",\"family_name\":\"Aliyev\","
+		"\"sex\":\"male\",\"identified_on\":\"2024-05-01\",\"recognized_on\":\"2024-05-02\","
+		"\"identification_source\":\"ngo_referral\"}",
+		NULL, &r);
+	assert_int_equal(r.status, 400); /* only officers decide victim status */
+	hc_free(&r);
+	hc_send(&w->ngo, "POST", "/api/v1/persons",
+		"{\"status\":\"potential_victim\",\"given_name\":\"Samir\",\"family_name\":\"Aliyev\","
+		"\"sex\":\"male\",\"birth_date\":\"2090-01-01\",\"identified_on\":\"2024-05-01\","
+		"\"identification_source\":\"ngo_referral\",\"citizenship\":\"aze\"}",
+		NULL, &r);
+	assert_int_equal(r.status, 400); /* born in the future, lower-case country */
+	assert_int_equal(json_array_size(json_object_get(r.json, "errors")), 2);
+	assert_null(strstr(r.body, "2090"));
+	hc_free(&r);
+	hc_send(&w->ngo, "POST", "/api/v1/persons",
+		"{\"status\":\"potential_victim\",\"given_name\":\"Samir\",\"family_name\":\"Aliyev\","
+		"\"sex\":\"male\",\"identified_on\":\"2024-05-01\","
+		"\"identification_source\":\"ngo_referral\",\"exploitation\":[\"labour\"]}",
+		NULL, &r);
+	assert_int_equal(r.status, 201);
+	snprintf(id, sizeof id, "%s", json_string_value(json_object_get(r.json, "id")));
+	hc_free(&r);
+
+	snprintf(path, sizeof path, "/api/v1/persons/%s", id);
+	json_decref(get(&w->ngo, path, 200));
+	json_decref(get(&w->shelter, path, 404));
+	assert_int_equal(hc_status(&w->ngo, "PATCH", path, "{\"phone\":\"+994 55 000 00 00\"}"), 200);
+	assert_int_equal(hc_status(&w->ngo, "PATCH", path, "{\"status\":\"victim\"}"), 400);
+	assert_int_equal(hc_status(&w->officer, "PATCH", path,
+				   "{\"status\":\"victim\",\"recognized_on\":\"2024-06-01\"}"),
+			 200);
+
+	snprintf(path, sizeof path, "/api/v1/persons/%s/services", id);
+	assert_int_equal(hc_status(&w->ngo, "POST", path,
+				   "{\"service\":\"shelter\",\"provider\":\"mia_shelter\","
+				   "\"date\":\"2024-05-03\"}"),
+			 400);
+	assert_int_equal(hc_status(&w->ngo, "POST", path,
+				   "{\"service\":\"one_time_allowance\",\"provider\":\"ngo\","
+				   "\"date\":\"2024-05-03\"}"),
+			 400); /* a money service needs its amount */
+	assert_int_equal(hc_status(&w->ngo, "POST", path,
+				   "{\"service\":\"psychological_support\",\"provider\":\"ngo\","
+				   "\"date\":\"2024-05-03\",\"note\":\"first session\"}"),
+			 201);
+
+	snprintf(body, sizeof body,
+		 "{\"person_id\":\"%s\",\"to\":\"state_employment_agency\","
+		 "\"purpose\":\"employment\",\"date\":\"2024-05-04\"}", id);
+	hc_send(&w->ngo, "POST", "/api/v1/referrals", body, NULL, &r);
+	assert_int_equal(r.status, 201);
+	snprintf(ref, sizeof ref, "%s", json_string_value(json_object_get(r.json, "id")));
+	hc_free(&r);
+
+	json_t *inbox = get(&w->job, "/api/v1/referrals?to=mine&status=sent", 200);
+	assert_true(mentions(inbox, ref));
+	json_decref(inbox);
+	snprintf(path, sizeof path, "/api/v1/persons/%s", id);
+	json_t *j = get(&w->job, path, 200);
+	assert_false(has_key(json_object_get(j, "person"), "status"));
+	assert_false(mentions(j, "first session")); /* the NGO's note */
+	json_decref(j);
+
+	snprintf(path, sizeof path, "/api/v1/referrals/%s", ref);
+	assert_int_equal(hc_status(&w->ngo, "PATCH", path, "{\"status\":\"accepted\"}"), 403);
+	assert_int_equal(hc_status(&w->job, "PATCH", path, "{\"status\":\"completed\"}"), 409);
+	assert_int_equal(hc_status(&w->job, "PATCH", path, "{\"status\":\"accepted\"}"), 200);
+	assert_int_equal(hc_status(&w->job, "PATCH", path, "{\"status\":\"accepted\"}"), 409);
+	assert_int_equal(hc_status(&w->job, "PATCH", path, "{\"status\":\"completed\"}"), 200);
+	inbox = get(&w->job, "/api/v1/referrals?to=mine&status=sent", 200);
+	assert_false(mentions(inbox, ref));
+	json_decref(inbox);
+}
+
+static void lists_and_cursors(void **state)
+{
+	struct world *w = *state;
+	char path[256], seen[512] = "";
+	size_t used = 0;
+	const char *cursor = NULL;
+	json_t *page = NULL;
+	for (int n = 0; n < 10; n++) {
+		if (cursor)
+			snprintf(path, sizeof path, "/api/v1/persons?limit=2&cursor=%s", cursor);
+		else
+			snprintf(path, sizeof path, "/api/v1/persons?limit=2");
+		json_t *next = get(&w->officer, path, 200);
+		json_decref(page);
+		page = next;
+		json_t *items = json_object_get(page, "persons");
+		assert_true(json_array_size(items) <= 2);
+		size_t i;
+		json_t *item;
+		json_array_foreach(items, i, item) used += (size_t)snprintf(
+			seen + used, sizeof seen - used, "%s ",
+			json_string_value(json_object_get(item, "id")));
+		cursor = json_string_value(json_object_get(page, "next"));
+		if (!cursor)
+			break;
+		assert_true(strlen(cursor) > 40); /* opaque: no position in sight */
+	}
+	json_decref(page);
+	assert_memory_equal(seen, "P1 P2 P3 P4 ", 12);
+	json_decref(get(&w->officer, "/api/v1/persons?cursor=AAAA", 400));
+	json_decref(get(&w->officer, "/api/v1/persons?limit=101", 400));
+	json_decref(get(&w->officer, "/api/v1/persons?name=Aysel", 400)); /* names only by POST */
+	json_decref(get(&w->officer, "/api/v1/persons?status=victim&year=2024", 200));
+	json_decref(get(&w->job, "/api/v1/persons?status=victim", 403));
+	json_decref(get(&w->shelter, "/api/v1/persons?agency=ngo", 403));
+	json_t *j = get(&w->shelter, "/api/v1/persons?agency=mia_shelter", 200);
+	json_decref(j);
+	j = get(&w->officer, "/api/v1/persons?status=dependant", 200);
+	char buf[64];
+	assert_string_equal(ids(json_object_get(j, "persons"), buf, sizeof buf), "P3");
+	json_decref(j);
+}
+
+/* Reads are audited by reference; no personal value reaches the log. */
+static void reads_audited(void **state)
+{
+	struct world *w = *state;
+	sqlite3 *conn;
+	sqlite3_stmt *st;
+	int reads = 0, denied = 0;
+	json_decref(get(&w->officer, "/api/v1/persons/P1", 200));
+	json_decref(get(&w->shelter, "/api/v1/persons/P2", 404));
+	assert_int_equal(sqlite3_open(w->f->dbpath, &conn), SQLITE_OK);
+	sqlite3_busy_timeout(conn, 5000);
+	assert_int_equal(sqlite3_prepare_v2(conn,
+					    "SELECT actor, object_ref, outcome, detail FROM "
+					    "audit_log WHERE action = 'person.read'",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *actor = (const char *)sqlite3_column_text(st, 0);
+		const char *ref = (const char *)sqlite3_column_text(st, 1);
+		const char *outcome = (const char *)sqlite3_column_text(st, 2);
+		reads += strcmp(actor, "rashad") == 0 && strcmp(ref, "P1") == 0 &&
+			 strcmp(outcome, "ok") == 0;
+		denied += strcmp(actor, "shelter1") == 0 && strcmp(ref, "P2") == 0 &&
+			  strcmp(outcome, "denied") == 0;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(conn);
+	assert_true(reads >= 1);
+	assert_true(denied >= 1);
+	char *wal = tu_path(w->f->dir, "h.db-wal");
+	assert_false(tu_file_contains(w->f->dbpath, "Quliyeva", 8));
+	assert_false(tu_file_contains(wal, "Quliyeva", 8));
+	free(wal);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(access_matrix),
+		cmocka_unit_test(idor),
+		cmocka_unit_test(fields_by_agency_kind),
+		cmocka_unit_test(notes_for_their_writers),
+		cmocka_unit_test(access_block),
+		cmocka_unit_test(mass_assignment),
+		cmocka_unit_test(caseworker_and_referral_path),
+		cmocka_unit_test(lists_and_cursors),
+		cmocka_unit_test(reads_audited),
+	};
+	if (sodium_init() < 0)
+		return 1;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	int rc = cmocka_run_group_tests(tests, setup, teardown);
+	curl_global_cleanup();
+	return rc;
+}
