@@ -21,8 +21,6 @@
 
 enum { OPT_LISTEN = 3000, OPT_THREADS, OPT_TIMEOUT, OPT_TLS_CERT, OPT_TLS_KEY, OPT_QUIET };
 
-/* Declared in commands.h once main.c's table names it. */
-int cmd_serve(int argc, char **argv);
 
 static void help(FILE *out)
 {

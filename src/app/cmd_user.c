@@ -28,8 +28,6 @@
 
 enum { OPT_USERNAME = 2000, OPT_AGENCY, OPT_ROLE, OPT_TOTP };
 
-/* Declared in commands.h once main.c's table names it. */
-int cmd_user(int argc, char **argv);
 
 static void help(FILE *out)
 {

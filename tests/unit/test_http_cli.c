@@ -1,0 +1,191 @@
+/*
+ * test_http_cli.c - the real binary: `haven user add|list|disable|reset`
+ * (password from standard input, the otpauth URI for roles that see
+ * personal data, weak passwords refused) and `haven serve` stopped with
+ * SIGTERM while a request is in flight: the request is answered, new
+ * connections are refused, the process exits 0.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+#define PW "river copper lantern"
+
+/* Runs a formatted shell command line, capturing its output. */
+static int run(char **out, char **err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int run(char **out, char **err, const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	return tu_run(cmd, out, err);
+}
+
+static void user_commands(void **state)
+{
+	char *dir = tu_tempdir(), *db = tu_path(dir, "h.db"), *out = NULL, *err = NULL;
+	(void)state;
+	assert_int_equal(run(&out, &err, "%s init --db %s", HAVEN_BIN, db), 0);
+	free(out);
+	free(err);
+	assert_int_equal(run(&out, &err, "printf '" PW "\\n' | %s user add --db %s --username rashad "
+			     "--agency mia_ctd --role officer", HAVEN_BIN, db), 0);
+	assert_non_null(strstr(out, "otpauth://totp/Haven:rashad?secret="));
+	assert_null(strstr(out, PW));
+	free(out);
+	free(err);
+	assert_int_equal(run(&out, &err, "printf '" PW "\\n' | %s user add --db %s --username ana "
+			     "--agency ngo --role analyst", HAVEN_BIN, db), 0);
+	assert_null(strstr(out, "otpauth://"));
+	free(out);
+	free(err);
+	assert_int_equal(run(&out, &err, "printf 'password1234\\n' | %s user add --db %s --username weak "
+			     "--agency ngo --role analyst", HAVEN_BIN, db), 1);
+	assert_non_null(strstr(err, "common passwords"));
+	free(out);
+	free(err);
+	assert_int_equal(run(&out, &err, "%s user disable --db %s rashad", HAVEN_BIN, db), 0);
+	free(out);
+	free(err);
+	assert_int_equal(run(&out, &err, "%s user list --db %s", HAVEN_BIN, db), 0);
+	assert_non_null(strstr(out, "rashad"));
+	assert_non_null(strstr(out, "disabled"));
+	assert_null(strstr(out, "weak"));
+	assert_null(strstr(out, "argon2"));
+	free(out);
+	free(err);
+	assert_int_equal(run(&out, &err, "printf 'a brand new passphrase\\n' | %s user reset --db %s --totp "
+			     "rashad", HAVEN_BIN, db), 0);
+	assert_non_null(strstr(out, "otpauth://totp/Haven:rashad?"));
+	free(out);
+	free(err);
+	assert_int_equal(run(&out, &err, "%s user disable --db %s nobody", HAVEN_BIN, db), 1);
+	free(out);
+	free(err);
+	tu_rmtree(dir);
+	free(db);
+	free(dir);
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+/* The port `haven serve` reports on its standard error (a file). */
+static unsigned wait_port(const char *errpath)
+{
+	for (int i = 0; i < 500; i++) {
+		char *text = tu_read_file(errpath, NULL);
+		const char *p = text ? strstr(text, "(port ") : NULL;
+		unsigned port = p ? (unsigned)strtoul(p + 6, NULL, 10) : 0;
+		free(text);
+		if (port)
+			return port;
+		sleep_ms(20);
+	}
+	fail_msg("haven serve did not start");
+	return 0;
+}
+
+static int connect_to(unsigned port)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static pid_t start_server(const char *db, const char *errpath)
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(fd, 2);
+		execl(HAVEN_BIN, HAVEN_BIN, "serve", "--db", db, "--listen", "127.0.0.1:0", "--quiet",
+		      (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static void serve_stops_gracefully(void **state)
+{
+	char *dir = tu_tempdir(), *db = tu_path(dir, "h.db"), *errpath = tu_path(dir, "err");
+	char buf[1024];
+	int status;
+	(void)state;
+	assert_int_equal(run(NULL, NULL, "%s init --db %s >/dev/null 2>&1", HAVEN_BIN, db), 0);
+	pid_t pid = start_server(db, errpath);
+	unsigned port = wait_port(errpath);
+
+	/* a request in flight: headers and half its body */
+	const char *body = "{\"username\":\"nobody\",\"password\":\"not a password\"}";
+	char head[256];
+	int fd = connect_to(port);
+	assert_true(fd >= 0);
+	snprintf(head, sizeof head,
+		 "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+		 "application/json\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+		 strlen(body));
+	assert_true(send(fd, head, strlen(head), MSG_NOSIGNAL) > 0);
+	assert_true(send(fd, body, 10, MSG_NOSIGNAL) == 10);
+	sleep_ms(200);
+
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	sleep_ms(300);
+	int late = connect_to(port);
+	assert_true(late < 0); /* no longer accepting */
+
+	assert_true(send(fd, body + 10, strlen(body) - 10, MSG_NOSIGNAL) > 0);
+	ssize_t n = recv(fd, buf, sizeof buf - 1, 0);
+	assert_true(n > 12);
+	buf[n] = '\0';
+	assert_memory_equal(buf, "HTTP/1.1 401", 12); /* answered, not dropped */
+	close(fd);
+
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	char *log = tu_read_file(errpath, NULL);
+	assert_non_null(strstr(log, "stopped"));
+	free(log);
+	tu_rmtree(dir);
+	free(errpath);
+	free(db);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(user_commands),
+		cmocka_unit_test(serve_stops_gracefully),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
