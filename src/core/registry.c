@@ -29,8 +29,7 @@
 
 enum stmt_id {
 	S_PERSON_FIND, S_PERSON_INSERT, S_PERSON_UPDATE, S_EXPL_CLEAR, S_EXPL_ADD, S_EXPL_LIST,
-	S_SERVICE_FIND, S_SERVICE_INSERT, S_SERVICE_UPDATE,
-	S_REFERRAL_FIND, S_REFERRAL_INSERT, S_REFERRAL_UPDATE,
+	S_SERVICE_UPSERT, S_REFERRAL_UPSERT,
 	S_COUNT
 };
 
@@ -38,9 +37,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_PERSON_FIND] = Q_PERSON_FIND,       [S_PERSON_INSERT] = Q_PERSON_INSERT,
 	[S_PERSON_UPDATE] = Q_PERSON_UPDATE,   [S_EXPL_CLEAR] = Q_PERSON_EXPLOITATION_CLEAR,
 	[S_EXPL_ADD] = Q_PERSON_EXPLOITATION_ADD, [S_EXPL_LIST] = Q_PERSON_EXPLOITATION_LIST,
-	[S_SERVICE_FIND] = Q_SERVICE_FIND,     [S_SERVICE_INSERT] = Q_SERVICE_INSERT,
-	[S_SERVICE_UPDATE] = Q_SERVICE_UPDATE, [S_REFERRAL_FIND] = Q_REFERRAL_FIND,
-	[S_REFERRAL_INSERT] = Q_REFERRAL_INSERT, [S_REFERRAL_UPDATE] = Q_REFERRAL_UPDATE,
+	[S_SERVICE_UPSERT] = Q_SERVICE_UPSERT, [S_REFERRAL_UPSERT] = Q_REFERRAL_UPSERT,
 };
 
 struct registry {
@@ -576,46 +573,39 @@ static void service_digest(registry *r, const struct service *s, unsigned char *
 	crypto_digest_final(&d, out);
 }
 
-/* Finds the record by ref; answers PUT_UNCHANGED, or which statement to run. */
-static err_t upsert_target(registry *r, enum stmt_id find, const char *ref,
-			   const unsigned char *digest, int *exists, int *same)
+/* Runs an UPSERT statement (ADDED_FLAG): no row means unchanged. */
+static err_t run_upsert(registry *r, db_stmt *st, const char *person_ref, enum put_outcome *out)
 {
-	db_stmt *st;
 	int64_t id;
-	int rc;
-	err_t e = stmt(r, find, &st);
-	if (e != ERR_OK)
-		return e;
-	*same = 0;
-	rc = find_by_ref(st, ref, digest, &id, same);
-	if (rc < 0)
-		return (err_t)-rc;
-	*exists = rc == DB_ROW;
-	return db_reset(st);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		*out = db_col_int(st, 0) ? PUT_ADDED : PUT_UPDATED;
+		return db_reset(st);
+	}
+	if (rc == DB_DONE) {
+		*out = PUT_UNCHANGED;
+		return ERR_OK;
+	}
+	db_reset(st);
+	/* the person lookup inside the statement found nobody: say so */
+	if (rc == -ERR_CONFLICT && person_id_of(r, person_ref, &id, NULL) == ERR_NOT_FOUND)
+		return ERR_NOT_FOUND;
+	return (err_t)-rc;
 }
 
 err_t registry_put_service(registry *r, const struct service *s, int64_t import_id,
 			   enum put_outcome *out)
 {
 	unsigned char digest[CRYPTO_RECORD_DIGEST_BYTES];
-	int64_t person_id;
-	int exists, same, rc;
 	db_stmt *st;
 	err_t e = ERR_OK;
 
 	if (registry_is_erased(r, s->person_ref))
 		return ERR_FORBIDDEN;
 	service_digest(r, s, digest, &e);
-	if (e != ERR_OK || (e = person_id_of(r, s->person_ref, &person_id, NULL)) != ERR_OK ||
-	    (e = upsert_target(r, S_SERVICE_FIND, s->ref, digest, &exists, &same)) != ERR_OK)
+	if (e != ERR_OK || (e = stmt(r, S_SERVICE_UPSERT, &st)) != ERR_OK)
 		return e;
-	if (exists && same) {
-		*out = PUT_UNCHANGED;
-		return ERR_OK;
-	}
-	if ((e = stmt(r, exists ? S_SERVICE_UPDATE : S_SERVICE_INSERT, &st)) != ERR_OK)
-		return e;
-	if ((e = db_bind_text(st, 1, s->ref)) || (e = db_bind_int(st, 2, person_id)) ||
+	if ((e = db_bind_text(st, 1, s->ref)) || (e = db_bind_text(st, 2, s->person_ref)) ||
 	    (e = db_bind_text(st, 3, s->service)) || (e = db_bind_text(st, 4, s->provider)) ||
 	    (e = bind_date(st, 5, s->date)) || (e = bind_date(st, 6, s->end_date)) ||
 	    (e = s->has_amount ? db_bind_int(st, 7, s->amount) : db_bind_null(st, 7)) ||
@@ -624,10 +614,7 @@ err_t registry_put_service(registry *r, const struct service *s, int64_t import_
 	    (e = db_bind_blob(st, 11, digest, sizeof digest)) ||
 	    (e = bind_import(st, 12, import_id)) || (e = db_bind_int(st, 13, now())))
 		return e;
-	if ((rc = db_step(st)) != DB_DONE)
-		return rc < 0 ? (err_t)-rc : ERR_DB;
-	*out = exists ? PUT_UPDATED : PUT_ADDED;
-	return ERR_OK;
+	return run_upsert(r, st, s->person_ref, out);
 }
 
 static void referral_digest(registry *r, const struct referral *f, unsigned char *out, err_t *e)
@@ -648,24 +635,15 @@ err_t registry_put_referral(registry *r, const struct referral *f, int64_t impor
 			    enum put_outcome *out)
 {
 	unsigned char digest[CRYPTO_RECORD_DIGEST_BYTES];
-	int64_t person_id;
-	int exists, same, rc;
 	db_stmt *st;
 	err_t e = ERR_OK;
 
 	if (registry_is_erased(r, f->person_ref))
 		return ERR_FORBIDDEN;
 	referral_digest(r, f, digest, &e);
-	if (e != ERR_OK || (e = person_id_of(r, f->person_ref, &person_id, NULL)) != ERR_OK ||
-	    (e = upsert_target(r, S_REFERRAL_FIND, f->ref, digest, &exists, &same)) != ERR_OK)
+	if (e != ERR_OK || (e = stmt(r, S_REFERRAL_UPSERT, &st)) != ERR_OK)
 		return e;
-	if (exists && same) {
-		*out = PUT_UNCHANGED;
-		return ERR_OK;
-	}
-	if ((e = stmt(r, exists ? S_REFERRAL_UPDATE : S_REFERRAL_INSERT, &st)) != ERR_OK)
-		return e;
-	if ((e = db_bind_text(st, 1, f->ref)) || (e = db_bind_int(st, 2, person_id)) ||
+	if ((e = db_bind_text(st, 1, f->ref)) || (e = db_bind_text(st, 2, f->person_ref)) ||
 	    (e = db_bind_text(st, 3, f->from)) || (e = db_bind_text(st, 4, f->to)) ||
 	    (e = db_bind_text(st, 5, f->purpose)) || (e = bind_date(st, 6, f->date)) ||
 	    (e = db_bind_text(st, 7, f->status ? f->status : "sent")) ||
@@ -673,10 +651,7 @@ err_t registry_put_referral(registry *r, const struct referral *f, int64_t impor
 	    (e = db_bind_blob(st, 9, digest, sizeof digest)) ||
 	    (e = bind_import(st, 10, import_id)) || (e = db_bind_int(st, 11, now())))
 		return e;
-	if ((rc = db_step(st)) != DB_DONE)
-		return rc < 0 ? (err_t)-rc : ERR_DB;
-	*out = exists ? PUT_UPDATED : PUT_ADDED;
-	return ERR_OK;
+	return run_upsert(r, st, f->person_ref, out);
 }
 
 /* ---- reading -------------------------------------------------------------- */

@@ -55,15 +55,26 @@ const char Q_PERSON_SELECT_ONE[] = "SELECT " PERSON_COLUMNS "WHERE p.ref = $1";
 const char Q_PERSON_PROVENANCE[] =
 	"SELECT created_import, updated_import, created_at, updated_at FROM persons WHERE ref = $1";
 
-const char Q_SERVICE_FIND[] = "SELECT id, digest FROM services WHERE ref = $1";
-const char Q_SERVICE_INSERT[] =
+
+/* One statement per row on the hot path of an import: the person is looked
+ * up inside it, an unchanged row (same digest) is left alone and returns
+ * nothing, a new or changed one returns 1 when it was added.  A row is
+ * "added" when it has never been changed since it was created. */
+#define ADDED_FLAG                                                                      \
+	"RETURNING CASE WHEN created_at = updated_at AND "                              \
+	"created_import IS NOT DISTINCT FROM updated_import THEN 1 ELSE 0 END"
+
+const char Q_SERVICE_UPSERT[] =
 	"INSERT INTO services (ref, person_id, service, provider, date, end_date, amount, "
 	"currency, phase, note_enc, digest, created_import, updated_import, created_at, "
-	"updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $13)";
-const char Q_SERVICE_UPDATE[] =
-	"UPDATE services SET person_id = $2, service = $3, provider = $4, date = $5, "
-	"end_date = $6, amount = $7, currency = $8, phase = $9, note_enc = $10, digest = $11, "
-	"updated_import = $12, updated_at = $13 WHERE ref = $1";
+	"updated_at) VALUES ($1, (SELECT id FROM persons WHERE ref = $2), $3, $4, $5, $6, $7, $8, "
+	"$9, $10, $11, $12, $12, $13, $13) "
+	"ON CONFLICT (ref) DO UPDATE SET person_id = excluded.person_id, "
+	"service = excluded.service, provider = excluded.provider, date = excluded.date, "
+	"end_date = excluded.end_date, amount = excluded.amount, currency = excluded.currency, "
+	"phase = excluded.phase, note_enc = excluded.note_enc, digest = excluded.digest, "
+	"updated_import = excluded.updated_import, updated_at = excluded.updated_at "
+	"WHERE services.digest <> excluded.digest " ADDED_FLAG;
 
 #define SERVICE_COLUMNS                                                                 \
 	"s.ref, p.ref, s.service, s.provider, s.date, s.end_date, s.amount, s.currency, " \
@@ -74,15 +85,17 @@ const char Q_SERVICE_SELECT_ONE[] = "SELECT " SERVICE_COLUMNS "WHERE s.ref = $1"
 const char Q_SERVICE_SELECT_PERSON[] =
 	"SELECT " SERVICE_COLUMNS "WHERE p.ref = $1 ORDER BY s.date, s.id";
 
-const char Q_REFERRAL_FIND[] = "SELECT id, digest FROM referrals WHERE ref = $1";
-const char Q_REFERRAL_INSERT[] =
+const char Q_REFERRAL_UPSERT[] =
 	"INSERT INTO referrals (ref, person_id, from_agency, to_agency, purpose, date, status, "
 	"closed_on, digest, created_import, updated_import, created_at, updated_at) "
-	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $11)";
-const char Q_REFERRAL_UPDATE[] =
-	"UPDATE referrals SET person_id = $2, from_agency = $3, to_agency = $4, purpose = $5, "
-	"date = $6, status = $7, closed_on = $8, digest = $9, updated_import = $10, "
-	"updated_at = $11 WHERE ref = $1";
+	"VALUES ($1, (SELECT id FROM persons WHERE ref = $2), $3, $4, $5, $6, $7, $8, $9, $10, "
+	"$10, $11, $11) "
+	"ON CONFLICT (ref) DO UPDATE SET person_id = excluded.person_id, "
+	"from_agency = excluded.from_agency, to_agency = excluded.to_agency, "
+	"purpose = excluded.purpose, date = excluded.date, status = excluded.status, "
+	"closed_on = excluded.closed_on, digest = excluded.digest, "
+	"updated_import = excluded.updated_import, updated_at = excluded.updated_at "
+	"WHERE referrals.digest <> excluded.digest " ADDED_FLAG;
 
 #define REFERRAL_COLUMNS                                                                \
 	"f.ref, p.ref, f.from_agency, f.to_agency, f.purpose, f.date, f.status, "       \

@@ -22,15 +22,11 @@ extern const char Q_PERSON_SELECT_ALL[];
 extern const char Q_PERSON_SELECT_ONE[];
 extern const char Q_PERSON_PROVENANCE[];
 
-extern const char Q_SERVICE_FIND[];
-extern const char Q_SERVICE_INSERT[];
-extern const char Q_SERVICE_UPDATE[];
+extern const char Q_SERVICE_UPSERT[];
 extern const char Q_SERVICE_SELECT_ALL[];
 extern const char Q_SERVICE_SELECT_PERSON[];
 
-extern const char Q_REFERRAL_FIND[];
-extern const char Q_REFERRAL_INSERT[];
-extern const char Q_REFERRAL_UPDATE[];
+extern const char Q_REFERRAL_UPSERT[];
 extern const char Q_REFERRAL_SELECT_ALL[];
 extern const char Q_REFERRAL_SELECT_PERSON[];
 
