@@ -1,6 +1,7 @@
 /* test_export.c - the CSV writer (RFC 4180 quoting, formula neutralisation and
  * its inverse) and `haven export` (exact file contents, modes, atomic
- * replacement) against a real SQLite database. */
+ * replacement) against a real database.  TU_BOTH_ENGINES: SQLite, then
+ * PostgreSQL. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -109,7 +110,7 @@ static int setup(void **state)
 	f->dir = tu_tempdir();
 	f->out = tu_path(f->dir, "out");
 	assert_int_equal(mkdir(f->out, 0700), 0);
-	dbpath = tu_path(f->dir, "haven.db");
+	dbpath = tu_new_database(f->dir);
 	key = tu_path(f->dir, "haven.key");
 	struct registry_paths p = {dbpath, key};
 	assert_int_equal(registry_init(&p, "AZE", errbuf), ERR_OK);

@@ -1,7 +1,8 @@
-/* test_import.c - `haven import` against a real SQLite database: every rule of
+/* test_import.c - `haven import` against a real database: every rule of
  * shared/spec/interchange.md, the message format, atomicity, idempotence,
  * references across files, dry runs, the round trip through export, and the
- * real binary's output and exit status. */
+ * real binary's output and exit status.  TU_BOTH_ENGINES: SQLite, then
+ * PostgreSQL. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -69,7 +70,7 @@ static int setup(void **state)
 	struct fx *f = calloc(1, sizeof *f);
 	assert_non_null(f);
 	f->dir = tu_tempdir();
-	f->db = tu_path(f->dir, "haven.db");
+	f->db = tu_new_database(f->dir);
 	f->key = tu_path(f->dir, "haven.key");
 	f->r = open_db(f->db, f->key);
 	*state = f;
@@ -941,7 +942,7 @@ static void test_dry_run(void **state)
 static void test_round_trip(void **state)
 {
 	struct fx *f = *state;
-	char *db2 = tu_path(f->dir, "two.db"), *key2 = tu_path(f->dir, "two.key");
+	char *db2 = tu_new_database(f->dir), *key2 = tu_path(f->dir, "two.key");
 	char *first, *second, *out;
 	registry *r2;
 	load_base(f);
@@ -999,7 +1000,7 @@ static void test_formula_cells_round_trip(void **state)
 	static const char *const given[] = {"=1+1", "+994", "-x",    "@SUM(A1)",
 	                                    "'=x",  "''-y", "'plain"};
 	static const char *const notes[] = {"\tTAB", "\rCR", "=cmd|' /C calc'!A0", "-"};
-	char *db2 = tu_path(f->dir, "two.db"), *key2 = tu_path(f->dir, "two.key");
+	char *db2 = tu_new_database(f->dir), *key2 = tu_path(f->dir, "two.key");
 	struct names got = {0};
 	registry *r2;
 	put(f, "p.csv",
