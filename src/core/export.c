@@ -191,7 +191,16 @@ static err_t sync_dir(const char *dir, char *errbuf)
 	return ERR_OK;
 }
 
-/* Writes all three .tmp files inside one read transaction. */
+static err_t audit_export(registry *r, const struct out_file *o)
+{
+	char detail[128];
+	snprintf(detail, sizeof detail, "%lld persons, %lld services, %lld referrals",
+	         (long long)o[0].rows, (long long)o[1].rows, (long long)o[2].rows);
+	return registry_audit(r, "export", "registry", "", "ok", detail);
+}
+
+/* Writes all three .tmp files inside one transaction, which also records the
+ * export on the audit log. */
 static err_t write_all(registry *r, const char *dir, struct out_file *o, char *errbuf)
 {
 	db *d = registry_db(r);
@@ -203,7 +212,10 @@ static err_t write_all(registry *r, const char *dir, struct out_file *o, char *e
 	for (int k = 0; e == ERR_OK && k < KIND_COUNT; k++)
 		if ((e = open_out(&o[k], dir, file_names[k], errbuf)) == ERR_OK)
 			e = write_kind(r, &o[k], (enum kind)k, errbuf);
-	db_rollback(d); /* nothing was written: ends the read */
+	/* the export is on the audit log before its files exist under their names */
+	if (e == ERR_OK && ((e = audit_export(r, o)) != ERR_OK || (e = db_commit(d)) != ERR_OK))
+		snprintf(errbuf, ERRBUF_MAX, "cannot write the audit log: %s", db_errmsg(d));
+	db_rollback(d); /* ends the read after a failure; nothing to undo after the commit */
 	for (int k = 0; k < KIND_COUNT; k++) {
 		err_t ce = close_out(&o[k], e == ERR_OK, errbuf);
 		if (e == ERR_OK)

@@ -531,9 +531,27 @@ static int64_t changed(const struct import_summary *s)
 	       s->referrals.added + s->referrals.updated;
 }
 
+static int64_t updated(const struct import_summary *s)
+{
+	return s->persons.updated + s->services.updated + s->referrals.updated;
+}
+
 static int64_t unchanged(const struct import_summary *s)
 {
 	return s->persons.unchanged + s->services.unchanged + s->referrals.unchanged;
+}
+
+/* The import's audit entry, in its own transaction: no personal value, only
+ * the import's number and its counts. */
+static err_t audit_import(struct writer *w)
+{
+	const struct import_summary *s = w->sum;
+	char ref[24], detail[160];
+	snprintf(ref, sizeof ref, "%lld", (long long)w->import_id);
+	snprintf(detail, sizeof detail, "%lld rows: %lld added, %lld updated, %lld unchanged",
+	         (long long)s->rows, (long long)(changed(s) - updated(s)), (long long)updated(s),
+	         (long long)unchanged(s));
+	return registry_audit(w->c->reg, "import", "import", ref, "ok", detail);
 }
 
 static err_t write_all(struct writer *w)
@@ -555,7 +573,7 @@ static err_t write_all(struct writer *w)
 	         w->c->reg, w->import_id, s->rows,
 	         s->persons.added + s->services.added + s->referrals.added,
 	         s->persons.updated + s->services.updated + s->referrals.updated, unchanged(s))) !=
-	    ERR_OK)
+	    ERR_OK || (e = audit_import(w)) != ERR_OK)
 		fprintf(w->errors, "cannot record the import: %s\n", err_str(e));
 	return e;
 }

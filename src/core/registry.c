@@ -16,6 +16,7 @@
 
 #include <sodium.h>
 
+#include "core/audit.h"
 #include "core/registry.h"
 #include "db/queries.h"
 #include "util/crypto.h"
@@ -46,6 +47,9 @@ struct registry {
 	codes *codes;
 	char country[4];
 	int has_erasures; /* any person erased: writes must check the list */
+	struct {
+		char actor[128], agency[64], role[32], request_id[64];
+	} who;
 	db_stmt *stmt[S_COUNT];
 };
 
@@ -257,11 +261,32 @@ err_t registry_open(const struct registry_paths *p, registry **out, char *errbuf
 		snprintf(errbuf, ERRBUF_MAX, "cannot read the settings of %s: %s", p->db, db_errmsg(r->db));
 		goto fail;
 	}
+	audit_cli_actor(r->who.actor, sizeof r->who.actor);
+	snprintf(r->who.role, sizeof r->who.role, "operator");
 	*out = r;
 	return ERR_OK;
 fail:
 	registry_close(r);
 	return e;
+}
+
+void registry_set_actor(registry *r, const struct registry_actor *a)
+{
+	snprintf(r->who.actor, sizeof r->who.actor, "%s", a->actor ? a->actor : "");
+	snprintf(r->who.agency, sizeof r->who.agency, "%s", a->agency ? a->agency : "");
+	snprintf(r->who.role, sizeof r->who.role, "%s", a->role ? a->role : "");
+	snprintf(r->who.request_id, sizeof r->who.request_id, "%s",
+		 a->request_id ? a->request_id : "");
+}
+
+err_t registry_audit(registry *r, const char *action, const char *object_type,
+		     const char *object_ref, const char *outcome, const char *detail)
+{
+	struct audit_entry e = {.actor = r->who.actor, .agency = r->who.agency,
+				.role = r->who.role, .request_id = r->who.request_id,
+				.action = action, .object_type = object_type,
+				.object_ref = object_ref, .outcome = outcome, .detail = detail};
+	return audit_append(r->db, &e, NULL);
 }
 
 void registry_close(registry *r)

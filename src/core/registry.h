@@ -45,6 +45,19 @@ const keyring *registry_keyring(registry *r);
 /* ISO 3166 alpha-3 code of the deployment's own country ("AZE"). */
 const char *registry_country(registry *r);
 
+/* Who is acting through this registry, for the audit entries that core
+ * operations (import, export, erasure, ...) write.  At open it is the CLI's
+ * user ("cli:NAME", role "operator"); the server sets each request's user. */
+struct registry_actor {
+	const char *actor, *agency, *role, *request_id;
+};
+void registry_set_actor(registry *r, const struct registry_actor *a); /* copies */
+
+/* Appends an audit entry by the current actor; call inside the write
+ * transaction of the change it records (core/audit.h). */
+err_t registry_audit(registry *r, const char *action, const char *object_type,
+		     const char *object_ref, const char *outcome, const char *detail);
+
 enum put_outcome { PUT_ADDED, PUT_UPDATED, PUT_UNCHANGED };
 
 /* Records one import run; *id names it in the rows it writes. */

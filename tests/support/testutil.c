@@ -121,8 +121,10 @@ char *tu_new_database(const char *dir)
 	static unsigned counter;
 	char name[64], cmd[512], *url;
 	const char *sock = getenv("HAVEN_TEST_PG");
-	if (!tu_engine_is_postgres())
-		return tu_path(dir, "haven.db");
+	if (!tu_engine_is_postgres()) {
+		snprintf(name, sizeof name, "haven-%u.db", counter++);
+		return tu_path(dir, name);
+	}
 	assert_non_null(sock);
 	snprintf(name, sizeof name, "haven_t%ld_%u", (long)getpid(), counter++);
 	snprintf(cmd, sizeof cmd, "createdb -h '%s' -U postgres %s", sock, name);
