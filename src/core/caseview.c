@@ -8,6 +8,7 @@
  * are never even fetched.  Writes: policy checks and validation first, then
  * one transaction holding the change, the access data and the audit entry.
  */
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,6 +214,124 @@ static void fields_detail(const struct person_input *in, char *buf, size_t len)
 		snprintf(buf + used, len - used, "%saccess_block", used ? "," : "");
 }
 
+/* ---- group commit of read audits -------------------------------------------- */
+
+/* A reader's entries and what became of them; lives on the reader's stack
+ * until `done`, which the writing thread sets under the batch's lock. */
+struct waiter {
+	const struct audit_entry *e;
+	size_t n;
+	err_t result;
+	int done;
+};
+
+struct caseview_batch {
+	pthread_mutex_t write; /* held around every write transaction of caseview */
+	pthread_mutex_t lock;  /* guards the queue */
+	pthread_cond_t changed;
+	struct waiter *queue[CASEVIEW_BATCH_MAX];
+	size_t n;
+	int writing;
+};
+
+err_t caseview_batch_new(caseview_batch **out)
+{
+	caseview_batch *b = calloc(1, sizeof *b);
+	if (!b)
+		return ERR_NOMEM;
+	if (pthread_mutex_init(&b->write, NULL) != 0) {
+		free(b);
+		return ERR_NOMEM;
+	}
+	if (pthread_mutex_init(&b->lock, NULL) != 0) {
+		pthread_mutex_destroy(&b->write);
+		free(b);
+		return ERR_NOMEM;
+	}
+	if (pthread_cond_init(&b->changed, NULL) != 0) {
+		pthread_mutex_destroy(&b->lock);
+		pthread_mutex_destroy(&b->write);
+		free(b);
+		return ERR_NOMEM;
+	}
+	*out = b;
+	return ERR_OK;
+}
+
+void caseview_batch_free(caseview_batch *b)
+{
+	if (!b)
+		return;
+	pthread_cond_destroy(&b->changed);
+	pthread_mutex_destroy(&b->lock);
+	pthread_mutex_destroy(&b->write);
+	free(b);
+}
+
+/* Writes the entries of `k` waiters in one transaction. */
+static err_t write_batch(db *d, struct waiter *const *w, size_t k)
+{
+	err_t e = db_begin(d);
+	for (size_t i = 0; e == ERR_OK && i < k; i++)
+		for (size_t j = 0; e == ERR_OK && j < w[i]->n; j++)
+			e = audit_append(d, &w[i]->e[j], NULL);
+	if (e == ERR_OK && (e = db_commit(d)) == ERR_OK)
+		return ERR_OK;
+	db_rollback(d);
+	return e;
+}
+
+/* Takes everything queued and writes it, the lock released meanwhile. */
+static void lead(caseview_batch *b, db *d)
+{
+	struct waiter *mine[CASEVIEW_BATCH_MAX];
+	size_t k = b->n;
+	memcpy(mine, b->queue, k * sizeof mine[0]);
+	b->n = 0;
+	b->writing = 1;
+	pthread_cond_broadcast(&b->changed); /* room in the queue again */
+	pthread_mutex_unlock(&b->lock);
+	pthread_mutex_lock(&b->write);
+	err_t e = write_batch(d, mine, k);
+	pthread_mutex_unlock(&b->write);
+	pthread_mutex_lock(&b->lock);
+	for (size_t i = 0; i < k; i++) {
+		mine[i]->result = e;
+		mine[i]->done = 1;
+	}
+	b->writing = 0;
+	pthread_cond_broadcast(&b->changed);
+}
+
+static err_t batch_record(caseview_batch *b, db *d, const struct audit_entry *e, size_t n)
+{
+	struct waiter me = {e, n, ERR_OK, 0};
+	pthread_mutex_lock(&b->lock);
+	while (b->n == CASEVIEW_BATCH_MAX)
+		pthread_cond_wait(&b->changed, &b->lock);
+	b->queue[b->n++] = &me;
+	while (!me.done) {
+		if (!b->writing)
+			lead(b, d);
+		else
+			pthread_cond_wait(&b->changed, &b->lock);
+	}
+	pthread_mutex_unlock(&b->lock);
+	return me.result;
+}
+
+/* Commits the audit entries of a read before anything is shown. */
+static err_t audit_reads(const struct caseview_ctx *c, const struct audit_entry *e, size_t n)
+{
+	db *d = registry_db(c->r);
+	if (n == 0)
+		return ERR_OK;
+	if (c->batch)
+		return batch_record(c->batch, d, e, n);
+	struct waiter w = {e, n, ERR_OK, 0}, *one = &w;
+	return write_batch(d, &one, 1);
+}
+
 /* ---- reading --------------------------------------------------------------- */
 
 static void clear_unreadable(struct person *p, unsigned fields)
@@ -334,7 +453,7 @@ err_t caseview_read(const struct caseview_ctx *c, const char *ref, const char *r
 	struct audit_entry a = entry(c, "person.read", "person", ref,
 				     seen ? "ok" : e == ERR_OK ? "denied" : "not_found",
 				     reason ? reason : "");
-	if ((e = audit_record(registry_db(c->r), &a)) != ERR_OK)
+	if ((e = audit_reads(c, &a, 1)) != ERR_OK)
 		return e; /* not audited: not shown */
 	if (!seen)
 		return ERR_NOT_FOUND;
@@ -427,16 +546,10 @@ static err_t scan_batch(const struct caseview_ctx *c, const struct person_scope 
 
 static err_t audit_page(const struct caseview_ctx *c, const struct page *pg)
 {
-	db *d = registry_db(c->r);
-	err_t e = db_begin(d);
-	for (size_t i = 0; e == ERR_OK && i < pg->n; i++) {
-		struct audit_entry a = entry(c, "person.list", "person", pg->ref[i], "ok", "");
-		e = audit_append(d, &a, NULL);
-	}
-	if (e == ERR_OK)
-		return db_commit(d);
-	db_rollback(d);
-	return e;
+	struct audit_entry a[CASEVIEW_PAGE_MAX];
+	for (size_t i = 0; i < pg->n; i++)
+		a[i] = entry(c, "person.list", "person", pg->ref[i], "ok", "");
+	return audit_reads(c, a, pg->n);
 }
 
 err_t caseview_list(const struct caseview_ctx *c, const struct caseview_filter *f,
@@ -548,18 +661,24 @@ static err_t exec_args(const struct caseview_ctx *c, const char *sql, const char
 	return e;
 }
 
-/* Runs `write` and the audit entry in one transaction. */
+/* Runs `write` and the audit entry in one transaction.  With a batch, the
+ * threads of the server take turns on its write mutex instead of meeting in
+ * SQLite's busy loop, whose sleeps would make the tail latency. */
 static err_t in_tx(const struct caseview_ctx *c, err_t (*write)(const struct caseview_ctx *, void *),
 		   void *arg, const struct audit_entry *a)
 {
 	db *d = registry_db(c->r);
-	err_t e = db_begin(d);
-	if (e != ERR_OK)
-		return e;
-	if ((e = write(c, arg)) == ERR_OK && (e = audit_append(d, a, NULL)) == ERR_OK &&
-	    (e = db_commit(d)) == ERR_OK)
-		return ERR_OK;
-	db_rollback(d);
+	err_t e;
+	if (c->batch)
+		pthread_mutex_lock(&c->batch->write);
+	if ((e = db_begin(d)) == ERR_OK) {
+		if ((e = write(c, arg)) == ERR_OK && (e = audit_append(d, a, NULL)) == ERR_OK)
+			e = db_commit(d);
+		if (e != ERR_OK)
+			db_rollback(d);
+	}
+	if (c->batch)
+		pthread_mutex_unlock(&c->batch->write);
 	return e;
 }
 

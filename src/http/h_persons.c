@@ -19,6 +19,7 @@
 #include "http/handlers.h"
 #include "http/json_out.h"
 #include "http/reply.h"
+#include "http/server.h"
 #include "util/date.h"
 #include "util/money.h"
 
@@ -111,7 +112,8 @@ static struct validate validator(struct request *rq, struct reply *out)
 static struct caseview_ctx ctx_of(struct request *rq)
 {
 	return (struct caseview_ctx){.r = rq->reg, .who = request_who(rq),
-				     .request_id = rq->request_id, .now = clock_now()};
+				     .request_id = rq->request_id, .now = clock_now(),
+				     .batch = http_server_batch(rq->srv)};
 }
 
 static err_t created(struct reply *out, const char *ref)

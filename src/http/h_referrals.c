@@ -14,6 +14,7 @@
 #include "http/handlers.h"
 #include "http/json_out.h"
 #include "http/reply.h"
+#include "http/server.h"
 #include "util/date.h"
 
 #define CODE_MAX 64
@@ -27,7 +28,8 @@ static void field_problem(void *ctx, const char *field, const char *message)
 static struct caseview_ctx ctx_of(struct request *rq)
 {
 	return (struct caseview_ctx){.r = rq->reg, .who = request_who(rq),
-				     .request_id = rq->request_id, .now = clock_now()};
+				     .request_id = rq->request_id, .now = clock_now(),
+				     .batch = http_server_batch(rq->srv)};
 }
 
 err_t h_referral_create(struct request *rq, struct reply *out)

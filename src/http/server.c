@@ -21,6 +21,7 @@
 
 #include <sodium.h>
 
+#include "core/caseview.h"
 #include "core/clock.h"
 #include "http/metrics.h"
 #include "http/reply.h"
@@ -39,6 +40,7 @@ struct http_server {
 	unsigned port;
 	int quiet;
 	struct metrics metrics;
+	caseview_batch *batch;
 	pthread_mutex_t lock; /* guards regs */
 	registry *regs[REGISTRIES_MAX];
 	size_t nregs;
@@ -126,6 +128,11 @@ const struct principal *request_who(const struct request *rq)
 struct metrics *http_server_metrics(http_server *s)
 {
 	return &s->metrics;
+}
+
+caseview_batch *http_server_batch(http_server *s)
+{
+	return s->batch;
 }
 
 unsigned http_server_port(const http_server *s)
@@ -527,7 +534,8 @@ err_t http_server_start(const struct http_config *c, http_server **out, char *er
 	s->generation = atomic_fetch_add(&generations, 1) + 1;
 	metrics_init(&s->metrics);
 	pthread_mutex_init(&s->lock, NULL);
-	if ((e = load_tls(s, c, errbuf)) != ERR_OK || (e = start_daemon(s, c, &sa, errbuf)) != ERR_OK) {
+	if ((e = caseview_batch_new(&s->batch)) != ERR_OK || (e = load_tls(s, c, errbuf)) != ERR_OK ||
+	    (e = start_daemon(s, c, &sa, errbuf)) != ERR_OK) {
 		http_server_stop(s);
 		return e;
 	}
@@ -557,6 +565,7 @@ void http_server_stop(http_server *s)
 	}
 	for (size_t i = 0; i < s->nregs; i++)
 		registry_close(s->regs[i]);
+	caseview_batch_free(s->batch);
 	pthread_mutex_destroy(&s->lock);
 	free_pem(s->tls_cert);
 	free_pem(s->tls_key);

@@ -60,7 +60,9 @@ unsigned http_server_port(const http_server *s);
  */
 void http_server_stop(http_server *s);
 
-/* For handlers: the server's counters, and whether it speaks TLS itself. */
+/* For handlers: the server's counters, and the group commit of read audits
+ * (core/caseview.h) shared by its workers. */
 struct metrics *http_server_metrics(http_server *s);
+struct caseview_batch *http_server_batch(http_server *s);
 
 #endif

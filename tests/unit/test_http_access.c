@@ -12,9 +12,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "core/audit.h"
 #include "http_client.h"
 #include "util/date.h"
 
@@ -589,6 +592,60 @@ static void reads_audited(void **state)
 	free(wal);
 }
 
+static int count_reads(const char *dbpath)
+{
+	sqlite3 *conn;
+	sqlite3_stmt *st;
+	int n = -1;
+	assert_int_equal(sqlite3_open(dbpath, &conn), SQLITE_OK);
+	sqlite3_busy_timeout(conn, 5000);
+	assert_int_equal(sqlite3_prepare_v2(conn,
+					    "SELECT count(*) FROM audit_log WHERE action = "
+					    "'person.read' AND actor = 'rashad' AND object_ref = 'P1'",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(conn);
+	return n;
+}
+
+#define READERS 8
+#define READS_EACH 25
+
+static void *reader(void *arg)
+{
+	struct hc c = *(struct hc *)arg;
+	long bad = 0;
+	for (int i = 0; i < READS_EACH; i++)
+		bad += hc_status(&c, "GET", "/api/v1/persons/P1", NULL) != 200;
+	return (void *)bad;
+}
+
+/* Reads in parallel go through the group commit: every one answered, every
+ * one audited exactly once. */
+static void concurrent_reads_audited(void **state)
+{
+	struct world *w = *state;
+	pthread_t t[READERS];
+	int before = count_reads(w->f->dbpath);
+	for (int i = 0; i < READERS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, reader, &w->officer), 0);
+	for (int i = 0; i < READERS; i++) {
+		void *bad;
+		assert_int_equal(pthread_join(t[i], &bad), 0);
+		assert_null(bad);
+	}
+	assert_int_equal(count_reads(w->f->dbpath), before + READERS * READS_EACH);
+	/* and the chain still holds */
+	struct audit_verdict v;
+	registry *r = hf_registry(w->f);
+	assert_int_equal(audit_verify(registry_db(r), &v), ERR_OK);
+	assert_int_equal(v.first_bad, 0);
+	registry_close(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -601,6 +658,7 @@ int main(void)
 		cmocka_unit_test(caseworker_and_referral_path),
 		cmocka_unit_test(lists_and_cursors),
 		cmocka_unit_test(reads_audited),
+		cmocka_unit_test(concurrent_reads_audited),
 	};
 	if (sodium_init() < 0)
 		return 1;

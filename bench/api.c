@@ -1,0 +1,240 @@
+/*
+ * api.c - bench_api: the server under load over loopback, driven by wrk
+ * (Debian's package).  Seeds a fresh database in a temporary directory,
+ * signs an officer in (a session made directly: the one-time code is not
+ * what is measured), starts the server in-process and runs, at 1, 8 and 64
+ * connections:
+ *   read    GET /api/v1/persons/{id}: one person's record, each read audited
+ *   create  POST /api/v1/persons/{id}/services: one new service per request
+ * and prints requests per second with p50/p99 latency, next to the number of
+ * one-row transactions per second the same disk commits (the price of one
+ * durable write, synchronous=FULL).
+ *
+ * Usage: bench_api [--seconds N] [--persons N] [--threads N] [--only read|create]
+ *                  [--dir DIR]
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "core/clock.h"
+#include "core/registry.h"
+#include "core/session.h"
+#include "core/users.h"
+#include "http/server.h"
+#include "util/date.h"
+
+#define PATH_MAX_LEN 4096
+#define LINE_MAX_LEN 1024
+#define COMMIT_SECONDS 3
+#define DEFAULT_SECONDS 10
+#define DEFAULT_PERSONS 1000
+#define DEFAULT_THREADS 8
+
+static const int connections[] = {1, 8, 64};
+
+struct bench {
+	char dir[PATH_MAX_LEN], db[PATH_MAX_LEN], key[PATH_MAX_LEN], script[PATH_MAX_LEN];
+	unsigned seconds, persons, threads, port;
+	int only; /* -1: both, 0: reads only, 1: creates only */
+	struct session_tokens tokens;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int die(const char *what, const char *detail)
+{
+	fprintf(stderr, "bench_api: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
+	return 1;
+}
+
+static err_t seed_persons(registry *r, unsigned n)
+{
+	char ref[32];
+	enum put_outcome out;
+	int64_t identified;
+	err_t e = date_parse("2024-01-10", &identified);
+	if (e == ERR_OK)
+		e = db_begin(registry_db(r));
+	for (unsigned i = 1; e == ERR_OK && i <= n; i++) {
+		snprintf(ref, sizeof ref, "B%06u", i);
+		struct person p = {.ref = ref, .status = "potential_victim", .given_name = "Aysel",
+				   .family_name = "Quliyeva", .sex = "female", .birth_date = "1990",
+				   .phone = "+994501234567", .identified_on = identified,
+				   .identification_source = "police", .recognized_on = DATE_NONE,
+				   .decided_on = DATE_NONE};
+		e = registry_put_person(r, &p, 0, &out);
+	}
+	return e == ERR_OK ? db_commit(registry_db(r)) : e;
+}
+
+/* One-row write transactions per second on this disk. */
+static double commit_rate(registry *r)
+{
+	db *d = registry_db(r);
+	double start = now_s(), elapsed;
+	long n = 0;
+	if (db_exec_simple(d, "CREATE TABLE bench_commit (n INTEGER NOT NULL) STRICT") != ERR_OK)
+		return 0;
+	do {
+		if (db_begin(d) != ERR_OK ||
+		    db_exec_simple(d, "INSERT INTO bench_commit (n) VALUES (1)") != ERR_OK ||
+		    db_commit(d) != ERR_OK)
+			return 0;
+		n++;
+		elapsed = now_s() - start;
+	} while (elapsed < COMMIT_SECONDS);
+	return (double)n / elapsed;
+}
+
+static int prepare(struct bench *b, double *commits)
+{
+	const struct audit_entry by = {.actor = "bench", .role = "operator", .request_id = "bench"};
+	char errbuf[ERRBUF_MAX], uri[TOTP_URI_MAX];
+	struct registry_paths p = {b->db, b->key};
+	struct user_info u;
+	registry *r = NULL;
+	if (registry_init(&p, "AZE", errbuf) != ERR_OK || registry_open(&p, &r, errbuf) != ERR_OK)
+		return die("cannot make the database", errbuf);
+	if (seed_persons(r, b->persons) != ERR_OK ||
+	    users_add(r, &by, "bench", "mia_ctd", "officer", "bench passphrase 2024", uri, sizeof uri,
+		      errbuf) != ERR_OK ||
+	    users_find(r, "bench", &u) != ERR_OK ||
+	    session_create(r, u.id, clock_now(), &b->tokens) != ERR_OK) {
+		registry_close(r);
+		return die("cannot seed the database", errbuf);
+	}
+	*commits = commit_rate(r);
+	registry_close(r);
+	return 0;
+}
+
+/* The wrk script: the session's headers, the request, and a result line. */
+static int write_script(const struct bench *b, int create)
+{
+	FILE *f = fopen(b->script, "w");
+	if (!f)
+		return die("cannot write the wrk script", b->script);
+	fprintf(f, "wrk.headers[\"Cookie\"] = \"__Host-haven=%s\"\n", b->tokens.token);
+	fprintf(f, "wrk.headers[\"X-CSRF-Token\"] = \"%s\"\n", b->tokens.csrf);
+	if (create) {
+		fputs("wrk.method = \"POST\"\n"
+		      "wrk.headers[\"Content-Type\"] = \"application/json\"\n"
+		      "wrk.body = '{\"service\":\"case_management\",\"provider\":\"mia_ctd\","
+		      "\"date\":\"2024-04-01\"}'\n",
+		      f);
+	}
+	fputs("done = function(s, latency, requests)\n"
+	      "  local bad = s.errors.status + s.errors.connect + s.errors.read + s.errors.write"
+	      " + s.errors.timeout\n"
+	      "  io.write(string.format(\"RESULT %d %.1f %.3f %.3f %d\\n\", s.requests,"
+	      " s.requests / (s.duration / 1e6), latency:percentile(50) / 1000,"
+	      " latency:percentile(99) / 1000, bad))\n"
+	      "end\n",
+	      f);
+	return fclose(f) == 0 ? 0 : die("cannot write the wrk script", b->script);
+}
+
+static int run_wrk(const struct bench *b, int create, int conns)
+{
+	char cmd[LINE_MAX_LEN * 2], line[LINE_MAX_LEN];
+	long requests = 0, bad = 0;
+	double rps = 0, p50 = 0, p99 = 0;
+	int found = 0;
+	snprintf(cmd, sizeof cmd, "wrk -t %d -c %d -d %us -s %s http://127.0.0.1:%u%s 2>&1",
+		 conns < 4 ? conns : 4, conns, b->seconds, b->script, b->port,
+		 create ? "/api/v1/persons/B000001/services" : "/api/v1/persons/B000001");
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return die("cannot run wrk", NULL);
+	while (fgets(line, sizeof line, p))
+		if (sscanf(line, "RESULT %ld %lf %lf %lf %ld", &requests, &rps, &p50, &p99, &bad) == 5)
+			found = 1;
+	if (pclose(p) != 0 || !found)
+		return die("wrk failed (is Debian's wrk package installed?)", NULL);
+	printf("%-7s %5d %10.0f %9.2f %9.2f %8ld\n", create ? "create" : "read", conns, rps, p50,
+	       p99, bad);
+	return 0;
+}
+
+static int parse(int argc, char **argv, struct bench *b)
+{
+	static const struct option opts[] = {{"seconds", required_argument, NULL, 's'},
+					     {"persons", required_argument, NULL, 'p'},
+					     {"threads", required_argument, NULL, 't'},
+					     {"dir", required_argument, NULL, 'd'},
+					     {"only", required_argument, NULL, 'o'},
+					     {NULL, 0, NULL, 0}};
+	const char *base = getenv("TMPDIR");
+	int opt;
+	b->seconds = DEFAULT_SECONDS;
+	b->persons = DEFAULT_PERSONS;
+	b->threads = DEFAULT_THREADS;
+	b->only = -1;
+	snprintf(b->dir, sizeof b->dir, "%s/haven-bench-api-XXXXXX", base && *base ? base : "/tmp");
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		unsigned long v = optarg ? strtoul(optarg, NULL, 10) : 0;
+		if (opt == 's' && v > 0)
+			b->seconds = (unsigned)v;
+		else if (opt == 'p' && v > 0)
+			b->persons = (unsigned)v;
+		else if (opt == 't' && v > 0 && v <= HTTP_THREADS_MAX)
+			b->threads = (unsigned)v;
+		else if (opt == 'o' && (strcmp(optarg, "read") == 0 || strcmp(optarg, "create") == 0))
+			b->only = strcmp(optarg, "create") == 0;
+		else if (opt == 'd')
+			snprintf(b->dir, sizeof b->dir, "%s/haven-bench-api-XXXXXX", optarg);
+		else
+			return die("usage: bench_api [--seconds N] [--persons N] [--threads N] "
+				   "[--only read|create] [--dir DIR]",
+				   NULL);
+	}
+	if (!mkdtemp(b->dir))
+		return die("cannot make a temporary directory", b->dir);
+	snprintf(b->db, sizeof b->db, "%s/bench.db", b->dir);
+	snprintf(b->key, sizeof b->key, "%s/bench.key", b->dir);
+	snprintf(b->script, sizeof b->script, "%s/bench.lua", b->dir);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct bench b = {0};
+	char errbuf[ERRBUF_MAX], cleanup[PATH_MAX_LEN + 16];
+	double commits = 0;
+	http_server *srv = NULL;
+	int rc = 0;
+	if (sodium_init() < 0 || parse(argc, argv, &b) != 0 || prepare(&b, &commits) != 0)
+		return 1;
+	struct http_config c = {.listen = "127.0.0.1:0", .paths = {b.db, b.key},
+				.threads = b.threads, .quiet = 1};
+	if (http_server_start(&c, &srv, errbuf) != ERR_OK)
+		return die("cannot start the server", errbuf);
+	b.port = http_server_port(srv);
+	printf("bench_api: %u persons, %u worker threads, %us per run, database in %s\n",
+	       b.persons, b.threads, b.seconds, b.dir);
+	printf("one-row transactions committed per second on this disk: %.0f\n\n", commits);
+	printf("%-7s %5s %10s %9s %9s %8s\n", "what", "conns", "req/s", "p50 ms", "p99 ms",
+	       "errors");
+	for (int create = 0; rc == 0 && create < 2; create++)
+		for (size_t i = 0; rc == 0 && i < sizeof connections / sizeof connections[0]; i++)
+			if ((b.only < 0 || b.only == create) && (rc = write_script(&b, create)) == 0)
+				rc = run_wrk(&b, create, connections[i]);
+	http_server_stop(srv);
+	sodium_memzero(&b.tokens, sizeof b.tokens);
+	snprintf(cleanup, sizeof cleanup, "rm -rf '%s'", b.dir);
+	if (system(cleanup) != 0)
+		fprintf(stderr, "bench_api: could not remove %s\n", b.dir);
+	return rc;
+}
