@@ -28,6 +28,7 @@ static const unsigned action_roles[ACT_COUNT] = {
 	[ACT_REFERRAL_LIST] = BIT(ROLE_OFFICER) | BIT(ROLE_CASEWORKER),
 	[ACT_REFERRAL_UPDATE] = BIT(ROLE_OFFICER) | BIT(ROLE_CASEWORKER),
 	[ACT_USER_LIST] = BIT(ROLE_ADMIN),
+	[ACT_REPORT_READ] = BIT(ROLE_COORDINATOR) | BIT(ROLE_ANALYST),
 };
 
 /* What a caseworker of each class reads of a person it may see. */
@@ -155,6 +156,11 @@ int policy_allows(const struct principal *p, enum action a)
 	if (a == ACT_SIGNED_IN)
 		return 1;
 	return (action_roles[a] & BIT(p->role)) != 0;
+}
+
+int policy_report_suppressed(const struct principal *p)
+{
+	return !is_role(p, ROLE_COORDINATOR);
 }
 
 int policy_read_needs_reason(const struct principal *p)

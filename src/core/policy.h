@@ -63,6 +63,7 @@ enum action {
 	ACT_REFERRAL_LIST,
 	ACT_REFERRAL_UPDATE,
 	ACT_USER_LIST,
+	ACT_REPORT_READ, /* run a report: aggregates only */
 	ACT_COUNT
 };
 
@@ -115,6 +116,10 @@ err_t policy_principal(struct principal *out, int64_t user_id, const char *usern
 /* The route-level gate: 1 when the principal (NULL: not signed in) may
  * attempt the action at all.  Records are checked again one by one. */
 int policy_allows(const struct principal *p, enum action a);
+
+/* Whether the reports a principal runs have their small cells hidden (as
+ * published): all but the coordinator, who approves the full figures. */
+int policy_report_suppressed(const struct principal *p);
 
 /* Whether single-record reads need a stated reason (coordinators). */
 int policy_read_needs_reason(const struct principal *p);

@@ -1,7 +1,7 @@
 /*
  * handlers.h - the handlers of the route table, one file per area:
  * h_system.c (health, metrics), h_session.c (sign-in and out), h_persons.c
- * (persons and their services), h_referrals.c, h_users.c.  Each follows
+ * (persons and their services), h_referrals.c, h_users.c, h_reports.c.  Each follows
  * http_handler (request.h).
  */
 #ifndef HAVEN_HTTP_HANDLERS_H
@@ -28,5 +28,7 @@ err_t h_referrals_list(struct request *rq, struct reply *out);
 err_t h_referral_update(struct request *rq, struct reply *out);
 
 err_t h_users_list(struct request *rq, struct reply *out);
+
+err_t h_report_annual(struct request *rq, struct reply *out);
 
 #endif

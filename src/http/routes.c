@@ -22,6 +22,7 @@ const struct route routes[] = {
 	{"GET", "/api/v1/referrals", ACT_REFERRAL_LIST, 0, h_referrals_list},
 	{"PATCH", "/api/v1/referrals/{id}", ACT_REFERRAL_UPDATE, ROUTE_BODY, h_referral_update},
 	{"GET", "/api/v1/users", ACT_USER_LIST, 0, h_users_list},
+	{"GET", "/api/v1/reports/annual", ACT_REPORT_READ, 0, h_report_annual},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

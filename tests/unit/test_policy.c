@@ -63,6 +63,7 @@ static void route_matrix(void **state)
 		{ACT_PERSON_LIST, "oc"},     {ACT_PERSON_READ, "ock"},   {ACT_PERSON_CREATE, "oc"},
 		{ACT_PERSON_UPDATE, "oc"},   {ACT_SERVICE_CREATE, "oc"}, {ACT_REFERRAL_CREATE, "oc"},
 		{ACT_REFERRAL_LIST, "oc"},   {ACT_REFERRAL_UPDATE, "oc"}, {ACT_USER_LIST, "a"},
+		{ACT_REPORT_READ, "kn"},
 		{ACT_SIGNED_IN, "ocknua"},   {ACT_PUBLIC, "ocknua"},
 	};
 	static const char initials[ROLE_COUNT] = {0, 'o', 'c', 'k', 'n', 'u', 'a'};
@@ -240,6 +241,10 @@ static void writes(void **state)
 	assert_true(policy_referral_update(&job, "ngo", "state_employment_agency"));
 	assert_false(policy_referral_update(&ngo, "ngo", "state_employment_agency"));
 	assert_true(policy_referral_update(&officer, "ngo", "state_employment_agency"));
+
+	struct principal coord = who(ROLE_COORDINATOR, "national_coordinator", "coordinator");
+	assert_false(policy_report_suppressed(&coord));
+	assert_true(policy_report_suppressed(&analyst));
 
 	assert_true(policy_filter_agency(&officer, "ngo"));
 	assert_true(policy_filter_agency(&ngo, "ngo"));
