@@ -209,7 +209,8 @@ static int show(registry *r, const char *ref)
 	if (e == ERR_OK)
 		e = registry_each_referral(r, ref, add_referral, &t);
 	if (e == ERR_OK) {
-		qsort(t.v, t.n, sizeof *t.v, entry_cmp);
+		if (t.n > 0) /* qsort's base may not be NULL */
+			qsort(t.v, t.n, sizeof *t.v, entry_cmp);
 		printf("\nServices and referrals (%s):\n", t.n ? "in date order" : "none");
 		for (size_t i = 0; i < t.n; i++)
 			printf("  %s\n", t.v[i].line);

@@ -75,7 +75,8 @@ static int problem_cmp(const void *a, const void *b)
 
 static void print_problems(struct import_ctx *c, FILE *out)
 {
-	qsort(c->problems, c->nproblems, sizeof *c->problems, problem_cmp);
+	if (c->nproblems > 0) /* qsort's base may not be NULL */
+		qsort(c->problems, c->nproblems, sizeof *c->problems, problem_cmp);
 	for (size_t i = 0; i < c->nproblems; i++)
 		fprintf(out, "%s:%" PRIu64 ": %s\n", c->paths[c->problems[i].file],
 		        c->problems[i].line, c->problems[i].text);
