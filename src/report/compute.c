@@ -234,53 +234,84 @@ static const char *category_label(struct engine *g, enum rq_dimension dim, const
 	return v ? v : code;
 }
 
-static err_t add_row(struct engine *g, struct report_breakdown *b, enum rq_dimension dim,
-		     db_stmt *st, size_t *cap)
+/* The row of `code` in b, added (with its labels) when new. */
+static err_t row_of(struct engine *g, struct report_breakdown *b, enum rq_dimension dim,
+		    const char *code, struct report_breakdown_row **out)
 {
 	struct report_breakdown_row *row;
-	const char *code = db_col_text(st, 0);
 	err_t e;
-	if (b->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 8;
-		void *p = realloc(b->rows, ncap * sizeof *b->rows);
+	for (size_t i = 0; i < b->n; i++)
+		if (strcmp(b->rows[i].category, code) == 0) {
+			*out = &b->rows[i];
+			return ERR_OK;
+		}
+	if (b->n == 0 || (b->n >= 8 && (b->n & (b->n - 1)) == 0)) { /* full: double */
+		void *p = realloc(b->rows, (b->n ? 2 * b->n : 8) * sizeof *b->rows);
 		if (!p)
 			return ERR_NOMEM;
 		b->rows = p;
-		*cap = ncap;
 	}
 	row = &b->rows[b->n++];
 	*row = (struct report_breakdown_row){0};
-	row->value.v = db_col_int(st, 1);
-	row->previous.v = db_col_int(st, 2);
-	if ((e = dup_into(&row->category, code ? code : "unknown")) != ERR_OK)
-		return e;
+	e = dup_into(&row->category, code);
 	for (int l = 0; l < REPORT_LANGS && e == ERR_OK; l++)
-		e = dup_into(&row->label[l], category_label(g, dim, row->category, (enum report_lang)l));
+		e = dup_into(&row->label[l], category_label(g, dim, code, (enum report_lang)l));
+	*out = row;
 	return e;
 }
 
-static err_t run_breakdown(struct engine *g, const struct rq_query *q)
+static err_t add_counts(struct engine *g, struct report_breakdown *b, enum rq_dimension dim,
+			const char *code, int64_t value, int64_t previous)
 {
-	struct report_breakdown *b = &g->r->breakdowns[g->r->n_breakdowns++];
-	const struct rq_dimension_info *dim = &RQ_DIMENSIONS[q->dim];
-	char key[48];
-	size_t cap = 0;
+	struct report_breakdown_row *row;
+	err_t e = row_of(g, b, dim, code ? code : "unknown", &row);
+	if (e == ERR_OK) {
+		row->value.v += value;
+		row->previous.v += previous;
+	}
+	return e;
+}
+
+/* Adds one row of RQ_CUBE (groups of persons) or RQ_FORMS into every
+ * breakdown of the indicator that the statement answers. */
+static err_t add_groups(struct engine *g, const struct rq_query *q, db_stmt *st)
+{
+	const char *id = g->def->ind[q->indicator].id;
+	int counts = q->purpose == RQ_CUBE_OF ? RQ_CUBE_DIMS : 1;
+	err_t e = ERR_OK;
+	for (size_t i = 0; i < g->r->n_breakdowns && e == ERR_OK; i++) {
+		struct report_breakdown *b = &g->r->breakdowns[i];
+		int dim = rq_dimension_find(b->dimension), col;
+		if (strcmp(b->indicator, id) != 0 || dim < 0)
+			continue;
+		col = RQ_DIMENSIONS[dim].cube_column;
+		if ((q->purpose == RQ_CUBE_OF) != (col >= 0))
+			continue;
+		e = add_counts(g, b, (enum rq_dimension)dim, db_col_text(st, col >= 0 ? col : 0),
+			       db_col_int(st, counts), db_col_int(st, counts + 1));
+	}
+	return e;
+}
+
+static err_t run_groups(struct engine *g, const struct rq_query *q)
+{
 	db_stmt *st;
 	int rc = 0;
-	err_t e = dup_into(&b->indicator, g->def->ind[q->indicator].id);
-	b->additive = dim->additive;
-	if (e == ERR_OK)
-		e = dup_into(&b->dimension, dim->name);
-	snprintf(key, sizeof key, "dim.%s", dim->name);
-	for (int l = 0; l < REPORT_LANGS && e == ERR_OK; l++) {
-		const char *v = report_def_label(g->def, (enum report_lang)l, key);
-		e = dup_into(&b->label[l], v ? v : dim->name);
-	}
-	if (e == ERR_OK)
-		e = prepared(g, q, &st);
+	err_t e = prepared(g, q, &st);
 	while (e == ERR_OK && (rc = db_step(st)) == DB_ROW)
-		e = add_row(g, b, q->dim, st, &cap);
+		e = add_groups(g, q, st);
 	return e == ERR_OK ? step_err(rc) : e;
+}
+
+/* Largest first, then by the previous year, then by code. */
+static int by_size(const void *a, const void *b)
+{
+	const struct report_breakdown_row *x = a, *y = b;
+	if (x->value.v != y->value.v)
+		return x->value.v > y->value.v ? -1 : 1;
+	if (x->previous.v != y->previous.v)
+		return x->previous.v > y->previous.v ? -1 : 1;
+	return strcmp(x->category, y->category);
 }
 
 static err_t visit(const struct rq_query *q, void *ctx)
@@ -293,8 +324,9 @@ static err_t visit(const struct rq_query *q, void *ctx)
 	case RQ_CHECK_AGENCY: e = run_check(g, q); break;
 	case RQ_LABELS: e = run_labels(g, q); break;
 	case RQ_INDICATOR: e = run_indicator(g, q); break;
-	case RQ_BREAKDOWN_OF:
-	default: e = run_breakdown(g, q); break;
+	case RQ_CUBE_OF:
+	case RQ_FORMS_OF:
+	default: e = run_groups(g, q); break;
 	}
 	if (e != ERR_OK && e != ERR_INVALID)
 		snprintf(g->errbuf, ERRBUF_MAX, "%s: %s", what,
@@ -304,7 +336,29 @@ static err_t visit(const struct rq_query *q, void *ctx)
 
 /* ---- the whole report ------------------------------------------------------------------ */
 
-/* A report with every indicator named and labelled, no figure yet. */
+/* An empty breakdown of indicator x by `dimension`, labelled. */
+static err_t new_breakdown(struct report *r, const struct def_indicator *x, const char *dimension)
+{
+	struct report_breakdown *b = &r->breakdowns[r->n_breakdowns++];
+	int dim = rq_dimension_find(dimension);
+	char key[48];
+	err_t e;
+	if (dim < 0)
+		return ERR_INVALID; /* definition.c refuses unknown dimensions */
+	b->additive = RQ_DIMENSIONS[dim].additive;
+	snprintf(key, sizeof key, "dim.%s", dimension);
+	if ((e = dup_into(&b->indicator, x->id)) != ERR_OK ||
+	    (e = dup_into(&b->dimension, dimension)) != ERR_OK)
+		return e;
+	for (int l = 0; l < REPORT_LANGS && e == ERR_OK; l++) {
+		const char *v = report_def_label(r->def, (enum report_lang)l, key);
+		e = dup_into(&b->label[l], v ? v : dimension);
+	}
+	return e;
+}
+
+/* A report with every indicator named and labelled, and every breakdown,
+ * no figure yet. */
 static err_t new_report(const struct report_def *def, int year, struct report **out)
 {
 	struct report *r = calloc(1, sizeof *r);
@@ -325,6 +379,9 @@ static err_t new_report(const struct report_def *def, int year, struct report **
 	if (e == ERR_OK && (e = dup_into(&r->report_id, def->report_id)) == ERR_OK &&
 	    (e = dup_into(&r->definitions_version, def->version)) == ERR_OK)
 		e = dup_labels(r->title, def->title);
+	for (size_t i = 0; i < def->n_ind && e == ERR_OK; i++)
+		for (size_t k = 0; k < def->ind[i].n_breakdown && e == ERR_OK; k++)
+			e = new_breakdown(r, &def->ind[i], def->ind[i].breakdown[k]);
 	for (size_t i = 0; i < def->n_ind && e == ERR_OK; i++) {
 		struct report_indicator *x = &r->indicators[i];
 		r->n_indicators = i + 1;
@@ -371,6 +428,10 @@ err_t report_compute(db *d, const struct report_def *def, int year, struct repor
 	}
 	e = rq_plan(def, year, visit, &g);
 	free_engine(&g);
+	for (size_t i = 0; e == ERR_OK && i < g.r->n_breakdowns; i++)
+		if (g.r->breakdowns[i].n)
+			qsort(g.r->breakdowns[i].rows, g.r->breakdowns[i].n,
+			      sizeof *g.r->breakdowns[i].rows, by_size);
 	if (e != ERR_OK) {
 		report_free(g.r);
 		return e;

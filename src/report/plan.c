@@ -136,29 +136,36 @@ static err_t indicator(struct planner *p, size_t i)
 	return p->fn(&q, p->ctx);
 }
 
+/* At most two statements per indicator: the cube of its single-valued
+ * dimensions and its forms of exploitation, each when asked for. */
 static err_t breakdowns(struct planner *p, size_t i)
 {
 	const struct def_indicator *x = &p->def->ind[i];
 	enum rq_breakdown_event ev = x->event == DEF_EV_RECOGNIZED ? RQ_BY_RECOGNIZED
 								   : RQ_BY_IDENTIFIED;
+	int cube = 0, forms = 0;
+	err_t e = ERR_OK;
 	for (size_t k = 0; k < x->n_breakdown; k++) {
 		int dim = rq_dimension_find(x->breakdown[k]);
-		struct rq_query q = {.purpose = RQ_BREAKDOWN_OF, .indicator = i};
-		err_t e;
-		if (dim < 0)
-			continue; /* definition.c refuses unknown dimensions */
-		q.dim = (enum rq_dimension)dim;
-		q.sql = RQ_BREAKDOWN[dim][ev];
+		if (dim >= 0 && RQ_DIMENSIONS[dim].cube_column >= 0)
+			cube = 1;
+		else if (dim >= 0)
+			forms = 1;
+	}
+	for (int pass = 0; pass < 2 && e == ERR_OK; pass++) {
+		struct rq_query q = {.purpose = pass ? RQ_FORMS_OF : RQ_CUBE_OF,
+				     .sql = pass ? RQ_FORMS[ev] : RQ_CUBE[ev], .indicator = i};
+		if (!(pass ? forms : cube))
+			continue;
 		q.param[q.n++] = p_int(date_year_start(p->year - 1));
 		q.param[q.n++] = p_int(date_year_start(p->year));
 		q.param[q.n++] = p_int(date_year_start(p->year + 1));
 		q.param[q.n++] = p_int((int64_t)x->population);
 		q.param[q.n++] = p_int(x->child_only);
 		q.param[q.n++] = p_int(x->foreign_only);
-		if ((e = p->fn(&q, p->ctx)) != ERR_OK)
-			return e;
+		e = p->fn(&q, p->ctx);
 	}
-	return ERR_OK;
+	return e;
 }
 
 err_t rq_plan(const struct report_def *def, int year, rq_visit_fn fn, void *ctx)

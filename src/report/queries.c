@@ -5,9 +5,9 @@
  * constant fixed at build time.  Written for SQLite and PostgreSQL alike:
  * `$n` placeholders, CASE, COALESCE, CAST, COUNT(DISTINCT ...), EXISTS; no
  * engine-specific function.  Each counts both report years (or the five of
- * the trend) in one pass over the date range, reading the indexes on
- * (service, date, person_id), (recognized_on), (identified_on) and the
- * referrals' (date, ...) index of migration 003.  An optional filter is
+ * the trend) in one pass over the date range, reading only the covering
+ * indexes of migration 003: services by (service, date, ...), persons by
+ * recognized_on and by identified_on, referrals by date.  An optional filter is
  * written "column = $n OR $n IS NULL", the comparison first: PostgreSQL gives
  * a parameter the type of its first use.
  */
@@ -83,42 +83,45 @@ const char RQ_REFERRAL_PERSONS[] = "SELECT " FIVE(DISTINCT, "f.date", "f.person_
 
 const char RQ_REFERRAL_PARENTS[] = "SELECT " FIVE(DISTINCT, "f.date", "p.parent_id") REFERRAL_WHERE;
 
-/* ---- breakdowns --------------------------------------------------------------- */
+/* ---- breakdowns ------------------------------------------------------------------
+ *
+ * Persons are rows of `persons`, so grouping them by every single-valued
+ * dimension at once (a cube) counts each person in exactly one group; the
+ * engine adds the groups up per dimension.  Forms of exploitation are many per
+ * person and have their own statement. */
 
-#define BREAKDOWN(category, join, col)                                                         \
-	"SELECT " category " AS category,"                                                     \
-	" COUNT(DISTINCT CASE WHEN " col " >= $2 THEN p.id END),"                              \
-	" COUNT(DISTINCT CASE WHEN " col " < $2 THEN p.id END)"                                \
-	" FROM persons p" join " WHERE " col " >= $1 AND " col " < $3" POP("$4", "$5", "$6")   \
-	" GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1"
+#define AGE "CASE WHEN p.is_child = 1 THEN 'child' WHEN p.is_child = 0 THEN 'adult' ELSE 'unknown' END"
+#define ORIGIN                                                                                 \
+	"CASE WHEN p.is_foreign = 1 THEN 'foreign' WHEN p.citizenship IS NULL THEN 'unknown'"  \
+	" ELSE 'domestic' END"
 
-#define BOTH(category, join)                                                                   \
-	{                                                                                      \
-		BREAKDOWN(category, join, "p.recognized_on"),                                  \
-		BREAKDOWN(category, join, "p.identified_on")                                   \
-	}
+#define TWO_YEARS(col)                                                                         \
+	" COUNT(CASE WHEN " col " >= $2 THEN 1 END), COUNT(CASE WHEN " col " < $2 THEN 1 END)"
 
-const char *const RQ_BREAKDOWN[RQ_DIM_COUNT][RQ_BY_COUNT] = {
-	[RQ_DIM_SEX] = BOTH("p.sex", ""),
-	[RQ_DIM_AGE] = BOTH("CASE WHEN p.is_child = 1 THEN 'child' WHEN p.is_child = 0 THEN 'adult'"
-			    " ELSE 'unknown' END", ""),
-	[RQ_DIM_ORIGIN] = BOTH("CASE WHEN p.is_foreign = 1 THEN 'foreign' WHEN p.citizenship IS NULL"
-			       " THEN 'unknown' ELSE 'domestic' END", ""),
-	[RQ_DIM_CITIZENSHIP] = BOTH("COALESCE(p.citizenship, 'unknown')", ""),
-	[RQ_DIM_EXPLOITATION] = BOTH("COALESCE(e.form, 'unknown')",
-				     " LEFT JOIN person_exploitation e ON e.person_id = p.id"),
-	[RQ_DIM_COUNTRY_OF_EXPLOITATION] = BOTH("COALESCE(p.country_of_exploitation, 'unknown')", ""),
-	[RQ_DIM_SOURCE] = BOTH("COALESCE(p.identification_source, 'unknown')", ""),
-};
+#define CUBE(col)                                                                              \
+	"SELECT p.sex, " AGE ", " ORIGIN ", COALESCE(p.citizenship, 'unknown'),"               \
+	" COALESCE(p.country_of_exploitation, 'unknown'),"                                      \
+	" COALESCE(p.identification_source, 'unknown')," TWO_YEARS(col)                       \
+	" FROM persons p WHERE " col " >= $1 AND " col " < $3" POP("$4", "$5", "$6")          \
+	" GROUP BY 1, 2, 3, 4, 5, 6"
+
+#define FORMS(col)                                                                             \
+	"SELECT COALESCE(e.form, 'unknown')," TWO_YEARS(col)                                   \
+	" FROM persons p LEFT JOIN person_exploitation e ON e.person_id = p.id"                \
+	" WHERE " col " >= $1 AND " col " < $3" POP("$4", "$5", "$6") " GROUP BY 1"
+
+const char *const RQ_CUBE[RQ_BY_COUNT] = {CUBE("p.recognized_on"), CUBE("p.identified_on")};
+
+const char *const RQ_FORMS[RQ_BY_COUNT] = {FORMS("p.recognized_on"), FORMS("p.identified_on")};
 
 const struct rq_dimension_info RQ_DIMENSIONS[RQ_DIM_COUNT] = {
-	[RQ_DIM_SEX] = {"sex", "sex", 1},
-	[RQ_DIM_AGE] = {"age", NULL, 1},
-	[RQ_DIM_ORIGIN] = {"origin", NULL, 1},
-	[RQ_DIM_CITIZENSHIP] = {"citizenship", NULL, 1},
-	[RQ_DIM_EXPLOITATION] = {"exploitation", "exploitation", 0},
-	[RQ_DIM_COUNTRY_OF_EXPLOITATION] = {"country_of_exploitation", NULL, 1},
-	[RQ_DIM_SOURCE] = {"source", "source", 1},
+	[RQ_DIM_SEX] = {"sex", "sex", 1, 0},
+	[RQ_DIM_AGE] = {"age", NULL, 1, 1},
+	[RQ_DIM_ORIGIN] = {"origin", NULL, 1, 2},
+	[RQ_DIM_CITIZENSHIP] = {"citizenship", NULL, 1, 3},
+	[RQ_DIM_EXPLOITATION] = {"exploitation", "exploitation", 0, -1},
+	[RQ_DIM_COUNTRY_OF_EXPLOITATION] = {"country_of_exploitation", NULL, 1, 4},
+	[RQ_DIM_SOURCE] = {"source", "source", 1, 5},
 };
 
 int rq_dimension_find(const char *name)

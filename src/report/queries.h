@@ -20,9 +20,11 @@
  * A count that needs only two years binds windows 1-3 empty ($1=$2=$3=$4), so
  * the scan covers two years and each year still comes from the same pass.
  *
- * Breakdown queries (RQ_BREAKDOWN[dimension][event]) return (category, count
- * in Y, count in Y-1), largest first, with
- *   $1 start of Y-1, $2 start of Y, $3 start of Y+1, $4..$6 as $7..$9 above.
+ * Breakdown queries take $1 start of Y-1, $2 start of Y, $3 start of Y+1,
+ * $4..$6 as $7..$9 above.  RQ_CUBE[event] returns one row per group of
+ * persons: sex, age, origin, citizenship, country of exploitation, source
+ * (the dimensions' cube_column), count in Y, count in Y-1.  RQ_FORMS[event]
+ * returns (form of exploitation, count in Y, count in Y-1).
  */
 #ifndef HAVEN_REPORT_QUERIES_H
 #define HAVEN_REPORT_QUERIES_H
@@ -52,6 +54,7 @@ struct rq_dimension_info {
 	const char *name;
 	const char *codes;
 	int additive;
+	int cube_column; /* its column in RQ_CUBE, or -1 (RQ_FORMS) */
 };
 extern const struct rq_dimension_info RQ_DIMENSIONS[RQ_DIM_COUNT];
 
@@ -66,7 +69,9 @@ extern const char RQ_SERVICE_SUM[];
 extern const char RQ_REFERRAL_PERSONS[];
 extern const char RQ_REFERRAL_PARENTS[];
 
-extern const char *const RQ_BREAKDOWN[RQ_DIM_COUNT][RQ_BY_COUNT];
+#define RQ_CUBE_DIMS 6
+extern const char *const RQ_CUBE[RQ_BY_COUNT];
+extern const char *const RQ_FORMS[RQ_BY_COUNT];
 
 /* Labels of a code list ($1: "sex", "source", "exploitation"): code, en, az. */
 extern const char RQ_CODE_LABELS[];
@@ -96,7 +101,8 @@ enum rq_purpose {
 	RQ_CHECK_AGENCY, /* an agency it names exists: RQ_AGENCY_EXISTS */
 	RQ_LABELS,       /* the labels of one code list: RQ_CODE_LABELS */
 	RQ_INDICATOR,    /* one indicator, every window */
-	RQ_BREAKDOWN_OF  /* one indicator by one dimension */
+	RQ_CUBE_OF,      /* one indicator's persons by every single-valued dimension */
+	RQ_FORMS_OF      /* one indicator's persons by form of exploitation */
 };
 
 struct rq_query {
@@ -105,7 +111,6 @@ struct rq_query {
 	struct rq_param param[RQ_PARAMS_MAX]; /* $1 .. $n */
 	int n;
 	size_t indicator;     /* index in the definition (not for RQ_LABELS) */
-	enum rq_dimension dim; /* RQ_BREAKDOWN_OF */
 	const char *what;     /* RQ_CHECK_*: the definition's key ("service", "to") */
 	const char *list;     /* RQ_LABELS: the code list */
 };

@@ -1,5 +1,5 @@
--- Haven registry, SQLite dialect, migration 3: approved annual reports, and an
--- index for the report's referral counts.
+-- Haven registry, SQLite dialect, migration 3: approved annual reports, and the
+-- indexes the report's counts read.
 --
 -- `haven report freeze` stores a report as approved: its figures (canonical
 -- JSON), the definitions they were computed with (version and BLAKE2b-256 of
@@ -32,3 +32,16 @@ END;
 -- Referral counts filter by date first and by from/to/purpose only when the
 -- definition asks; this index answers both without reading the table.
 CREATE INDEX referrals_date ON referrals (date, to_agency, from_agency, purpose, person_id);
+
+-- The report's counts read only these covering indexes, never the tables
+-- (src/report/queries.c): services by kind and date with every column a count
+-- filters or sums on; persons by the date they are counted on, with the
+-- population filters and the breakdown dimensions.
+CREATE INDEX services_report ON services
+	(service, date, person_id, provider, phase, amount, currency);
+CREATE INDEX persons_report_recognized ON persons
+	(recognized_on, status, is_child, is_foreign, sex, citizenship, country_of_exploitation,
+	 identification_source, identified_on);
+CREATE INDEX persons_report_identified ON persons
+	(identified_on, status, is_child, is_foreign, sex, citizenship, country_of_exploitation,
+	 identification_source, recognized_on);
