@@ -3,26 +3,64 @@
  */
 #include <string.h>
 
+#include "http/assets.h"
 #include "http/handlers.h"
 #include "http/routes.h"
 
+const char *const routes_none[] = {NULL};
+
+static const char *const q_persons[] = {"status", "year", "agency", "cursor", "limit", NULL};
+static const char *const q_referrals[] = {"to", "status", "cursor", "limit", NULL};
+static const char *const q_report[] = {"year", "format", "lang", NULL};
+static const char *const b_signin[] = {"username", "password", "otp", NULL};
+static const char *const b_search[] = {"name", "status", "year", "agency", "cursor", "limit", NULL};
+/* caseview_person_fields and access_block (test_http_openapi checks) */
+static const char *const b_person[] = {
+	"status", "parent_id", "given_name", "family_name", "patronymic", "sex", "birth_date",
+	"citizenship", "document_number", "phone", "address", "identified_on",
+	"identification_source", "recognized_on", "decided_on", "exploitation",
+	"country_of_exploitation", "access_block", NULL};
+static const char *const b_service[] = {"service", "provider", "date", "end_date", "amount",
+					"currency", "phase", "note", NULL};
+static const char *const b_referral[] = {"person_id", "to", "purpose", "date", NULL};
+static const char *const b_answer[] = {"status", "closed_on", NULL};
+
+#define NONE routes_none
+
 const struct route routes[] = {
-	{"GET", "/healthz", ACT_PUBLIC, 0, h_healthz},
-	{"GET", "/metrics", ACT_PUBLIC, 0, h_metrics},
-	{"POST", "/api/v1/session", ACT_PUBLIC, ROUTE_SIGNIN | ROUTE_BODY, h_session_create},
-	{"GET", "/api/v1/session", ACT_SIGNED_IN, 0, h_session_show},
-	{"DELETE", "/api/v1/session", ACT_SIGNED_IN, 0, h_session_delete},
-	{"GET", "/api/v1/persons", ACT_PERSON_LIST, 0, h_persons_list},
-	{"POST", "/api/v1/persons/search", ACT_PERSON_LIST, ROUTE_BODY, h_persons_search},
-	{"POST", "/api/v1/persons", ACT_PERSON_CREATE, ROUTE_BODY, h_person_create},
-	{"GET", "/api/v1/persons/{id}", ACT_PERSON_READ, 0, h_person_read},
-	{"PATCH", "/api/v1/persons/{id}", ACT_PERSON_UPDATE, ROUTE_BODY, h_person_update},
-	{"POST", "/api/v1/persons/{id}/services", ACT_SERVICE_CREATE, ROUTE_BODY, h_service_create},
-	{"POST", "/api/v1/referrals", ACT_REFERRAL_CREATE, ROUTE_BODY, h_referral_create},
-	{"GET", "/api/v1/referrals", ACT_REFERRAL_LIST, 0, h_referrals_list},
-	{"PATCH", "/api/v1/referrals/{id}", ACT_REFERRAL_UPDATE, ROUTE_BODY, h_referral_update},
-	{"GET", "/api/v1/users", ACT_USER_LIST, 0, h_users_list},
-	{"GET", "/api/v1/reports/annual", ACT_REPORT_READ, 0, h_report_annual},
+	{"GET", "/healthz", ACT_PUBLIC, 0, h_healthz, 200, "Whether the server can serve",
+	 NONE, NULL},
+	{"GET", "/metrics", ACT_PUBLIC, 0, h_metrics, 200, "Counters in Prometheus text format",
+	 NONE, NULL},
+	{"GET", "/api/v1/openapi.json", ACT_PUBLIC, 0, h_openapi, 200, "This document", NONE,
+	 NULL},
+	{"POST", "/api/v1/session", ACT_PUBLIC, ROUTE_SIGNIN | ROUTE_BODY, h_session_create, 200,
+	 "Sign in with password and one-time code", NONE, b_signin},
+	{"GET", "/api/v1/session", ACT_SIGNED_IN, 0, h_session_show, 200, "Who is signed in",
+	 NONE, NULL},
+	{"DELETE", "/api/v1/session", ACT_SIGNED_IN, 0, h_session_delete, 204, "Sign out", NONE,
+	 NULL},
+	{"GET", "/api/v1/persons", ACT_PERSON_LIST, 0, h_persons_list, 200,
+	 "Persons in sight, a page at a time", q_persons, NULL},
+	{"POST", "/api/v1/persons/search", ACT_PERSON_LIST, ROUTE_BODY, h_persons_search, 200,
+	 "Persons in sight whose name contains a text", NONE, b_search},
+	{"POST", "/api/v1/persons", ACT_PERSON_CREATE, ROUTE_BODY, h_person_create, 201,
+	 "Register a person", NONE, b_person},
+	{"GET", "/api/v1/persons/{id}", ACT_PERSON_READ, 0, h_person_read, 200,
+	 "One person with the services and referrals in sight", NONE, NULL},
+	{"PATCH", "/api/v1/persons/{id}", ACT_PERSON_UPDATE, ROUTE_BODY, h_person_update, 200,
+	 "Change fields of a person", NONE, b_person},
+	{"POST", "/api/v1/persons/{id}/services", ACT_SERVICE_CREATE, ROUTE_BODY,
+	 h_service_create, 201, "Record a service given to a person", NONE, b_service},
+	{"POST", "/api/v1/referrals", ACT_REFERRAL_CREATE, ROUTE_BODY, h_referral_create, 201,
+	 "Refer a person to another agency", NONE, b_referral},
+	{"GET", "/api/v1/referrals", ACT_REFERRAL_LIST, 0, h_referrals_list, 200,
+	 "Referrals in sight (to=mine: the agency's inbox)", q_referrals, NULL},
+	{"PATCH", "/api/v1/referrals/{id}", ACT_REFERRAL_UPDATE, ROUTE_BODY, h_referral_update,
+	 200, "Accept, decline or complete a referral", NONE, b_answer},
+	{"GET", "/api/v1/users", ACT_USER_LIST, 0, h_users_list, 200, "The accounts", NONE, NULL},
+	{"GET", "/api/v1/reports/annual", ACT_REPORT_READ, 0, h_report_annual, 200,
+	 "The annual report of a year, in a format and language", q_report, NULL},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];
