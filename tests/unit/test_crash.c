@@ -1,0 +1,264 @@
+/*
+ * test_crash.c - kill -9 torture (REL-01, AUD-12): writers record every
+ * service the real `haven serve` acknowledged (201), the server is killed
+ * with SIGKILL at a random moment, and every acknowledged write must be in
+ * the database afterwards, which must pass SQLite's integrity check and
+ * whose audit chain must verify.  20 rounds, each killed at another moment.
+ * TU_BOTH_ENGINES.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "core/audit.h"
+#include "http_client.h"
+#include "util/date.h"
+
+#define ROUNDS 20
+#define WRITERS 4
+#define ACKED_MAX 100000
+#define SERVICE_BODY "{\"service\":\"social_assistance\",\"provider\":\"mia_ctd\",\"date\":\"2024-05-01\"}"
+
+struct torture {
+	struct hf f;
+	struct hc client;
+	pid_t server;
+	unsigned port;
+	pthread_mutex_t lock;
+	char (*acked)[64];
+	size_t nacked;
+	volatile int stop;
+};
+
+static unsigned free_port(void)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof a;
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(s >= 0);
+	assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(getsockname(s, (struct sockaddr *)&a, &len), 0);
+	close(s);
+	return ntohs(a.sin_port);
+}
+
+static pid_t start_server(struct torture *t)
+{
+	char listen_at[32];
+	pid_t pid;
+	snprintf(listen_at, sizeof listen_at, "127.0.0.1:%u", t->port);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		execl(HAVEN_BIN, "haven", "serve", "--db", t->f.dbpath, "--key", t->f.keypath,
+		      "--listen", listen_at, "--quiet", (char *)NULL);
+		_exit(127);
+	}
+	/* up when /healthz answers */
+	for (int i = 0; i < 200; i++) {
+		char cmd[256];
+		snprintf(cmd, sizeof cmd, "curl -sf -o /dev/null http://%s/healthz", listen_at);
+		if (system(cmd) == 0)
+			return pid;
+		usleep(25000);
+	}
+	fail_msg("haven serve did not start");
+	return -1;
+}
+
+static size_t sink(char *data, size_t size, size_t n, void *ctx)
+{
+	struct hc_response *r = ctx;
+	size_t len = size * n;
+	char *b = realloc(r->body, r->len + len + 1);
+	if (!b)
+		return 0;
+	memcpy(b + r->len, data, len);
+	r->body = b;
+	r->len += len;
+	b[r->len] = '\0';
+	return len;
+}
+
+/* One POST; 0 when the server could not be reached (killed). */
+static long post_service(struct torture *t, char *id, size_t idlen)
+{
+	struct hc_response r = {0};
+	struct curl_slist *h = NULL;
+	char url[128], line[256];
+	CURL *c = curl_easy_init();
+	long status = 0;
+	snprintf(url, sizeof url, "http://127.0.0.1:%u/api/v1/persons/P-CRASH/services", t->port);
+	snprintf(line, sizeof line, "Cookie: " HTTP_COOKIE_NAME "=%s", t->client.cookie);
+	h = curl_slist_append(h, line);
+	snprintf(line, sizeof line, HTTP_CSRF_HEADER ": %s", t->client.csrf);
+	h = curl_slist_append(h, line);
+	h = curl_slist_append(h, "Content-Type: application/json");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, SERVICE_BODY);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+	if (curl_easy_perform(c) == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	if (status == 201 && r.body) {
+		json_t *j = json_loads(r.body, 0, NULL);
+		const char *ref = json_string_value(json_object_get(j, "id"));
+		snprintf(id, idlen, "%s", ref ? ref : "");
+		json_decref(j);
+	}
+	free(r.body);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	return status;
+}
+
+static void *writer(void *arg)
+{
+	struct torture *t = arg;
+	char id[64];
+	while (!t->stop) {
+		long s = post_service(t, id, sizeof id);
+		if (s == 0)
+			break; /* the server is gone */
+		if (s != 201)
+			continue; /* refused, e.g. 503 while busy: not acknowledged */
+		pthread_mutex_lock(&t->lock);
+		if (t->nacked < ACKED_MAX)
+			snprintf(t->acked[t->nacked++], 64, "%s", id);
+		pthread_mutex_unlock(&t->lock);
+	}
+	return NULL;
+}
+
+static err_t note_ref(const struct service *s, void *ctx)
+{
+	json_t *set = ctx;
+	json_object_set_new(set, s->ref, json_true());
+	return ERR_OK;
+}
+
+/* Every acknowledged service is stored; the database and its chain are whole. */
+static void check_after_crash(struct torture *t)
+{
+	struct audit_verdict v;
+	json_t *stored = json_object();
+	registry *r = hf_registry(&t->f);
+	assert_int_equal(registry_each_service(r, "P-CRASH", note_ref, stored), ERR_OK);
+	for (size_t i = 0; i < t->nacked; i++)
+		if (!json_object_get(stored, t->acked[i]))
+			fail_msg("acknowledged service %s was lost", t->acked[i]);
+	if (db_dialect_of(registry_db(r)) == DB_SQLITE) {
+		db_stmt *st;
+		assert_int_equal(db_prepare(registry_db(r), "PRAGMA integrity_check", &st), ERR_OK);
+		assert_int_equal(db_step(st), DB_ROW);
+		assert_string_equal(db_col_text(st, 0), "ok");
+		db_finalize(st);
+	}
+	assert_int_equal(audit_verify(registry_db(r), &v), ERR_OK);
+	if (v.first_bad)
+		fail_msg("audit chain broken at %lld: %s", (long long)v.first_bad, v.reason);
+	registry_close(r);
+	json_decref(stored);
+}
+
+static void seed(struct torture *t)
+{
+	char errbuf[ERRBUF_MAX];
+	enum put_outcome o;
+	registry *r = NULL;
+	struct registry_paths p = {t->f.dbpath, t->f.keypath};
+	struct person victim = {.ref = "P-CRASH", .status = "victim", .given_name = "Aygün",
+				.family_name = "Həsənova", .sex = "female",
+				.identified_on = 1704067200, .identification_source = "police",
+				.recognized_on = 1704153600, .decided_on = DATE_NONE};
+	assert_int_equal(registry_init(&p, "AZE", errbuf), ERR_OK);
+	assert_int_equal(registry_open(&p, &r, errbuf), ERR_OK);
+	hf_add(&t->f, r, "officer1", "mia_ctd", "officer");
+	assert_int_equal(db_begin(registry_db(r)), ERR_OK);
+	assert_int_equal(registry_put_person(r, &victim, 0, &o), ERR_OK);
+	assert_int_equal(db_commit(registry_db(r)), ERR_OK);
+	registry_close(r);
+}
+
+static void sign_in(struct torture *t)
+{
+	char code[TOTP_CODE_MAX];
+	const struct hc_account *a = &t->f.acc[0];
+	/* the real server reads the real clock */
+	assert_int_equal(totp_code(a->secret, a->secret_len, (int64_t)time(NULL), code), ERR_OK);
+	snprintf(t->client.base, sizeof t->client.base, "http://127.0.0.1:%u", t->port);
+	char body[256];
+	struct hc_response r;
+	snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\",\"otp\":\"%s\"}", a->name,
+		 HC_PASSWORD, code);
+	hc_send(&t->client, "POST", "/api/v1/session", body, NULL, &r);
+	assert_int_equal(r.status, 200);
+	hc_take_cookie(&t->client, &r);
+	snprintf(t->client.csrf, sizeof t->client.csrf, "%s",
+		 json_string_value(json_object_get(r.json, "csrf_token")));
+	hc_free(&r);
+}
+
+static void test_kill_9_loses_no_acknowledged_write(void **state)
+{
+	(void)state;
+	struct torture t = {0};
+	int64_t total = 0;
+	pthread_t th[WRITERS];
+	t.f.dir = tu_tempdir();
+	t.f.dbpath = tu_new_database(t.f.dir);
+	t.f.keypath = tu_path(t.f.dir, "c.key");
+	t.acked = calloc(ACKED_MAX, sizeof *t.acked);
+	pthread_mutex_init(&t.lock, NULL);
+	seed(&t);
+	for (int round = 0; round < ROUNDS; round++) {
+		t.port = free_port();
+		t.server = start_server(&t);
+		if (round == 0)
+			sign_in(&t); /* the session lives in the database, across restarts */
+		t.stop = 0;
+		for (int i = 0; i < WRITERS; i++)
+			pthread_create(&th[i], NULL, writer, &t);
+		usleep(50000 + randombytes_uniform(400000));
+		kill(t.server, SIGKILL);
+		waitpid(t.server, NULL, 0);
+		t.stop = 1;
+		for (int i = 0; i < WRITERS; i++)
+			pthread_join(th[i], NULL);
+		check_after_crash(&t);
+		total = (int64_t)t.nacked;
+	}
+	print_message("%d kills, %lld acknowledged writes checked, none lost\n", ROUNDS,
+		      (long long)total);
+	assert_true(total > ROUNDS); /* the writers really wrote */
+	tu_rmtree(t.f.dir);
+	free(t.f.dir);
+	free(t.f.dbpath);
+	free(t.f.keypath);
+	free(t.acked);
+}
+
+int main(void)
+{
+	/* TU_BOTH_ENGINES */
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_kill_9_loses_no_acknowledged_write),
+	};
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
