@@ -31,6 +31,21 @@ static const unsigned action_roles[ACT_COUNT] = {
 	[ACT_REPORT_READ] = BIT(ROLE_COORDINATOR) | BIT(ROLE_ANALYST),
 };
 
+static const char *const action_names[ACT_COUNT] = {
+	[ACT_PUBLIC] = "public",
+	[ACT_SIGNED_IN] = "signed_in",
+	[ACT_PERSON_LIST] = "person.list",
+	[ACT_PERSON_READ] = "person.read",
+	[ACT_PERSON_CREATE] = "person.create",
+	[ACT_PERSON_UPDATE] = "person.update",
+	[ACT_SERVICE_CREATE] = "service.create",
+	[ACT_REFERRAL_CREATE] = "referral.create",
+	[ACT_REFERRAL_LIST] = "referral.list",
+	[ACT_REFERRAL_UPDATE] = "referral.update",
+	[ACT_USER_LIST] = "user.list",
+	[ACT_REPORT_READ] = "report.read",
+};
+
 /* What a caseworker of each class reads of a person it may see. */
 static const unsigned class_fields[CLASS_COUNT] = {
 	[CLASS_GENERAL] = FG_IDENTITY | FG_CONTACT | FG_STATUS,
@@ -85,6 +100,19 @@ static int is_role(const struct principal *p, enum role r)
 static int own_agency(const struct principal *p, const char *agency)
 {
 	return p && agency && strcmp(p->agency, agency) == 0;
+}
+
+const char *policy_action_name(enum action a)
+{
+	return (unsigned)a < ACT_COUNT && action_names[a] ? action_names[a] : "none";
+}
+
+/* The roles an action is granted to, as bits of enum role. */
+unsigned policy_action_roles(enum action a)
+{
+	if (a == ACT_PUBLIC || a == ACT_SIGNED_IN)
+		return ~0u & ~BIT(ROLE_NONE);
+	return (unsigned)a < ACT_COUNT ? action_roles[a] : 0;
 }
 
 enum role policy_role_parse(const char *name)

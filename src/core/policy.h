@@ -96,6 +96,12 @@ struct person_scope {
 	const char *agency;  /* borrowed: unless `all`, the relation is to this agency */
 };
 
+/* The action's name ("person.read", ...), static storage. */
+const char *policy_action_name(enum action a);
+
+/* The roles an action is granted to, as bits (1 << role); for documents. */
+unsigned policy_action_roles(enum action a);
+
 /* Parses a role name ("officer", ...): ROLE_NONE when unknown. */
 enum role policy_role_parse(const char *name);
 /* The role's name (static storage); "" for ROLE_NONE. */

@@ -19,6 +19,7 @@
 #include "http/handlers.h"
 #include "http/json_out.h"
 #include "http/reply.h"
+#include "http/routes.h"
 #include "http/server.h"
 #include "util/date.h"
 #include "util/money.h"
@@ -73,19 +74,13 @@ static const char *read_list(json_t *v, const char *name, char *buf, size_t len,
 }
 
 /* Reads the person members of `body` into *in (strings borrowed from body). */
-static void read_person(json_t *body, struct person_input *in, char *list, size_t listlen,
-			struct reply *out)
+static void read_person(struct request *rq, json_t *body, struct person_input *in, char *list,
+			size_t listlen, struct reply *out)
 {
-	const char *allowed[32];
-	size_t k = 0;
 	memset(in, 0, sizeof *in);
 	in->p = (struct person){.identified_on = DATE_NONE, .recognized_on = DATE_NONE,
 				.decided_on = DATE_NONE};
-	for (size_t i = 0; i < caseview_person_nfields; i++)
-		allowed[k++] = caseview_person_fields[i].name;
-	allowed[k++] = "access_block";
-	allowed[k] = NULL;
-	body_only(body, allowed, out);
+	body_only(body, rq->route->fields, out);
 	for (size_t i = 0; i < caseview_person_nfields; i++) {
 		const struct caseview_field *f = &caseview_person_fields[i];
 		json_t *v = json_object_get(body, f->name);
@@ -167,13 +162,12 @@ static void gather_free(struct gather *g)
 
 err_t h_person_read(struct request *rq, struct reply *out)
 {
-	static const char *const none[] = {NULL};
 	struct gather g = {NULL, json_array(), json_array(), NULL};
 	struct caseview_sink sink = {add_person, add_service, add_referral, &g};
 	struct caseview_ctx c = ctx_of(rq);
 	const char *reason = request_header(rq, HTTP_REASON_HEADER);
-	err_t e = request_query_only(rq, none, out);
-	if (e == ERR_OK && reason && (!*reason || body_chars(reason) > HTTP_REASON_MAX)) {
+	err_t e = ERR_OK;
+	if (reason && (!*reason || body_chars(reason) > HTTP_REASON_MAX)) {
 		reply_field_error(out, HTTP_REASON_HEADER, "1 to %d characters", HTTP_REASON_MAX);
 		e = ERR_INVALID;
 	}
@@ -257,8 +251,6 @@ static err_t answer_list(struct request *rq, const struct caseview_filter *f, st
 
 err_t h_persons_list(struct request *rq, struct reply *out)
 {
-	static const char *const args[] = {"status", "year", "agency", "cursor", "limit", NULL};
-	err_t e = request_query_only(rq, args, out);
 	struct caseview_filter f = {
 		.status = request_query(rq, "status"),
 		.year = year_of(request_query(rq, "year"), out),
@@ -266,21 +258,19 @@ err_t h_persons_list(struct request *rq, struct reply *out)
 		.after = position_of(request_query(rq, "cursor"), out),
 		.limit = page_size(request_query(rq, "limit"), out),
 	};
-	if (e != ERR_OK || !body_ok(out))
+	if (!body_ok(out))
 		return ERR_INVALID;
 	return answer_list(rq, &f, out);
 }
 
 err_t h_persons_search(struct request *rq, struct reply *out)
 {
-	static const char *const fields[] = {"name", "status", "year", "agency", "cursor",
-					     "limit", NULL};
 	char year[16] = "", limit[16] = "";
 	json_t *body = NULL;
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	body_only(body, fields, out);
+	body_only(body, rq->route->fields, out);
 	json_t *y = json_object_get(body, "year"), *l = json_object_get(body, "limit");
 	if (y && json_is_integer(y))
 		snprintf(year, sizeof year, "%lld", (long long)json_integer_value(y));
@@ -312,7 +302,7 @@ err_t h_person_create(struct request *rq, struct reply *out)
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	read_person(body, &in, list, sizeof list, out);
+	read_person(rq, body, &in, list, sizeof list, out);
 	e = body_ok(out) ? caseview_create_person(&c, &in, &v, ref) : ERR_INVALID;
 	if (e == ERR_OK)
 		e = created(out, ref);
@@ -330,7 +320,7 @@ err_t h_person_update(struct request *rq, struct reply *out)
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	read_person(body, &in, list, sizeof list, out);
+	read_person(rq, body, &in, list, sizeof list, out);
 	if (body_ok(out) && !in.set && in.access_block < 0) {
 		reply_field_error(out, "body", "name at least one field to change");
 	}
@@ -360,8 +350,6 @@ static void read_amount(json_t *body, struct service *s, struct reply *out)
 
 err_t h_service_create(struct request *rq, struct reply *out)
 {
-	static const char *const fields[] = {"service", "provider", "date", "end_date", "amount",
-					     "currency", "phase", "note", NULL};
 	char ref[RECORD_REF_MAX + 1];
 	struct validate v = validator(rq, out);
 	struct caseview_ctx c = ctx_of(rq);
@@ -369,7 +357,7 @@ err_t h_service_create(struct request *rq, struct reply *out)
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	body_only(body, fields, out);
+	body_only(body, rq->route->fields, out);
 	struct service s = {
 		.person_ref = rq->param,
 		.service = body_string(body, "service", 1, CODE_MAX, out),

@@ -14,6 +14,7 @@
 #include "http/handlers.h"
 #include "http/json_out.h"
 #include "http/reply.h"
+#include "http/routes.h"
 #include "http/server.h"
 #include "util/date.h"
 
@@ -34,7 +35,6 @@ static struct caseview_ctx ctx_of(struct request *rq)
 
 err_t h_referral_create(struct request *rq, struct reply *out)
 {
-	static const char *const fields[] = {"person_id", "to", "purpose", "date", NULL};
 	char ref[RECORD_REF_MAX + 1];
 	struct validate v = {.codes = registry_codes(rq->reg), .report = field_problem, .ctx = out};
 	struct caseview_ctx c = ctx_of(rq);
@@ -42,7 +42,7 @@ err_t h_referral_create(struct request *rq, struct reply *out)
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	body_only(body, fields, out);
+	body_only(body, rq->route->fields, out);
 	struct referral f = {
 		.person_ref = body_string(body, "person_id", 1, RECORD_REF_MAX, out),
 		.to = body_string(body, "to", 1, CODE_MAX, out),
@@ -72,10 +72,8 @@ static err_t add_referral(const struct referral *f, void *ctx)
 /* Reads the inbox's query; ERR_INVALID with field errors. */
 static err_t read_inbox(struct request *rq, struct caseview_inbox *q, struct reply *out)
 {
-	static const char *const args[] = {"to", "status", "cursor", "limit", NULL};
 	const char *to = request_query(rq, "to"), *limit = request_query(rq, "limit");
 	const char *cursor = request_query(rq, "cursor");
-	err_t e = request_query_only(rq, args, out);
 	*q = (struct caseview_inbox){.status = request_query(rq, "status"), .limit = PAGE_DEFAULT};
 	if (to && strcmp(to, "mine") != 0)
 		reply_field_error(out, "to", "only 'mine' (your agency's inbox)");
@@ -93,7 +91,7 @@ static err_t read_inbox(struct request *rq, struct caseview_inbox *q, struct rep
 	}
 	if (cursor && cursor_decode(cursor, &q->after) != ERR_OK)
 		reply_field_error(out, "cursor", "not a cursor this server gave");
-	return e == ERR_OK && body_ok(out) ? ERR_OK : ERR_INVALID;
+	return body_ok(out) ? ERR_OK : ERR_INVALID;
 }
 
 err_t h_referrals_list(struct request *rq, struct reply *out)
@@ -123,14 +121,13 @@ err_t h_referrals_list(struct request *rq, struct reply *out)
 
 err_t h_referral_update(struct request *rq, struct reply *out)
 {
-	static const char *const fields[] = {"status", "closed_on", NULL};
 	struct validate v = {.codes = registry_codes(rq->reg), .report = field_problem, .ctx = out};
 	struct caseview_ctx c = ctx_of(rq);
 	json_t *body = NULL;
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	body_only(body, fields, out);
+	body_only(body, rq->route->fields, out);
 	const char *status = body_string(body, "status", 1, CODE_MAX, out);
 	int64_t closed_on = body_date(body, "closed_on", 0, out);
 	if (status && strcmp(status, "accepted") != 0 && strcmp(status, "declined") != 0 &&

@@ -119,12 +119,10 @@ static err_t render(const struct report *r, const struct report_format *fm,
 static err_t read_query(struct request *rq, int *year, const struct report_format **fm,
 			enum report_lang *lang, struct reply *out)
 {
-	static const char *const args[] = {"year", "format", "lang", NULL};
 	const char *y = request_query(rq, "year"), *f = request_query(rq, "format");
 	const char *l = request_query(rq, "lang");
 	char *end = NULL;
 	long v = y ? strtol(y, &end, 10) : 0;
-	err_t e = request_query_only(rq, args, out);
 	if (!y || !*y || *end || v < DATE_MIN_YEAR || v > DATE_MAX_YEAR)
 		reply_field_error(out, "year", "required: a year from %d to %d", DATE_MIN_YEAR,
 				  DATE_MAX_YEAR);
@@ -134,7 +132,7 @@ static err_t read_query(struct request *rq, int *year, const struct report_forma
 	if (l && strcmp(l, "az") != 0 && strcmp(l, "en") != 0)
 		reply_field_error(out, "lang", "az or en");
 	*lang = l && strcmp(l, "en") == 0 ? REPORT_EN : REPORT_AZ;
-	return e == ERR_OK && !(out->errors && json_array_size(out->errors)) ? ERR_OK : ERR_INVALID;
+	return !(out->errors && json_array_size(out->errors)) ? ERR_OK : ERR_INVALID;
 }
 
 static err_t audit_run(struct request *rq, int year, const char *format, enum report_lang lang)

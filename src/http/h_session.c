@@ -20,6 +20,7 @@
 #include "http/body.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
+#include "http/routes.h"
 #include "http/server.h"
 
 #define COOKIE_ATTRIBUTES "; Path=/; Secure; HttpOnly; SameSite=Strict"
@@ -55,13 +56,12 @@ static err_t start_session(struct request *rq, const struct principal *who, stru
 
 err_t h_session_create(struct request *rq, struct reply *out)
 {
-	static const char *const fields[] = {"username", "password", "otp", NULL};
 	struct principal who;
 	json_t *body = NULL;
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	body_only(body, fields, out);
+	body_only(body, rq->route->fields, out);
 	struct users_signin s = {
 		.username = body_string(body, "username", 1, USERS_NAME_MAX, out),
 		.password = body_string(body, "password", 1, PASSWORD_MAX_CHARS, out),

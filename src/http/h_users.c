@@ -17,13 +17,10 @@ static err_t add_user(const struct user_info *u, void *ctx)
 
 err_t h_users_list(struct request *rq, struct reply *out)
 {
-	static const char *const none[] = {NULL};
 	json_t *list = json_array();
-	err_t e = request_query_only(rq, none, out);
-	if (e != ERR_OK || !list) {
-		json_decref(list);
-		return e != ERR_OK ? e : ERR_NOMEM;
-	}
+	err_t e;
+	if (!list)
+		return ERR_NOMEM;
 	if ((e = users_list(rq->reg, add_user, list)) != ERR_OK) {
 		json_decref(list);
 		return e;

@@ -11,6 +11,7 @@
 
 err_t h_healthz(struct request *rq, struct reply *out);
 err_t h_metrics(struct request *rq, struct reply *out);
+err_t h_openapi(struct request *rq, struct reply *out);
 
 err_t h_session_create(struct request *rq, struct reply *out);
 err_t h_session_show(struct request *rq, struct reply *out);

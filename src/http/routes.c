@@ -61,6 +61,9 @@ const struct route routes[] = {
 	{"GET", "/api/v1/users", ACT_USER_LIST, 0, h_users_list, 200, "The accounts", NONE, NULL},
 	{"GET", "/api/v1/reports/annual", ACT_REPORT_READ, 0, h_report_annual, 200,
 	 "The annual report of a year, in a format and language", q_report, NULL},
+	{"GET", "/", ACT_PUBLIC, 0, h_asset_index, 200, "The web interface", NONE, NULL},
+	{"GET", "/assets/{id}", ACT_PUBLIC, 0, h_asset_file, 200, "A file of the web interface",
+	 NONE, NULL},
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

@@ -3,7 +3,10 @@
  *
  * Each route names its method, its path pattern, the action it needs
  * (policy.h: checked before the handler runs, and again record by record
- * inside it) and its handler.  A path that is in no route answers 404; a
+ * inside it), its handler, and what it takes: the query parameters (any
+ * other answers 400 before the handler runs) and the members of its body
+ * (the handler refuses any other).  The OpenAPI document is made from this
+ * table (openapi.c), so the two cannot differ.  A path that is in no route answers 404; a
  * known path with another method answers 405 with an Allow header.  Nothing
  * is reachable that the table does not list.
  */
@@ -28,6 +31,10 @@ struct route {
 	enum action action;
 	unsigned flags;
 	http_handler handler;
+	unsigned success;             /* the status of a success */
+	const char *summary;          /* one line for the API document */
+	const char *const *query;     /* the query parameters it takes (NULL-terminated) */
+	const char *const *fields;    /* the members of its JSON body, NULL: no body */
 };
 
 extern const struct route routes[];
@@ -43,6 +50,9 @@ enum route_match { ROUTE_FOUND, ROUTE_NO_PATH, ROUTE_NO_METHOD };
  */
 enum route_match routes_find(const char *method, const char *path, const struct route **out,
 			     char *param, char *allow);
+
+/* The query parameters and body members of routes that take none. */
+extern const char *const routes_none[];
 
 /* 1 when `s` is a record reference: 1-64 characters of A-Z a-z 0-9 . _ : - */
 int routes_is_ref(const char *s);

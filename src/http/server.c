@@ -333,7 +333,9 @@ static void handle(struct request *rq)
 	err_t e;
 	enum http_fail f = gate(rq, &e);
 	reply_init(&r);
-	if (f == HF_NONE && e == ERR_OK)
+	if (f == HF_NONE && e == ERR_OK &&
+	    (e = request_query_only(rq, rq->route->query ? rq->route->query : routes_none, &r)) ==
+		    ERR_OK)
 		e = rq->route->handler(rq, &r);
 	else
 		r.fail = f;
