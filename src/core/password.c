@@ -122,6 +122,17 @@ err_t password_verify(const char *hash, const char *password, int *rehash)
 	return ERR_OK;
 }
 
+void password_generate(char *out)
+{
+	static const char alphabet[] = "abcdefghjkmnpqrstuvwxyz23456789A"; /* 32 letters */
+	unsigned char raw[PASSWORD_GENERATED_CHARS];
+	randombytes_buf(raw, sizeof raw);
+	for (size_t i = 0; i < sizeof raw; i++)
+		out[i] = alphabet[raw[i] % 32];
+	out[PASSWORD_GENERATED_CHARS] = '\0';
+	sodium_memzero(raw, sizeof raw);
+}
+
 static char dummy_hash[PASSWORD_HASH_MAX];
 static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
 

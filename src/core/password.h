@@ -41,6 +41,14 @@ extern const size_t password_common_count;
  */
 err_t password_check_policy(const char *password, const char *username, char *errbuf);
 
+#define PASSWORD_GENERATED_CHARS 20 /* about 100 bits from a 32-letter alphabet */
+
+/* Writes a fresh random password of PASSWORD_GENERATED_CHARS letters and
+ * digits (no look-alikes: no 0/O, 1/l/I) into `out` (at least
+ * PASSWORD_GENERATED_CHARS + 1 bytes), for accounts made by a program (the
+ * demo).  It meets the policy.  The caller shows it once and wipes it. */
+void password_generate(char *out);
+
 /* 1 when `password` is on the common list (ignoring ASCII case). */
 int password_is_common(const char *password);
 

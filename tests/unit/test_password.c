@@ -123,6 +123,18 @@ static void rehash_when_limits_rise(void **state)
 	assert_int_equal(rehash, 1);
 }
 
+static void generated_passwords(void **state)
+{
+	char a[PASSWORD_GENERATED_CHARS + 1], b[PASSWORD_GENERATED_CHARS + 1];
+	(void)state;
+	password_generate(a);
+	password_generate(b);
+	assert_int_equal(strlen(a), PASSWORD_GENERATED_CHARS);
+	assert_string_not_equal(a, b);
+	assert_int_equal(check(a), ERR_OK);
+	assert_null(strpbrk(a, "0O1lI"));
+}
+
 /* The array compiled into the binary is the list shipped in data/. */
 static void list_matches_file(void **state)
 {
@@ -157,6 +169,7 @@ int main(void)
 		cmocka_unit_test(limits_at_least_interactive),
 		cmocka_unit_test(rehash_when_limits_rise),
 		cmocka_unit_test(list_matches_file),
+		cmocka_unit_test(generated_passwords),
 	};
 	if (sodium_init() < 0)
 		return 1;
