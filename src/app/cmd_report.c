@@ -133,32 +133,6 @@ static int parse(int argc, char **argv, struct report_args *a)
 	return 0;
 }
 
-/* The report to print: the approved one with its restatements, else live. */
-static err_t build(db *d, const struct report_def *def, const struct report_args *a,
-		   struct report **out, char *errbuf)
-{
-	struct report *live = NULL, *frozen = NULL;
-	err_t e = report_compute(d, def, a->year, &live, errbuf);
-	if (e != ERR_OK || a->live) {
-		*out = live;
-		return e;
-	}
-	e = report_freeze_load(d, def, a->year, &frozen, errbuf);
-	if (e == ERR_NOT_FOUND) {
-		*out = live;
-		return ERR_OK;
-	}
-	if (e == ERR_OK && (e = report_restate(frozen, live)) != ERR_OK)
-		snprintf(errbuf, ERRBUF_MAX, "out of memory");
-	report_free(live);
-	if (e != ERR_OK) {
-		report_free(frozen);
-		return e;
-	}
-	*out = frozen;
-	return ERR_OK;
-}
-
 /* Writes the report to stdout, or to --out through FILE.tmp renamed into place. */
 static err_t write_out(const struct report *r, const struct report_format *fm,
 		       const struct report_args *a, char *errbuf)
@@ -205,7 +179,7 @@ static int run(registry *reg, const struct report_def *def, const struct report_
 			printf("approved the %s report of %d (%zu indicators, definitions %s): "
 			       "BLAKE2b-256 %s\n", r->report_id, r->year, r->n_indicators,
 			       report_def_version(def), r->frozen->hash);
-	} else if ((e = build(d, def, a, &r, errbuf)) == ERR_OK) {
+	} else if ((e = report_for_year(d, def, a->year, a->live, &r, errbuf)) == ERR_OK) {
 		if (a->public_)
 			report_suppress(r);
 		e = write_out(r, fm, a, errbuf);

@@ -22,7 +22,6 @@
 #include "util/embed.h"
 
 #define ENTRIES_MAX 8192
-#define DIMENSIONS "sex, age, origin, citizenship, exploitation, country_of_exploitation, source"
 
 struct entry {
 	char *section, *key, *value;
@@ -261,8 +260,13 @@ static void check_indicator(struct parse *p, const char *section, const struct d
 		problem(p, section, "'breakdown' needs a recognized or identified event counting "
 			"persons, filtered by population, child and foreign only");
 	for (size_t i = 0; i < x->n_breakdown; i++)
-		if (rq_dimension_find(x->breakdown[i]) < 0)
-			problem(p, section, "'breakdown' knows only " DIMENSIONS "");
+		if (rq_dimension_find(x->breakdown[i]) < 0) {
+			char known[256] = "";
+			for (int k = 0, o = 0; k < RQ_DIM_COUNT && o < (int)sizeof known; k++)
+				o += snprintf(known + o, sizeof known - (size_t)o, "%s%s", k ? ", " : "",
+					      RQ_DIMENSIONS[k].name);
+			problem(p, section, "'breakdown' knows only %s", known);
+		}
 }
 
 static void read_indicator(struct parse *p, const char *section, const char *id)

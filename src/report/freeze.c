@@ -437,3 +437,29 @@ err_t report_restate(struct report *frozen, const struct report *live)
 	}
 	return e;
 }
+
+err_t report_for_year(db *d, const struct report_def *def, int year, int live,
+		      struct report **out, char *errbuf)
+{
+	struct report *now = NULL, *approved = NULL;
+	err_t e = report_compute(d, def, year, &now, errbuf);
+	if (e != ERR_OK || live) {
+		if (e == ERR_OK)
+			*out = now;
+		return e;
+	}
+	e = report_freeze_load(d, def, year, &approved, errbuf);
+	if (e == ERR_NOT_FOUND) {
+		*out = now;
+		return ERR_OK;
+	}
+	if (e == ERR_OK && (e = report_restate(approved, now)) != ERR_OK)
+		snprintf(errbuf, ERRBUF_MAX, "out of memory");
+	report_free(now);
+	if (e != ERR_OK) {
+		report_free(approved);
+		return e;
+	}
+	*out = approved;
+	return ERR_OK;
+}

@@ -167,6 +167,12 @@ err_t report_freeze_load(db *d, const struct report_def *def, int year, struct r
  * which `live` now differs.  Call before report_suppress. */
 err_t report_restate(struct report *frozen, const struct report *live);
 
+/* The report of `year` as `haven report` shows it: when the year was approved
+ * (and `live` is 0), the approved figures with their restatements; else
+ * today's figures.  The caller frees *out with report_free; it borrows `def`. */
+err_t report_for_year(db *d, const struct report_def *def, int year, int live,
+		      struct report **out, char *errbuf);
+
 /* ---- words (words.c): numbers as the renderers print them ----------------- */
 
 #define REPORT_NUM_MAX 64
