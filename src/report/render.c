@@ -92,3 +92,25 @@ err_t render_finish(FILE *out, char *errbuf)
 	}
 	return ERR_OK;
 }
+
+err_t render_document(const struct report *r, enum report_lang lang, FILE *out,
+		      const struct render_parts *parts, char *errbuf)
+{
+	char **paras = NULL;
+	size_t n = 0;
+	err_t e = report_narrative(r, lang, &paras, &n, errbuf);
+	int rc;
+	if (e != ERR_OK)
+		return e;
+	rc = parts->head(out, r, lang);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = parts->paragraph(out, paras[i]);
+	report_paragraphs_free(paras, n);
+	for (size_t i = 0; i < sizeof parts->sections / sizeof parts->sections[0] && rc == 0; i++)
+		rc = parts->sections[i](out, r, lang);
+	if (rc != 0) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot write the report");
+		return ERR_IO;
+	}
+	return render_finish(out, errbuf);
+}

@@ -37,4 +37,17 @@ void render_breakdown_title(const struct report *r, const struct report_breakdow
 /* Maps a write error on `out` to ERR_IO with a message. */
 err_t render_finish(FILE *out, char *errbuf);
 
+/* A document renderer's parts, each answering 0 or EOF on a write error. */
+typedef int (*render_part_fn)(FILE *out, const struct report *r, enum report_lang lang);
+struct render_parts {
+	render_part_fn head;
+	int (*paragraph)(FILE *out, const char *text);
+	render_part_fn sections[4]; /* indicators, breakdowns, trend, restatements */
+};
+
+/* Writes the head, the narrative's paragraphs and the sections, in order:
+ * the skeleton the text and Markdown renderers share. */
+err_t render_document(const struct report *r, enum report_lang lang, FILE *out,
+		      const struct render_parts *parts, char *errbuf);
+
 #endif

@@ -178,31 +178,16 @@ static int head(FILE *out, const struct report *r, enum report_lang lang)
 	return 0;
 }
 
+static int paragraph(FILE *out, const char *text)
+{
+	return fprintf(out, "\n%s\n", text) < 0 ? EOF : 0;
+}
+
 err_t report_render_text(const struct report *r, enum report_lang lang, FILE *out,
 			 const char *path, char *errbuf)
 {
-	char **paras = NULL;
-	size_t n = 0;
-	err_t e = report_narrative(r, lang, &paras, &n, errbuf);
-	int rc = 0;
+	static const struct render_parts parts = {
+		head, paragraph, {indicators, breakdowns, trend, restatements}};
 	(void)path;
-	if (e != ERR_OK)
-		return e;
-	rc = head(out, r, lang);
-	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = fprintf(out, "\n%s\n", paras[i]) < 0 ? EOF : 0;
-	report_paragraphs_free(paras, n);
-	if (rc == 0)
-		rc = indicators(out, r, lang);
-	if (rc == 0)
-		rc = breakdowns(out, r, lang);
-	if (rc == 0)
-		rc = trend(out, r, lang);
-	if (rc == 0)
-		rc = restatements(out, r, lang);
-	if (rc != 0) {
-		snprintf(errbuf, ERRBUF_MAX, "cannot write the report");
-		return ERR_IO;
-	}
-	return render_finish(out, errbuf);
+	return render_document(r, lang, out, &parts, errbuf);
 }
