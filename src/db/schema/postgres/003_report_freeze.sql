@@ -29,3 +29,14 @@ FOR EACH ROW EXECUTE FUNCTION report_freezes_immutable();
 -- Referral counts filter by date first and by from/to/purpose only when the
 -- definition asks; this index answers both without reading the table.
 CREATE INDEX referrals_date ON referrals (date, to_agency, from_agency, purpose, person_id);
+
+-- The report's counts read only these covering indexes (see the SQLite
+-- migration of the same number).
+CREATE INDEX services_report ON services
+	(service, date, person_id, provider, phase, amount, currency);
+CREATE INDEX persons_report_recognized ON persons
+	(recognized_on, status, is_child, is_foreign, sex, citizenship, country_of_exploitation,
+	 identification_source, identified_on);
+CREATE INDEX persons_report_identified ON persons
+	(identified_on, status, is_child, is_foreign, sex, citizenship, country_of_exploitation,
+	 identification_source, recognized_on);
