@@ -122,7 +122,7 @@ static inline struct hf *hf_start(void (*seed)(struct hf *, registry *), unsigne
 	assert_non_null(f);
 	clock_reset();
 	f->dir = tu_tempdir();
-	f->dbpath = tu_path(f->dir, "h.db");
+	f->dbpath = tu_new_database(f->dir);
 	f->keypath = tu_path(f->dir, "h.key");
 	struct registry_paths p = {f->dbpath, f->keypath};
 	assert_int_equal(registry_init(&p, "AZE", errbuf), ERR_OK);

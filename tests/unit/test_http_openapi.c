@@ -4,7 +4,8 @@
  * and no other, and the body members of the person routes equal to the fields
  * the person handlers read.  To refresh the copy in docs/ after changing the
  * route table, run this test with HAVEN_WRITE_OPENAPI=1.
- */
+ *
+ * TU_BOTH_ENGINES: also on PostgreSQL. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

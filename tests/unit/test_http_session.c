@@ -5,7 +5,8 @@
  * checks, fixation, expiry and revocation with the shiftable clock, strict
  * bodies, and the named limits (413, 431, 415, a slow client cut off while
  * others are served).
- */
+ *
+ * TU_BOTH_ENGINES: also on PostgreSQL. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
