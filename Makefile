@@ -24,6 +24,9 @@ demo: deps build
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB).key
 	$(BUILD)/haven demo --db $(DEMO_DB)
 	$(BUILD)/haven report --db $(DEMO_DB) --year 2024 --lang en
+	@echo
+	@echo "Serving the demo at http://$(LISTEN)/ (Ctrl-C to stop)."
+	$(BUILD)/haven serve --db $(DEMO_DB) --listen $(LISTEN)
 
 test: deps build
 	sh scripts/run-tests.sh

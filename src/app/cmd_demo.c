@@ -8,8 +8,29 @@
 
 #include "app/cli.h"
 #include "app/commands.h"
+#include "core/audit.h"
 #include "core/demo.h"
 #include "core/import.h"
+#include "core/password.h"
+#include "core/totp.h"
+#include "core/users.h"
+
+#include <sodium.h>
+
+/* One account per role (and a caseworker for each agency of the demo's
+ * story), so that every part of the server can be tried at once. */
+static const struct {
+	const char *name, *agency, *role;
+} demo_accounts[] = {
+	{"officer", "mia_ctd", "officer"},
+	{"ngo", "ngo", "caseworker"},
+	{"center", "ssa_assistance_center", "caseworker"},
+	{"employment", "state_employment_agency", "caseworker"},
+	{"coordinator", "national_coordinator", "coordinator"},
+	{"analyst", "national_coordinator", "analyst"},
+	{"auditor", "national_coordinator", "auditor"},
+	{"admin", "national_coordinator", "admin"},
+};
 
 static void help(FILE *out)
 {
@@ -19,6 +40,10 @@ static void help(FILE *out)
 	      "synthetic persons, services and referrals for 2019-2024 that reproduce the\n"
 	      "published figures of the National Coordinator's reports.  No real person is in\n"
 	      "it.  The data goes through the same importer as the agencies' CSV files.\n"
+	      "It also makes one account per role (officer, caseworkers of the NGO, the\n"
+	      "Assistance Center and the State Employment Agency, coordinator, analyst,\n"
+	      "auditor, admin) and prints their passwords and one-time-code secrets once:\n"
+	      "a demo database is for trying Haven out, never for real records.\n"
 	      "\n"
 	      "Options:\n" CLI_COMMON_HELP,
 	      out);
@@ -69,6 +94,35 @@ out:
 	return rc;
 }
 
+/* Makes the demo accounts and prints each password and otpauth URI once. */
+static int add_accounts(registry *r)
+{
+	char actor[64], password[PASSWORD_GENERATED_CHARS + 1], uri[TOTP_URI_MAX];
+	char errbuf[ERRBUF_MAX];
+	audit_cli_actor(actor, sizeof actor);
+	const struct audit_entry by = {.actor = actor, .role = "operator"};
+	printf("\nDemo accounts (shown once; for the demo database only):\n");
+	printf("  %-12s %-24s %-12s %s\n", "username", "agency", "role", "password");
+	for (size_t i = 0; i < sizeof demo_accounts / sizeof demo_accounts[0]; i++) {
+		password_generate(password);
+		uri[0] = '\0';
+		if (users_add(r, &by, demo_accounts[i].name, demo_accounts[i].agency,
+			      demo_accounts[i].role, password, uri, sizeof uri, errbuf) != ERR_OK) {
+			cli_error("demo", "cannot add the account %s: %s", demo_accounts[i].name,
+				  errbuf);
+			sodium_memzero(password, sizeof password);
+			return 1;
+		}
+		printf("  %-12s %-24s %-12s %s\n", demo_accounts[i].name, demo_accounts[i].agency,
+		       demo_accounts[i].role, password);
+		if (uri[0])
+			printf("  %-12s one-time codes: %s\n", "", uri);
+		sodium_memzero(password, sizeof password);
+		sodium_memzero(uri, sizeof uri);
+	}
+	return 0;
+}
+
 int cmd_demo(int argc, char **argv)
 {
 	static const struct option opts[] = {CLI_COMMON_OPTIONS, {0, 0, 0, 0}};
@@ -96,6 +150,8 @@ int cmd_demo(int argc, char **argv)
 	if (!(r = cli_open(&c, "demo")))
 		return 1;
 	rc = load(r);
+	if (rc == 0)
+		rc = add_accounts(r);
 	registry_close(r);
 	return rc;
 }
