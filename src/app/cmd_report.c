@@ -19,17 +19,19 @@
 
 #include "app/cli.h"
 #include "app/commands.h"
+#include "report/chart.h"
 #include "report/report.h"
 
 #define CMD "report"
 
-enum { OPT_YEAR = 2000, OPT_FORMAT, OPT_LANG, OPT_OUT, OPT_PUBLIC, OPT_DEFINITIONS, OPT_LIVE };
+enum { OPT_YEAR = 2000, OPT_FORMAT, OPT_LANG, OPT_OUT, OPT_PUBLIC, OPT_DEFINITIONS, OPT_LIVE,
+       OPT_CHART };
 
 struct report_args {
 	struct cli_paths paths;
 	int freeze;
 	int year;
-	const char *format, *out, *definitions;
+	const char *format, *out, *definitions, *chart;
 	enum report_lang lang;
 	int public_, live;
 };
@@ -56,7 +58,13 @@ static void usage(FILE *f)
 		"  --public            for publication: counts from 1 to 4 print as <5\n"
 		"  --live              today's figures even when the year is approved\n"
 		"  --definitions FILE  indicators and sentences from FILE instead of the\n"
-		"                      built-in annual.ini\n" CLI_COMMON_HELP);
+		"                      built-in annual.ini\n"
+		"  --chart NAME        with --format svg: the chart to draw: main (this year\n"
+		"                      against last, the default), trend (five years), or a\n"
+		"                      breakdown such as breakdown-sex, breakdown-age,\n"
+		"                      breakdown-origin, breakdown-citizenship,\n"
+		"                      breakdown-exploitation, breakdown-source (an unknown\n"
+		"                      name lists the charts this report has)\n" CLI_COMMON_HELP);
 }
 
 static int parse_year(const char *s, int *out)
@@ -82,6 +90,7 @@ static int parse(int argc, char **argv, struct report_args *a)
 		{"public", no_argument, NULL, OPT_PUBLIC},
 		{"live", no_argument, NULL, OPT_LIVE},
 		{"definitions", required_argument, NULL, OPT_DEFINITIONS},
+		{"chart", required_argument, NULL, OPT_CHART},
 		CLI_COMMON_OPTIONS,
 		{NULL, 0, NULL, 0},
 	};
@@ -114,6 +123,7 @@ static int parse(int argc, char **argv, struct report_args *a)
 		case OPT_PUBLIC: a->public_ = 1; break;
 		case OPT_LIVE: a->live = 1; break;
 		case OPT_DEFINITIONS: a->definitions = optarg; break;
+		case OPT_CHART: a->chart = optarg; break;
 		case CLI_OPT_HELP: usage(stdout); return 1;
 		default: usage(stderr); return 2;
 		}
@@ -124,6 +134,10 @@ static int parse(int argc, char **argv, struct report_args *a)
 	}
 	if (!a->year) {
 		cli_error(CMD, "--year is required (see 'haven report --help')");
+		return 2;
+	}
+	if (a->chart && (!a->format || strcmp(a->format, "svg") != 0)) {
+		cli_error(CMD, "--chart goes with --format svg");
 		return 2;
 	}
 	if (a->freeze && (a->format || a->out || a->public_ || a->live)) {
@@ -138,22 +152,31 @@ static err_t write_out(const struct report *r, const struct report_format *fm,
 		       const struct report_args *a, char *errbuf)
 {
 	char tmp[PATH_MAX];
-	FILE *f;
+	FILE *f = NULL;
 	err_t e;
-	if (fm->binary)
-		return fm->render(r, a->lang, NULL, a->out, errbuf);
-	if (!a->out)
+	if (!a->out && !fm->binary && !a->chart)
 		return fm->render(r, a->lang, stdout, NULL, errbuf);
+	if (!a->out) {
+		snprintf(errbuf, ERRBUF_MAX, "--format %s needs --out FILE", fm->name);
+		return ERR_INVALID;
+	}
+	/* every format goes to FILE.tmp first: a failure never destroys an
+	 * earlier report of that name */
 	if (snprintf(tmp, sizeof tmp, "%s.tmp", a->out) >= (int)sizeof tmp) {
 		snprintf(errbuf, ERRBUF_MAX, "--out: the path is too long");
 		return ERR_LIMIT;
 	}
-	if (!(f = fopen(tmp, "w"))) {
+	if (a->chart)
+		e = report_chart_svg(r, a->lang, a->chart, tmp, errbuf);
+	else if (fm->binary)
+		e = fm->render(r, a->lang, NULL, tmp, errbuf);
+	else if (!(f = fopen(tmp, "w"))) {
 		snprintf(errbuf, ERRBUF_MAX, "cannot create %s: %s", tmp, strerror(errno));
 		return ERR_IO;
+	} else {
+		e = fm->render(r, a->lang, f, a->out, errbuf);
 	}
-	e = fm->render(r, a->lang, f, a->out, errbuf);
-	if (fclose(f) != 0 && e == ERR_OK) {
+	if (f && fclose(f) != 0 && e == ERR_OK) {
 		snprintf(errbuf, ERRBUF_MAX, "cannot write %s: %s", tmp, strerror(errno));
 		e = ERR_IO;
 	}
@@ -163,6 +186,22 @@ static err_t write_out(const struct report *r, const struct report_format *fm,
 	}
 	if (e != ERR_OK)
 		unlink(tmp);
+	return e;
+}
+
+/* Every report made is on the audit log: its year, format and language. */
+static err_t audit_report(registry *reg, const struct report_args *a, const struct report_format *fm)
+{
+	char year[16], detail[96];
+	db *d = registry_db(reg);
+	err_t e = db_begin(d);
+	snprintf(year, sizeof year, "%d", a->year);
+	snprintf(detail, sizeof detail, "format %s, %s%s%s", fm->name, a->lang == REPORT_EN ? "en" : "az",
+		 a->public_ ? ", public" : "", a->live ? ", live" : "");
+	if (e == ERR_OK && (e = registry_audit(reg, "report", "report", year, "ok", detail)) == ERR_OK)
+		e = db_commit(d);
+	if (e != ERR_OK)
+		db_rollback(d);
 	return e;
 }
 
@@ -179,7 +218,8 @@ static int run(registry *reg, const struct report_def *def, const struct report_
 			printf("approved the %s report of %d (%zu indicators, definitions %s): "
 			       "BLAKE2b-256 %s\n", r->report_id, r->year, r->n_indicators,
 			       report_def_version(def), r->frozen->hash);
-	} else if ((e = report_for_year(d, def, a->year, a->live, &r, errbuf)) == ERR_OK) {
+	} else if ((e = report_for_year(d, def, a->year, a->live, &r, errbuf)) == ERR_OK &&
+		   (e = audit_report(reg, a, fm)) == ERR_OK) {
 		if (a->public_)
 			report_suppress(r);
 		e = write_out(r, fm, a, errbuf);

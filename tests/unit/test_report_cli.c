@@ -131,6 +131,38 @@ static void test_mistakes(void **state)
 }
 
 /* Runs last: it approves 2023 and then changes the records. */
+/* --format svg --chart NAME: one chart to a file; every report on the audit log. */
+static void test_chart_and_audit(void **state)
+{
+	char *out = NULL, *err = NULL, *path = tu_path(dir, "trend.svg"), args[4200], *svg;
+	(void)state;
+	snprintf(args, sizeof args, "report --year 2024 --lang az --format svg --chart trend --out '%s'",
+		 path);
+	assert_int_equal(haven(args, &out, &err), 0);
+	svg = tu_read_file(path, NULL);
+	has(svg, "<svg");
+	has(svg, "2020");
+	free(svg);
+	free(out);
+	free(err);
+	assert_int_equal(haven("report --year 2024 --chart trend", &out, &err), 2);
+	has(err, "--chart goes with --format svg");
+	free(out);
+	free(err);
+	snprintf(args, sizeof args, "report --year 2024 --format svg --chart nosuch --out '%s'", path);
+	assert_int_equal(haven(args, &out, &err), 1);
+	has(err, "breakdown-sex");
+	free(out);
+	free(err);
+	/* the reports made above are on the audit log, by format */
+	snprintf(args, sizeof args, "sqlite3 '%s' \"SELECT count(*) FROM audit_log WHERE "
+		 "action = 'report' AND detail LIKE 'format svg%%'\"", dbpath);
+	assert_int_equal(tu_run(args, &out, NULL), 0);
+	assert_true(strtol(out, NULL, 10) >= 1);
+	free(out);
+	free(path);
+}
+
 static void test_freeze_and_restatement(void **state)
 {
 	char *out = NULL, *err = NULL, *csv = tu_path(dir, "late.csv"), args[4200];
@@ -172,6 +204,7 @@ int main(void)
 		cmocka_unit_test(test_languages_and_formats),
 		cmocka_unit_test(test_public),
 		cmocka_unit_test(test_mistakes),
+		cmocka_unit_test(test_chart_and_audit),
 		cmocka_unit_test(test_freeze_and_restatement),
 	};
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);
