@@ -12,19 +12,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
 #include "core/audit.h"
 #include "http_client.h"
+#include "serve_proc.h"
 #include "util/date.h"
 
 #define ROUNDS 20
@@ -43,87 +37,15 @@ struct torture {
 	volatile int stop;
 };
 
-static unsigned free_port(void)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof a;
-	int s = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(s >= 0);
-	assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof a), 0);
-	assert_int_equal(getsockname(s, (struct sockaddr *)&a, &len), 0);
-	close(s);
-	return ntohs(a.sin_port);
-}
-
-static pid_t start_server(struct torture *t)
-{
-	char listen_at[32];
-	pid_t pid;
-	snprintf(listen_at, sizeof listen_at, "127.0.0.1:%u", t->port);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		execl(HAVEN_BIN, "haven", "serve", "--db", t->f.dbpath, "--key", t->f.keypath,
-		      "--listen", listen_at, "--quiet", (char *)NULL);
-		_exit(127);
-	}
-	/* up when /healthz answers */
-	for (int i = 0; i < 200; i++) {
-		char cmd[256];
-		snprintf(cmd, sizeof cmd, "curl -sf -o /dev/null http://%s/healthz", listen_at);
-		if (system(cmd) == 0)
-			return pid;
-		usleep(25000);
-	}
-	fail_msg("haven serve did not start");
-	return -1;
-}
-
-static size_t sink(char *data, size_t size, size_t n, void *ctx)
-{
-	struct hc_response *r = ctx;
-	size_t len = size * n;
-	char *b = realloc(r->body, r->len + len + 1);
-	if (!b)
-		return 0;
-	memcpy(b + r->len, data, len);
-	r->body = b;
-	r->len += len;
-	b[r->len] = '\0';
-	return len;
-}
-
 /* One POST; 0 when the server could not be reached (killed). */
 static long post_service(struct torture *t, char *id, size_t idlen)
 {
-	struct hc_response r = {0};
-	struct curl_slist *h = NULL;
-	char url[128], line[256];
-	CURL *c = curl_easy_init();
-	long status = 0;
-	snprintf(url, sizeof url, "http://127.0.0.1:%u/api/v1/persons/P-CRASH/services", t->port);
-	snprintf(line, sizeof line, "Cookie: " HTTP_COOKIE_NAME "=%s", t->client.cookie);
-	h = curl_slist_append(h, line);
-	snprintf(line, sizeof line, HTTP_CSRF_HEADER ": %s", t->client.csrf);
-	h = curl_slist_append(h, line);
-	h = curl_slist_append(h, "Content-Type: application/json");
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, SERVICE_BODY);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	if (status == 201 && r.body) {
-		json_t *j = json_loads(r.body, 0, NULL);
-		const char *ref = json_string_value(json_object_get(j, "id"));
-		snprintf(id, idlen, "%s", ref ? ref : "");
-		json_decref(j);
-	}
-	free(r.body);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
+	struct hc_response r;
+	long status = sp_request(&t->client, "POST", "/api/v1/persons/P-CRASH/services", SERVICE_BODY,
+				 &r);
+	const char *ref = status == 201 ? json_string_value(json_object_get(r.json, "id")) : NULL;
+	snprintf(id, idlen, "%s", ref ? ref : "");
+	hc_free(&r);
 	return status;
 }
 
@@ -195,25 +117,6 @@ static void seed(struct torture *t)
 	registry_close(r);
 }
 
-static void sign_in(struct torture *t)
-{
-	char code[TOTP_CODE_MAX];
-	const struct hc_account *a = &t->f.acc[0];
-	/* the real server reads the real clock */
-	assert_int_equal(totp_code(a->secret, a->secret_len, (int64_t)time(NULL), code), ERR_OK);
-	snprintf(t->client.base, sizeof t->client.base, "http://127.0.0.1:%u", t->port);
-	char body[256];
-	struct hc_response r;
-	snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\",\"otp\":\"%s\"}", a->name,
-		 HC_PASSWORD, code);
-	hc_send(&t->client, "POST", "/api/v1/session", body, NULL, &r);
-	assert_int_equal(r.status, 200);
-	hc_take_cookie(&t->client, &r);
-	snprintf(t->client.csrf, sizeof t->client.csrf, "%s",
-		 json_string_value(json_object_get(r.json, "csrf_token")));
-	hc_free(&r);
-}
-
 static void test_kill_9_loses_no_acknowledged_write(void **state)
 {
 	(void)state;
@@ -227,16 +130,16 @@ static void test_kill_9_loses_no_acknowledged_write(void **state)
 	pthread_mutex_init(&t.lock, NULL);
 	seed(&t);
 	for (int round = 0; round < ROUNDS; round++) {
-		t.port = free_port();
-		t.server = start_server(&t);
-		if (round == 0)
-			sign_in(&t); /* the session lives in the database, across restarts */
+		t.port = sp_free_port();
+		t.server = sp_start(t.f.dbpath, t.f.keypath, t.port);
+		if (round == 0) /* the session lives in the database, across restarts */
+			sp_sign_in(&t.client, t.port, &t.f.acc[0]);
+		snprintf(t.client.base, sizeof t.client.base, "http://127.0.0.1:%u", t.port);
 		t.stop = 0;
 		for (int i = 0; i < WRITERS; i++)
 			pthread_create(&th[i], NULL, writer, &t);
 		usleep(50000 + randombytes_uniform(400000));
-		kill(t.server, SIGKILL);
-		waitpid(t.server, NULL, 0);
+		sp_stop(t.server, SIGKILL);
 		t.stop = 1;
 		for (int i = 0; i < WRITERS; i++)
 			pthread_join(th[i], NULL);
