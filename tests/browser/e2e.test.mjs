@@ -1,0 +1,358 @@
+// e2e.test.mjs - the web interface against a real server (run.sh starts it):
+// the story of one person through the referral mechanism, what each agency
+// may and may not see of her, both languages, an ended session, keyboard
+// use, and an accessibility check and screenshot of every page.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+	BASE, launch, newPage, signIn, signOut, setLang, look, axe, screenshot, nextCode,
+	isoDaysAgo, az, en, norm,
+} from './lib.mjs';
+
+let browser;
+const story = {};
+const problems = []; // accessibility violations, reported by the last test
+
+before(async () => {
+	browser = await launch();
+});
+after(async () => {
+	await browser?.close();
+});
+
+async function check(page, name) {
+	problems.push(...(await look(page, name)));
+	assert.deepEqual(page.errors, [], `script errors on ${name}`);
+}
+
+async function register(page, person, { checkErrors = false } = {}) {
+	await page.locator('header nav a[href="#/persons/new"]').click();
+	const form = page.locator('form.register');
+	await form.locator('[data-field="given_name"] input').fill(person.given);
+	await form.locator('[data-field="family_name"] input').fill(person.family);
+	await form.locator('[data-field="birth_date"] input').fill(person.birth);
+	await form.locator('.duplicates').waitFor({ state: 'attached' });
+	await form.getByRole('button', { name: /Təkrarları axtar|Search for duplicates/ }).click();
+	await form.locator('.duplicates .notice').waitFor();
+	story.dupText = norm(await form.locator('.duplicates .notice').innerText());
+	await form.locator('.duplicates button.primary').click();
+	await form.locator('[data-field="sex"] input[value="female"]').check();
+	await form.locator('[data-field="citizenship"] input').fill(person.citizenship);
+	await form.locator('[data-field="phone"] input').fill('+994 50 000 00 00');
+	if (person.exploitation) await form.locator(`[data-field="exploitation"] input[value="${person.exploitation}"]`).check();
+	if (checkErrors) {
+		// the importer's rules next to the fields: a country that is no code,
+		// a date that does not exist
+		await form.locator('[data-field="citizenship"] input').fill('AZ');
+		await form.locator('[data-field="identified_on"] input').fill('31.02.2026');
+		await form.locator('button[type="submit"]').click();
+		await form.locator('.error-summary').waitFor();
+		story.citizenshipError = norm(await form.locator('[data-field="citizenship"] .field-error').innerText());
+		story.dateError = norm(await form.locator('[data-field="identified_on"] .field-error').innerText());
+		assert.equal(await form.locator('[data-field="citizenship"] input').getAttribute('aria-invalid'), 'true');
+		await check(page, 'register-errors-az');
+		await form.locator('[data-field="citizenship"] input').fill(person.citizenship);
+		await form.locator('[data-field="identified_on"] input').fill(az(isoDaysAgo(0)));
+	}
+	await form.locator('button[type="submit"]').click();
+	await page.waitForURL(/#\/persons\/p-/);
+	await page.locator('main h1').filter({ hasText: person.family }).waitFor();
+	return decodeURIComponent(page.url().split('#/persons/')[1]);
+}
+
+async function refer(page, to, purpose, date) {
+	const before = await page.locator('ol.timeline li.referral').count();
+	const box = page.locator('details[data-form="refer"]');
+	if ((await box.getAttribute('open')) === null) await box.locator('summary').click();
+	await box.locator('[data-field="to"] select').selectOption(to);
+	await box.locator('[data-field="purpose"] select').selectOption(purpose);
+	if (date) await box.locator('[data-field="date"] input').fill(date);
+	await box.locator('button[type="submit"]').click();
+	// saved when the page has been drawn again with one referral more
+	await page.waitForFunction((n) => document.querySelectorAll('ol.timeline li.referral').length > n, before);
+}
+
+test('sign-in page in Azerbaijani, then English; a wrong code is refused', async () => {
+	const page = await newPage(browser);
+	await page.goto(BASE + '/');
+	await page.locator('form.signin').waitFor();
+	assert.equal(await page.locator('html').getAttribute('lang'), 'az');
+	assert.equal(await page.locator('main h1').innerText(), 'Sistemə giriş');
+	await check(page, 'signin-az');
+	await page.locator('input[name="username"]').fill('ngo_cw');
+	await page.locator('input[name="password"]').fill('not the password at all');
+	await page.locator('input[name="otp"]').fill('000000');
+	await page.locator('form.signin button[type="submit"]').click();
+	await page.locator('.form-message.error').waitFor();
+	assert.equal(norm(await page.locator('.form-message.error').innerText()),
+		'İstifadəçi adı, şifrə və ya birdəfəlik kod yanlışdır.');
+	await check(page, 'signin-failed-az');
+	await setLang(page, 'en');
+	assert.equal(await page.locator('main h1').innerText(), 'Sign in');
+	assert.equal(await page.locator('input[name="username"]').inputValue(), 'ngo_cw', 'typed text survives the switch');
+	await check(page, 'signin-en');
+	await page.context().close();
+});
+
+test('keyboard only: sign in with Tab and Enter, focus is visible', async () => {
+	const page = await newPage(browser);
+	await page.goto(BASE + '/');
+	await page.locator('form.signin').waitFor();
+	await page.keyboard.type('ngo_cw');
+	await page.keyboard.press('Tab');
+	await page.keyboard.type((await import('./lib.mjs')).accounts.ngo_cw.password);
+	await page.keyboard.press('Tab');
+	await page.keyboard.type(await nextCode('ngo_cw'));
+	const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+	assert.equal(outline, 'solid', 'the focused field shows an outline');
+	await page.keyboard.press('Enter');
+	await page.locator('header nav').waitFor();
+	await page.waitForFunction(() => document.activeElement.tagName === 'H1'); // after signing in, focus is on the heading
+	// after loading, the skip link is the first stop and leads to the heading
+	await page.reload();
+	await page.locator('main h1').waitFor();
+	await page.keyboard.press('Tab');
+	assert.equal(await page.evaluate(() => document.activeElement.id), 'skip');
+	await page.keyboard.press('Enter');
+	assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1');
+	await page.context().close();
+});
+
+test('an NGO caseworker registers a potential victim (duplicates searched first) and refers her to the MIA', async () => {
+	const page = await newPage(browser);
+	story.ngo = page;
+	await signIn(page, 'ngo_cw');
+	assert.equal(await page.locator('html').getAttribute('lang'), 'az');
+	assert.equal(await page.locator('main h1').innerText(), 'QHT');
+	await check(page, 'home-caseworker-az');
+	story.leyla = await register(page, { given: 'Leyla', family: 'Məmmədova', birth: '14.03.1999', citizenship: 'AZE', exploitation: 'labour' }, { checkErrors: true });
+	assert.equal(story.dupText, 'Sizə görünən şəxslər arasında mümkün təkrar yoxdur.');
+	assert.match(story.citizenshipError, /Üç böyük hərf/);
+	assert.match(story.dateError, /Mövcud tarixi yazın/);
+	assert.equal(norm(await page.locator('main h1 .badge').innerText()), 'potensial qurban');
+	assert.match(norm(await page.locator('main').innerText()), new RegExp(`Doğum tarixi 14\\.03\\.1999`));
+	await refer(page, 'mia_ctd', 'case_management');
+	await page.locator('ol.timeline li.referral').first().waitFor();
+	const line = norm(await page.locator('ol.timeline li.referral').first().innerText());
+	assert.match(line, new RegExp(az(isoDaysAgo(0)).replace(/\./g, '\\.')));
+	assert.match(line, /QHT → DİN İnsan alverinə qarşı mübarizə baş idarəsi/);
+	await page.locator('details[data-form="service"] summary').click();
+	await check(page, 'person-caseworker-az');
+	// a second person, handed over three days ago: overdue at the MIA
+	story.aysel = await register(page, { given: 'Aysel', family: 'Həsənova', birth: '2001', citizenship: 'UZB' });
+	await refer(page, 'mia_ctd', 'case_management', az(isoDaysAgo(3)));
+	// the duplicate search now finds Leyla
+	await page.locator('header nav a[href="#/persons/new"]').click();
+	await page.locator('[data-field="given_name"] input').fill('Leyla');
+	await page.locator('[data-field="family_name"] input').fill('Məmmədova');
+	await page.getByRole('button', { name: 'Təkrarları axtar' }).click();
+	await page.locator('.duplicates .notice.warn').waitFor();
+	assert.match(norm(await page.locator('.duplicates').innerText()), /Mümkün təkrarlar: 1\..*Leyla Məmmədova/);
+	await check(page, 'register-duplicates-az');
+});
+
+test('the session ends mid-form: sign in again in a dialog, nothing typed is lost', async () => {
+	const page = story.ngo;
+	await page.locator('header nav a[href="#/persons/new"]').click();
+	await page.locator('[data-field="given_name"] input').fill('Nərgiz');
+	await page.locator('[data-field="family_name"] input').fill('Əliyeva');
+	await page.context().clearCookies(); // the session is gone, as after 30 idle minutes
+	await page.getByRole('button', { name: 'Təkrarları axtar' }).click();
+	const dialog = page.locator('dialog.reauth');
+	await dialog.waitFor();
+	assert.match(norm(await dialog.innerText()), /Sessiyanız başa çatıb.*Yazdıqlarınız saxlanılıb/);
+	await check(page, 'session-ended-az');
+	await dialog.locator('input[name="password"]').fill((await import('./lib.mjs')).accounts.ngo_cw.password);
+	await dialog.locator('input[name="otp"]').fill(await nextCode('ngo_cw'));
+	await dialog.locator('button[type="submit"]').click();
+	await dialog.waitFor({ state: 'detached' });
+	await page.locator('.duplicates .notice').waitFor();
+	assert.equal(await page.locator('[data-field="given_name"] input').inputValue(), 'Nərgiz');
+	assert.equal(await page.locator('[data-field="family_name"] input').inputValue(), 'Əliyeva');
+});
+
+test('the MIA officer (in English) sees the referrals; hands one over to the Assistance Center; recognises Leyla as a victim; records the allowance; refers her on', async () => {
+	const page = await newPage(browser);
+	story.mia = page;
+	await page.goto(BASE + '/');
+	await setLang(page, 'en');
+	await signIn(page, 'mia_officer', { goto: false });
+	assert.equal(await page.locator('main h1').innerText(), 'MIA Anti-Trafficking Department');
+	const inbox = page.locator('section').filter({ has: page.locator('h2', { hasText: 'Referral inbox' }) });
+	const rows = inbox.locator('tbody tr');
+	await rows.first().waitFor();
+	assert.equal(await rows.count(), 2);
+	const leyla = rows.filter({ hasText: 'Leyla Məmmədova' });
+	assert.equal(await inbox.locator('.badge.overdue').count(), 0, 'only hand-overs from the MIA are flagged');
+	assert.match(norm(await leyla.innerText()), new RegExp(`NGO case management ${en(isoDaysAgo(0))}`));
+	await check(page, 'home-officer-en');
+	// Aysel: accepted, and handed over to the Assistance Center three days ago
+	await rows.filter({ hasText: 'Aysel Həsənova' }).getByRole('button', { name: 'Accept the referral of Aysel Həsənova' }).click();
+	await page.locator('#live').filter({ hasText: 'Referral accepted.' }).waitFor();
+	await page.goto(`${BASE}/#/persons/${story.aysel}`);
+	await page.locator('main h1').filter({ hasText: 'Aysel' }).waitFor();
+	await refer(page, 'ssa_assistance_center', 'shelter', `${isoDaysAgo(3).split('-').reverse().join('/')}`);
+	await page.locator('ol.timeline li.referral', { hasText: 'Assistance Center' }).waitFor();
+	await page.locator('header nav a[href="#/"]').click();
+	await leyla.getByRole('button', { name: 'Accept the referral of Leyla Məmmədova' }).click();
+	await page.locator('#live').filter({ hasText: 'Referral accepted.' }).waitFor();
+	await page.locator('a', { hasText: 'Leyla Məmmədova' }).first().click();
+	await page.locator('main h1').filter({ hasText: 'Leyla' }).waitFor();
+	const decision = page.locator('details[data-form="decision"]');
+	await decision.locator('summary').click();
+	await check(page, 'person-officer-decision-en');
+	await decision.locator('input[value="victim"]').check();
+	await decision.locator('button[type="submit"]').click();
+	await page.locator('main h1 .badge', { hasText: /^victim$/ }).waitFor();
+	assert.equal(norm(await page.locator('main h1 .badge').innerText()), 'victim');
+	const service = page.locator('details[data-form="service"]');
+	await service.locator('summary').click();
+	await service.locator('[data-field="service"] select').selectOption('one_time_allowance');
+	await service.locator('[data-field="amount"] input').fill('700');
+	await service.locator('button[type="submit"]').click();
+	await page.locator('ol.timeline li.service', { hasText: 'one-time allowance' }).waitFor();
+	assert.match(norm(await page.locator('ol.timeline li.service').first().innerText()), /700\.00 AZN/);
+	await refer(page, 'ssa_assistance_center', 'psychological_support');
+	await refer(page, 'state_employment_agency', 'vocational_training');
+	await page.locator('ol.timeline li.referral', { hasText: 'State Employment Agency' }).waitFor();
+	await check(page, 'person-officer-en');
+	// Azerbaijani: the same page
+	await setLang(page, 'az');
+	await page.locator('main h1 .badge', { hasText: /^qurban$/ }).waitFor();
+	assert.match(norm(await page.locator('ol.timeline').innerText()), /700,00 AZN/);
+	await check(page, 'person-officer-az');
+	await setLang(page, 'en');
+});
+
+test('the Assistance Center accepts the referral and records psychological support', async () => {
+	const page = await newPage(browser);
+	await signIn(page, 'ssa_cw');
+	assert.equal(await page.locator('main h1').innerText(), 'Yardım Mərkəzi (Sosial Xidmətlər Agentliyi)');
+	const row = page.locator('tr[data-referral]', { hasText: 'Leyla Məmmədova' });
+	await row.waitFor();
+	assert.match(norm(await row.innerText()), /DİN İnsan alverinə qarşı mübarizə baş idarəsi.*psixoloji dəstək/);
+	assert.equal(await row.locator('.badge.overdue').count(), 0);
+	const old = page.locator('tr[data-referral]', { hasText: 'Aysel Həsənova' });
+	assert.equal(await old.locator('.badge.overdue').count(), 1, 'an MIA hand-over of three days ago is overdue');
+	assert.match(norm(await page.locator('main').innerText()), /1 gecikən/);
+	await check(page, 'home-ssa-az');
+	await row.getByRole('button', { name: /qəbul et/ }).click();
+	await page.locator('#live', { hasText: 'Yönləndirmə qəbul edildi.' }).waitFor();
+	const progress = page.locator('tr[data-referral]', { hasText: 'Leyla Məmmədova' });
+	await progress.getByRole('button', { name: /tamamla/ }).waitFor();
+	await progress.locator('a').click();
+	await page.locator('main h1').filter({ hasText: 'Leyla' }).waitFor();
+	const service = page.locator('details[data-form="service"]');
+	await service.locator('summary').click();
+	await service.locator('[data-field="service"] select').selectOption('psychological_support');
+	await service.locator('[data-field="note"] textarea').fill('İlk görüş: ağır stres, həftədə bir seans.');
+	await service.locator('button[type="submit"]').click();
+	await page.locator('ol.timeline li.service', { hasText: 'psixoloji dəstək' }).waitFor();
+	assert.match(norm(await page.locator('ol.timeline li.service').innerText()), /İlk görüş: ağır stres/);
+	// the allowance the MIA recorded is not the Assistance Center's to see
+	assert.doesNotMatch(norm(await page.locator('ol.timeline').innerText()), /müavinət/);
+	await check(page, 'person-ssa-az');
+	await page.context().close();
+});
+
+test('another agency\'s caseworker cannot find her', async () => {
+	const page = await newPage(browser);
+	await signIn(page, 'shelter_cw');
+	await page.locator('input[name="name"]').fill('Məmmədova');
+	await page.getByRole('button', { name: 'Axtar', exact: true }).click();
+	await page.locator('main p.empty', { hasText: 'Şəxs tapılmadı.' }).waitFor();
+	await page.goto(`${BASE}/#/persons/${story.leyla}`);
+	await page.locator('main .notice.error').waitFor();
+	assert.equal(norm(await page.locator('main .notice.error').innerText()), 'Belə qeyd yoxdur və ya sizə görünmür.');
+	assert.doesNotMatch(norm(await page.locator('main').innerText()), /Leyla/);
+	await check(page, 'person-not-found-az');
+	await page.context().close();
+});
+
+test('the State Employment Agency sees her referral but not her victim status', async () => {
+	const page = await newPage(browser);
+	await page.goto(BASE + '/');
+	await setLang(page, 'en');
+	await signIn(page, 'sea_cw', { goto: false });
+	const row = page.locator('tr[data-referral]', { hasText: 'Leyla Məmmədova' });
+	await row.waitFor();
+	assert.match(norm(await row.innerText()), /vocational training/);
+	await row.locator('a').click();
+	await page.locator('main h1').filter({ hasText: 'Leyla' }).waitFor();
+	const text = norm(await page.locator('main').innerText());
+	assert.doesNotMatch(text, /victim|Status|Recognised|exploitation|allowance|psychological/i);
+	assert.equal(await page.locator('[class*="status-"]').count(), 0);
+	assert.match(text, /Referral from MIA Anti-Trafficking Department to State Employment Agency/);
+	await check(page, 'person-sea-en');
+	await page.context().close();
+});
+
+test('the coordinator\'s dashboard shows the new figures, in both languages, with downloads', async () => {
+	const page = await newPage(browser);
+	await signIn(page, 'coord');
+	await page.locator('ul.kpis').waitFor();
+	const kpi = async (id) => norm(await page.locator(`li.kpi[data-indicator="${id}"] .kpi-value`).innerText());
+	assert.equal(await kpi('victims_identified'), '1');
+	assert.equal(await kpi('allowance_recipients'), '1');
+	assert.equal(await kpi('allowance_total'), '700,00 AZN');
+	assert.equal(await kpi('assistance_center_referrals'), '2', 'Leyla and Aysel');
+	assert.equal(await kpi('assistance_center_psychological'), '1');
+	assert.match(norm(await page.locator('li.kpi[data-indicator="victims_identified"]').innerText()), /ilə müqayisədə 1 çox/);
+	assert.ok((await page.locator('.narrative p').count()) > 0, 'the narrative is shown');
+	await check(page, 'dashboard-az');
+	const pdf = page.locator('ul.downloads a[href*="format=pdf"][hreflang="az"]');
+	const res = await page.request.get(BASE + (await pdf.getAttribute('href')));
+	assert.equal(res.status(), 200);
+	assert.match(res.headers()['content-type'], /application\/pdf/);
+	await setLang(page, 'en');
+	await page.locator('ul.kpis').waitFor();
+	assert.equal(await kpi('allowance_total'), '700.00 AZN');
+	assert.match(norm(await page.locator('li.kpi[data-indicator="victims_identified"]').innerText()), /1 more than in/);
+	await check(page, 'dashboard-en');
+	// one record with a stated reason
+	await page.locator('input[name="id"]').fill(story.leyla);
+	await page.getByRole('button', { name: 'Open', exact: true }).click();
+	await page.locator('textarea[name="reason"]').fill('Checking the annual figures');
+	await check(page, 'coordinator-reason-en');
+	await page.getByRole('button', { name: 'Open the record' }).click();
+	await page.locator('main h1').filter({ hasText: 'Leyla' }).waitFor();
+	assert.equal(await page.locator('details[data-form]').count(), 0, 'a coordinator records nothing');
+	await check(page, 'person-coordinator-en');
+	await page.context().close();
+});
+
+test('the administrator lists the users; the auditor\'s page; language remembered per user', async () => {
+	const page = await newPage(browser);
+	await signIn(page, 'admin');
+	await page.locator('table tbody tr').first().waitFor();
+	assert.match(norm(await page.locator('main table').innerText()), /mia_officer DİN əməkdaşı/);
+	await check(page, 'users-az');
+	await setLang(page, 'en');
+	await check(page, 'users-en');
+	await signOut(page);
+	await signIn(page, 'auditor', { goto: false });
+	assert.equal(await page.locator('main h1').innerText(), 'Audit log');
+	await check(page, 'audit-en');
+	await setLang(page, 'az');
+	await check(page, 'audit-az');
+	await signOut(page);
+	await signIn(page, 'admin', { goto: false });
+	assert.equal(await page.locator('html').getAttribute('lang'), 'en', 'the admin chose English');
+	await page.context().close();
+});
+
+test('tablet: the person page and the dashboard fit a 768 px wide screen', async () => {
+	const page = await newPage(browser, { width: 768, height: 1024 });
+	await signIn(page, 'mia_officer');
+	await page.goto(`${BASE}/#/persons/${story.leyla}`);
+	await page.locator('ol.timeline').waitFor();
+	const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+	assert.ok(wide <= 768, `no sideways scrolling (${wide}px)`);
+	await check(page, 'person-officer-tablet');
+	await page.context().close();
+});
+
+test('no serious or critical accessibility violation on any page', () => {
+	assert.deepEqual(problems, []);
+});

@@ -1,0 +1,319 @@
+// app.js - the interface's shell: who is signed in, the header (menu,
+// language, sign-out), the hash router that shows one page module at a time,
+// and the sign-in dialog that appears when a session ends mid-work.
+//
+// Pages are modules under the same folder (page-*.js), each exporting
+// render(main, ctx).  The menu offers what a role is for; what a user may
+// see and do is decided by the API alone, and each page shows what the API
+// returned.  Addresses are hashes (#/persons/p-...), so the server has one
+// page to serve and no record id ever reaches it in a path it would log.
+
+import { h, fill } from './dom.js';
+import * as api from './api.js';
+import * as i18n from './i18n.js';
+import { Field, Form, errorText } from './form.js';
+import * as signin from './page-signin.js';
+import * as home from './page-home.js';
+import * as register from './page-register.js';
+import * as person from './page-person.js';
+import * as dashboard from './page-dashboard.js';
+import * as users from './page-users.js';
+import * as audit from './page-audit.js';
+
+const { t } = i18n;
+
+const state = { user: null };
+const root = {
+	header: document.getElementById('top'),
+	main: document.getElementById('main'),
+	live: document.getElementById('live'),
+};
+
+// ---- pages and the menu ---------------------------------------------------------
+
+const homeOf = {
+	officer: '#/', caseworker: '#/', coordinator: '#/dashboard', analyst: '#/dashboard',
+	admin: '#/users', auditor: '#/audit',
+};
+
+const menu = [
+	{ href: '#/', key: 'nav.home', roles: ['officer', 'caseworker'] },
+	{ href: '#/persons/new', key: 'nav.register', roles: ['officer', 'caseworker'] },
+	{ href: '#/dashboard', key: 'nav.dashboard', roles: ['coordinator', 'analyst'] },
+	{ href: '#/users', key: 'nav.users', roles: ['admin'] },
+	{ href: '#/audit', key: 'nav.audit', roles: ['auditor'] },
+];
+
+// The page for a hash: [module, params].
+function route(hash) {
+	const [path, q] = (hash.replace(/^#/, '') || '/').split('?');
+	const params = Object.fromEntries(new URLSearchParams(q || ''));
+	if (path === '/' || path === '') {
+		const start = homeOf[state.user.role];
+		return start && start !== '#/' ? route(start) : [home, params];
+	}
+	if (path === '/persons/new') return [register, params];
+	let m;
+	if ((m = /^\/persons\/([A-Za-z0-9._:-]{1,64})$/.exec(path))) return [person, { ...params, id: m[1] }];
+	if (path === '/dashboard') return [dashboard, params];
+	if (path === '/users') return [users, params];
+	if (path === '/audit') return [audit, params];
+	return [null, params];
+}
+
+// Says something to screen readers (and shows it briefly).
+export function announce(text, kind = 'ok') {
+	root.live.className = `toast ${kind}`;
+	root.live.textContent = text;
+	clearTimeout(announce.timer);
+	announce.timer = setTimeout(() => {
+		root.live.textContent = '';
+		root.live.className = 'toast';
+	}, 6000);
+}
+
+function ctx(params) {
+	return {
+		user: state.user,
+		params,
+		announce,
+		go: (hash) => {
+			if (location.hash === hash) show();
+			else location.hash = hash;
+		},
+		title: (text) => {
+			document.title = `${text} — ${t('app.name')}`;
+		},
+	};
+}
+
+let showing = 0;
+let firstPage = true; // on the first page after loading, focus stays at the top (skip link first)
+async function show() {
+	if (!state.user) return;
+	const serial = ++showing;
+	renderHeader();
+	const [page, params] = route(location.hash);
+	const main = root.main;
+	fill(main, h('p', { class: 'loading', text: t('app.loading') }));
+	if (!page) {
+		document.title = `${t('notfound.title')} — ${t('app.name')}`;
+		fill(main, h('h1', { tabindex: '-1', text: t('notfound.title') }),
+			h('p', {}, h('a', { href: '#/', text: t('notfound.back') })));
+		main.querySelector('h1').focus();
+		return;
+	}
+	try {
+		await page.render(main, ctx(params), () => serial === showing);
+	} catch (e) {
+		if (serial !== showing) return;
+		fill(main, h('h1', { tabindex: '-1', text: t('common.error') }),
+			h('p', { class: 'notice error', text: errorText(e) }));
+	}
+	if (serial !== showing) return;
+	const h1 = main.querySelector('h1');
+	const wasFirst = firstPage;
+	firstPage = false;
+	if (h1 && !wasFirst && !main.contains(document.activeElement)) {
+		h1.setAttribute('tabindex', '-1');
+		h1.focus();
+	}
+}
+
+// ---- the header -----------------------------------------------------------------
+
+function langSwitch() {
+	return h('div', { class: 'lang', role: 'group', 'aria-label': t('lang.label') },
+		Object.keys(i18n.LANGS).map((l) => h('button', {
+			type: 'button', lang: l, 'aria-pressed': String(l === i18n.lang()),
+			onclick: () => switchLang(l),
+		}, i18n.label('lang', l))));
+}
+
+function renderHeader() {
+	const brand = h('div', { class: 'brand' },
+		h('a', { href: '#/', class: 'name', text: t('app.name') }),
+		h('span', { class: 'tagline', text: t('app.tagline') }));
+	if (!state.user) {
+		fill(root.header, h('div', { class: 'bar' }, brand, langSwitch()));
+		return;
+	}
+	const u = state.user;
+	const current = location.hash || '#/';
+	const items = menu.filter((m) => m.roles.includes(u.role)).map((m) => h('li', {},
+		h('a', { href: m.href, 'aria-current': current === m.href ? 'page' : null, text: t(m.key),
+			onclick: (e) => {
+				// the same address again: draw the page afresh (a new form)
+				if ((location.hash || '#/') === m.href) {
+					e.preventDefault();
+					show();
+				}
+			} })));
+	fill(root.header,
+		h('div', { class: 'bar' }, brand,
+			h('div', { class: 'who' },
+				h('span', { class: 'user', text: t('app.user', { user: u.username, role: i18n.label('role', u.role), agency: i18n.label('agency', u.agency) }) }),
+				langSwitch(),
+				h('button', { type: 'button', class: 'signout', onclick: signOut, text: t('nav.signout') }))),
+		items.length ? h('nav', { 'aria-label': t('app.nav') }, h('ul', {}, items)) : null);
+}
+
+// ---- language -------------------------------------------------------------------
+
+// What the user typed on the page, to put back after it is drawn again in
+// another language (dates and amounts rewritten for it).
+function snapshot() {
+	const out = [];
+	for (const el of root.main.querySelectorAll('input, select, textarea')) {
+		const box = el.closest('[data-field]');
+		const key = box ? box.dataset.field : el.name;
+		if (!key) continue;
+		if (el.type === 'checkbox' || el.type === 'radio') {
+			out.push({ key, value: el.value, checked: el.checked, choice: true });
+			continue;
+		}
+		let value = el.value;
+		if (el.classList.contains('money')) value = { money: i18n.parseMoney(value), raw: value };
+		else if (el.classList.contains('date') || el.classList.contains('birth'))
+			value = { date: i18n.parseDate(value, true), raw: value };
+		out.push({ key, value });
+	}
+	return out;
+}
+
+function restore(saved) {
+	for (const s of saved) {
+		const box = root.main.querySelector(`[data-field="${CSS.escape(s.key)}"]`);
+		if (!box) continue;
+		if (s.choice) {
+			const input = [...box.querySelectorAll('input')].find((i) => i.value === s.value);
+			if (input) input.checked = s.checked;
+			continue;
+		}
+		const el = box.matches('input, select, textarea') ? box : box.querySelector('input, select, textarea');
+		if (!el) continue;
+		let v = s.value;
+		if (v && typeof v === 'object') {
+			if (v.money) v = i18n.lang() === 'az' ? v.money.replace('.', ',') : v.money;
+			else if (v.date) v = i18n.dateInputValue(v.date);
+			else v = v.raw;
+		}
+		if (v) el.value = v;
+	}
+}
+
+async function switchLang(l) {
+	const saved = snapshot();
+	i18n.setLang(l, state.user && state.user.username);
+	if (!state.user) {
+		renderHeader();
+		signin.render(root.main, { onSignedIn });
+		restore(saved);
+		return;
+	}
+	await show();
+	restore(saved);
+	const pressed = root.header.querySelector(`.lang button[lang="${l}"]`);
+	if (pressed) pressed.focus();
+}
+
+// ---- signing in and out -----------------------------------------------------------
+
+function onSignedIn(result) {
+	api.setCsrf(result.csrf_token);
+	state.user = result.user;
+	i18n.setLang(i18n.initialLang(state.user.username), state.user.username);
+	firstPage = false;
+	show();
+}
+
+async function signOut() {
+	try {
+		await api.del('/api/v1/session');
+	} catch {
+		/* ended already: nothing to undo */
+	}
+	api.setCsrf(null);
+	state.user = null;
+	history.replaceState(null, '', '#/');
+	renderHeader();
+	signin.render(root.main, { onSignedIn, message: t('signin.signedOut') });
+}
+
+// The session ended while the user works: a modal sign-in over the page,
+// which stays as it was.  Resolves true once signed in again.
+let pending = null;
+function reauthenticate() {
+	if (pending) return pending;
+	pending = new Promise((resolve) => {
+		const form = new Form({
+			label: t('signin.title'),
+			submit: t('signin.submit'),
+			onSubmit: async (v) => {
+				try {
+					const r = await api.post('/api/v1/session',
+						{ username: state.user.username, password: v.password, ...(v.otp ? { otp: v.otp } : {}) },
+						{ signin: true });
+					api.setCsrf(r.csrf_token);
+					dialog.close();
+					dialog.remove();
+					pending = null;
+					resolve(true);
+				} catch (e) {
+					form.clearErrors();
+					form.say(signin.failureText(e), 'error');
+					form.field('password').input.value = '';
+					form.field('otp').input.value = '';
+					form.field('password').focus();
+				}
+			},
+		});
+		form.add(
+			new Field({ name: 'password', label: t('signin.password'), type: 'password', required: true, autocomplete: 'current-password' }),
+			new Field({ name: 'otp', label: t('signin.otp'), type: 'otp', hint: t('signin.otpHint'), autocomplete: 'one-time-code', maxlength: 6 }));
+		const dialog = h('dialog', { class: 'reauth', 'aria-labelledby': 'reauth-title' },
+			h('h2', { id: 'reauth-title', text: t('signin.expiredTitle') }),
+			h('p', { text: t('signin.expired') }),
+			h('p', { class: 'who-again', text: `${t('signin.username')}: ${state.user.username}` }),
+			form.el,
+			h('p', {}, h('button', { type: 'button', class: 'link', text: t('signin.other'),
+				onclick: () => { api.setCsrf(null); location.hash = '#/'; location.reload(); } })));
+		dialog.addEventListener('cancel', (e) => e.preventDefault());
+		document.body.append(dialog);
+		dialog.showModal();
+		form.field('password').focus();
+	});
+	return pending;
+}
+
+// A 403 for a missing CSRF token (a tab opened after sign-in) is met the
+// same way: signing in again gives this tab its token.
+api.onExpired(reauthenticate);
+
+async function start() {
+	i18n.setLang(i18n.initialLang());
+	document.getElementById('skip').addEventListener('click', (e) => {
+		e.preventDefault();
+		const target = root.main.querySelector('h1') || root.main;
+		target.setAttribute('tabindex', '-1');
+		target.focus();
+	});
+	i18n.onLangChange(() => {
+		document.getElementById('skip').textContent = t('app.skip');
+	});
+	document.getElementById('skip').textContent = t('app.skip');
+	try {
+		const s = await api.get('/api/v1/session', { signin: true });
+		state.user = s.user;
+		i18n.setLang(i18n.initialLang(state.user.username), state.user.username);
+	} catch (e) {
+		renderHeader();
+		signin.render(root.main, { onSignedIn, error: e.status === 401 ? null : e });
+		return;
+	}
+	show();
+}
+
+window.addEventListener('hashchange', show);
+start();
+export { state };

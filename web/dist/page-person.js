@@ -1,0 +1,253 @@
+// page-person.js - one person: identification, status (and, for officers,
+// the status decision and the access block), a timeline of the services and
+// referrals the reader may see, the parent of a dependant; and the work on
+// the case: record a service, refer to another agency, answer a referral.
+//
+// Each section is drawn only from what the API returned: a field the reader
+// may not see is absent from the JSON and so absent from the page (never
+// shown empty or greyed out).  A coordinator first states a reason, sent in
+// the X-Access-Reason header and kept in the audit log.
+
+import { h, fill } from './dom.js';
+import * as api from './api.js';
+import * as i18n from './i18n.js';
+import { Field, Form, options, errorText } from './form.js';
+import { personName, statusBadge, section, isOverdue } from './people.js';
+
+const { t } = i18n;
+const MONEY = ['one_time_allowance', 'financial_assistance'];
+const WORKERS = ['officer', 'caseworker'];
+let reasons = new Map(); // person id -> the reason a coordinator gave, for redraws
+
+function dl(p, names) {
+	const rows = names.filter((n) => n in p && p[n] !== null && p[n] !== '' && !(Array.isArray(p[n]) && !p[n].length));
+	if (!rows.length) return null;
+	return h('dl', { class: 'facts' }, rows.map((n) => [h('dt', { text: t(`field.${n}`) }), h('dd', {}, value(n, p[n]))]));
+}
+
+function value(name, v) {
+	switch (name) {
+	case 'status': return statusBadge(v);
+	case 'sex': return i18n.label('sex', v);
+	case 'identification_source': return i18n.label('source', v);
+	case 'exploitation': return v.map((c) => i18n.label('exploitation', c)).join(', ');
+	case 'birth_date': case 'identified_on': case 'recognized_on': case 'decided_on': return i18n.formatDate(v);
+	case 'parent_id': return h('a', { href: `#/persons/${v}`, text: v });
+	default: return String(v);
+	}
+}
+
+// Services and referrals, newest first.
+function timeline(data, ctx, redraw) {
+	const items = [
+		...data.services.map((s) => ({ kind: 'service', date: s.date, s })),
+		...data.referrals.map((r) => ({ kind: 'referral', date: r.date, r })),
+	].sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
+	if (!items.length) return h('p', { class: 'empty', text: t('person.timelineEmpty') });
+	const me = ctx.user;
+	return h('ol', { class: 'timeline' }, items.map((it) => {
+		if (it.kind === 'service') {
+			const s = it.s;
+			return h('li', { class: 'service', 'data-service': s.service },
+				h('p', { class: 'when' }, h('time', { datetime: s.date, text: i18n.formatDate(s.date) }),
+					s.end_date ? ` – ${i18n.formatDate(s.end_date)}` : ''),
+				h('p', { class: 'what' }, h('span', { class: 'kind', text: t('person.service') }), ' ',
+					h('strong', { text: i18n.label('service', s.service) }),
+					s.amount ? [' · ', h('span', { class: 'amount', text: i18n.formatMoney(s.amount, s.currency) })] : null),
+				h('p', { class: 'by', text: `${t('field.provider')}: ${i18n.label('agency', s.provider)}` }),
+				s.phase ? h('p', { class: 'by', text: `${t('field.phase')}: ${i18n.label('phase', s.phase)}` }) : null,
+				s.note ? h('p', { class: 'note', text: s.note }) : null);
+		}
+		const r = it.r;
+		const mine = r.to === me.agency; // the receiver answers a referral
+		const act = async (status, done) => {
+			try {
+				await api.patch(`/api/v1/referrals/${encodeURIComponent(r.id)}`, { status });
+				ctx.announce(t(done));
+				redraw();
+			} catch (e) {
+				ctx.announce(errorText(e), 'error');
+			}
+		};
+		const buttons = !WORKERS.includes(me.role) || !mine ? [] : r.status === 'sent'
+			? [h('button', { type: 'button', class: 'small primary', onclick: () => act('accepted', 'referral.accepted'), text: t('referral.accept') }),
+				h('button', { type: 'button', class: 'small', onclick: () => act('declined', 'referral.declined'), text: t('referral.decline') })]
+			: r.status === 'accepted'
+				? [h('button', { type: 'button', class: 'small primary', onclick: () => act('completed', 'referral.completed'), text: t('referral.complete') }),
+					h('button', { type: 'button', class: 'small', onclick: () => act('declined', 'referral.declined'), text: t('referral.decline') })]
+				: [];
+		return h('li', { class: 'referral', 'data-referral': r.id },
+			h('p', { class: 'when' }, h('time', { datetime: r.date, text: i18n.formatDate(r.date) })),
+			h('p', { class: 'what' }, h('span', { class: 'kind', text: t('person.referral') }), ' ',
+				h('strong', { text: t('person.referralLine', { from: i18n.label('agency', r.from), to: i18n.label('agency', r.to) }) })),
+			h('p', { class: 'by' }, `${t('field.purpose')}: ${i18n.label('service', r.purpose)} · `,
+				h('span', { class: `badge referral-${r.status}`, text: i18n.label('referral_status', r.status) }),
+				isOverdue(r) ? [' ', h('span', { class: 'badge overdue', text: t('inbox.overdue') })] : null,
+				r.closed_on ? ` · ${t('person.closedOn', { date: i18n.formatDate(r.closed_on) })}` : ''),
+			buttons.length ? h('div', { class: 'row-actions' }, buttons) : null);
+	}));
+}
+
+function dateField(name, label, required, iso) {
+	return new Field({ name, label, type: 'date', required, hint: t('common.dateHint', { example: i18n.dateExample() }), value: iso ? i18n.dateInputValue(iso) : '' });
+}
+
+function serviceForm(p, ctx, redraw) {
+	const officer = ctx.user.role === 'officer';
+	const form = new Form({
+		label: t('person.addService'),
+		submit: t('person.addServiceSubmit'),
+		check: (v) => (v.end_date && v.end_date < v.date ? { end_date: t('err.notBefore', { other: i18n.formatDate(v.date) }) } : {}),
+		onSubmit: async (v) => {
+			const body = { ...v };
+			if (!officer) body.provider = ctx.user.agency;
+			if (body.currency) body.currency = body.currency.toUpperCase();
+			await api.post(`/api/v1/persons/${encodeURIComponent(p.id)}/services`, body);
+			ctx.announce(t('person.serviceSaved'));
+			redraw();
+		},
+	});
+	const service = new Field({ name: 'service', label: t('field.service'), type: 'select', required: true, options: options('service') });
+	const amount = new Field({ name: 'amount', label: t('field.amount'), type: 'money', hint: t('common.amountHint', { example: i18n.moneyExample() }), maxlength: 20 });
+	const currency = new Field({ name: 'currency', label: t('field.currency'), value: 'AZN', maxlength: 3 });
+	const phase = new Field({ name: 'phase', label: t('field.phase'), type: 'select', options: options('phase') });
+	form.add(service,
+		officer ? new Field({ name: 'provider', label: t('field.provider'), type: 'select', required: true, options: options('agency'), value: ctx.user.agency })
+			: h('p', { class: 'fixed' }, `${t('field.provider')}: `, h('strong', { text: i18n.label('agency', ctx.user.agency) })),
+		dateField('date', t('field.date'), true, i18n.todayIso()), dateField('end_date', t('field.end_date'), false),
+		amount, currency, phase,
+		new Field({ name: 'note', label: t('field.note'), type: 'textarea', hint: t('field.noteHint'), maxlength: 2000 }));
+	const sync = () => {
+		const money = MONEY.includes(service.input.value);
+		amount.show(money);
+		currency.show(money);
+		amount.spec.required = money;
+		phase.show(service.input.value === 'legal_aid');
+		phase.spec.required = service.input.value === 'legal_aid';
+	};
+	service.input.addEventListener('change', sync);
+	sync();
+	return form.el;
+}
+
+function referForm(p, ctx, redraw) {
+	const form = new Form({
+		label: t('person.refer'),
+		submit: t('person.referSubmit'),
+		onSubmit: async (v) => {
+			await api.post('/api/v1/referrals', { person_id: p.id, ...v });
+			ctx.announce(t('person.referSaved'));
+			redraw();
+		},
+	});
+	form.add(
+		new Field({ name: 'to', label: t('field.to'), type: 'select', required: true,
+			options: options('agency', i18n.codesOf('agency').filter((a) => a !== ctx.user.agency)) }),
+		new Field({ name: 'purpose', label: t('field.purpose'), type: 'select', required: true, options: options('service'), value: 'case_management' }),
+		dateField('date', t('field.date'), true, i18n.todayIso()));
+	return form.el;
+}
+
+function decisionForm(p, ctx, redraw) {
+	const kind = new Field({ name: 'decision', label: t('person.decisionKind'), type: 'radios', required: true,
+		value: p.status === 'victim' || p.status === 'not_confirmed' ? p.status : null,
+		options: [{ value: 'victim', label: t('person.decisionVictim') }, { value: 'not_confirmed', label: t('person.decisionNot') }] });
+	const form = new Form({
+		label: t('person.decision'),
+		submit: t('person.decisionSubmit'),
+		check: (v) => (p.identified_on && v.on < p.identified_on ? { on: t('err.notBefore', { other: i18n.formatDate(p.identified_on) }) } : {}),
+		onSubmit: async (v) => {
+			const body = { status: v.decision };
+			body[v.decision === 'victim' ? 'recognized_on' : 'decided_on'] = v.on;
+			if (v.exploitation) body.exploitation = v.exploitation;
+			if (v.country_of_exploitation) body.country_of_exploitation = v.country_of_exploitation;
+			await api.patch(`/api/v1/persons/${encodeURIComponent(p.id)}`, body);
+			ctx.announce(t('person.decisionSaved'));
+			redraw();
+		},
+	});
+	form.add(h('p', { class: 'intro', text: t('person.decisionIntro') }), kind,
+		dateField('on', t('person.decisionDate'), true, p.recognized_on || p.decided_on || i18n.todayIso()),
+		new Field({ name: 'exploitation', label: t('field.exploitation'), type: 'checkboxes', options: options('exploitation'), value: p.exploitation || [] }),
+		new Field({ name: 'country_of_exploitation', label: t('field.country_of_exploitation'), type: 'country', hint: t('common.countryHint'), value: p.country_of_exploitation || '', maxlength: 3 }));
+	return form.el;
+}
+
+function blockControl(p, ctx, redraw) {
+	const on = p.access_block === true;
+	return h('div', { class: 'block-control' },
+		on ? h('p', { class: 'notice warn', text: t('person.blocked') }) : null,
+		h('button', { type: 'button', class: on ? 'secondary' : 'danger', text: on ? t('person.blockLift') : t('person.blockSet'),
+			onclick: async () => {
+				try {
+					await api.patch(`/api/v1/persons/${encodeURIComponent(p.id)}`, { access_block: !on });
+					ctx.announce(t('person.blockSaved'));
+					redraw();
+				} catch (e) {
+					ctx.announce(errorText(e), 'error');
+				}
+			} }));
+}
+
+function reasonForm(main, ctx, id) {
+	const form = new Form({
+		label: t('person.reasonTitle'),
+		submit: t('person.reasonSubmit'),
+		onSubmit: async (v) => {
+			reasons.set(id, v.reason);
+			await draw(main, ctx, id, () => true);
+		},
+	});
+	form.add(new Field({ name: 'reason', label: t('person.reason'), type: 'textarea', required: true, maxlength: 500 }));
+	fill(main, h('h1', { text: t('person.reasonTitle') }), h('p', { class: 'intro', text: t('person.reasonIntro') }),
+		h('p', {}, `${t('field.id')}: `, h('code', { text: id })), h('div', { class: 'card' }, form.el));
+}
+
+async function draw(main, ctx, id, current) {
+	const reason = reasons.get(id);
+	const headers = reason ? { 'X-Access-Reason': reason } : undefined;
+	const data = await api.get(`/api/v1/persons/${encodeURIComponent(id)}`, { headers });
+	if (!current()) return;
+	const p = data.person;
+	const name = personName(p);
+	ctx.title(name);
+	const redraw = () => draw(main, ctx, id, current).catch((e) => ctx.announce(errorText(e), 'error'));
+	const role = ctx.user.role;
+	const works = WORKERS.includes(role);
+	const identity = dl(p, ['given_name', 'patronymic', 'family_name', 'sex', 'birth_date', 'citizenship', 'document_number', 'parent_id']);
+	const contact = dl(p, ['phone', 'address']);
+	const status = dl(p, ['status', 'identified_on', 'identification_source', 'recognized_on', 'decided_on', 'exploitation', 'country_of_exploitation']);
+	const parent = p.parent ? h('p', {}, t('person.parentLink', { name: [p.parent.given_name, p.parent.family_name].filter(Boolean).join(' ') })) : null;
+	const focusWas = document.activeElement && document.activeElement.closest('[data-section]');
+	fill(main,
+		h('div', { class: 'page-head' },
+			h('h1', {}, name, ' ', 'status' in p ? statusBadge(p.status) : null),
+			h('p', { class: 'sub' }, `${t('field.id')}: `, h('code', { text: p.id }))),
+		p.access_block === true && role !== 'officer' ? h('p', { class: 'notice warn', text: t('person.blocked') }) : null,
+		h('div', { class: 'person-grid' },
+			h('div', { class: 'col' },
+				identity ? section(t('person.identity'), identity, parent) : null,
+				contact ? section(t('person.contact'), contact) : null,
+				status ? section(t('person.identification'), status) : null,
+				'access_block' in p ? section(t('field.access_block'), blockControl(p, ctx, redraw)) : null,
+				p.status !== 'dependant' && role === 'officer'
+					? section(t('person.children'), h('p', {}, h('a', { href: `#/persons/new?parent=${encodeURIComponent(p.id)}`, text: t('person.childAdd') }))) : null),
+			h('div', { class: 'col wide' },
+				section(t('person.timeline'), timeline(data, ctx, redraw)),
+				works ? h('div', { class: 'work', 'data-section': 'work' },
+					h('details', { class: 'card', 'data-form': 'service' }, h('summary', {}, h('h2', { text: t('person.addService') })), serviceForm(p, ctx, redraw)),
+					h('details', { class: 'card', 'data-form': 'refer' }, h('summary', {}, h('h2', { text: t('person.refer') })), referForm(p, ctx, redraw)),
+					role === 'officer' && 'status' in p && p.status !== 'dependant'
+						? h('details', { class: 'card', 'data-form': 'decision' }, h('summary', {}, h('h2', { text: t('person.decision') })), decisionForm(p, ctx, redraw)) : null) : null)));
+	if (focusWas) main.querySelector('h1').focus();
+}
+
+export async function render(main, ctx, current) {
+	const id = ctx.params.id;
+	if (ctx.user.role === 'coordinator' && !reasons.has(id)) {
+		ctx.title(t('person.reasonTitle'));
+		reasonForm(main, ctx, id);
+		return;
+	}
+	await draw(main, ctx, id, current);
+}
