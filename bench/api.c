@@ -174,9 +174,10 @@ static int parse(int argc, char **argv, struct bench *b)
 					     {"persons", required_argument, NULL, 'p'},
 					     {"threads", required_argument, NULL, 't'},
 					     {"dir", required_argument, NULL, 'd'},
+					     {"db", required_argument, NULL, 'b'},
 					     {"only", required_argument, NULL, 'o'},
 					     {NULL, 0, NULL, 0}};
-	const char *base = getenv("TMPDIR");
+	const char *base = getenv("TMPDIR"), *url = NULL;
 	int opt;
 	b->seconds = DEFAULT_SECONDS;
 	b->persons = DEFAULT_PERSONS;
@@ -195,14 +196,19 @@ static int parse(int argc, char **argv, struct bench *b)
 			b->only = strcmp(optarg, "create") == 0;
 		else if (opt == 'd')
 			snprintf(b->dir, sizeof b->dir, "%s/haven-bench-api-XXXXXX", optarg);
+		else if (opt == 'b')
+			url = optarg; /* an empty PostgreSQL database instead of a file */
 		else
 			return die("usage: bench_api [--seconds N] [--persons N] [--threads N] "
-				   "[--only read|create] [--dir DIR]",
+				   "[--only read|create] [--dir DIR] [--db postgresql://...]",
 				   NULL);
 	}
 	if (!mkdtemp(b->dir))
 		return die("cannot make a temporary directory", b->dir);
-	snprintf(b->db, sizeof b->db, "%s/bench.db", b->dir);
+	if (url)
+		snprintf(b->db, sizeof b->db, "%s", url);
+	else
+		snprintf(b->db, sizeof b->db, "%s/bench.db", b->dir);
 	snprintf(b->key, sizeof b->key, "%s/bench.key", b->dir);
 	snprintf(b->script, sizeof b->script, "%s/bench.lua", b->dir);
 	return 0;
