@@ -322,6 +322,17 @@ test('the coordinator\'s dashboard shows the new figures, in both languages, wit
 	await page.context().close();
 });
 
+test('an analyst sees the same dashboard with small figures hidden, and no record lookup', async () => {
+	const page = await newPage(browser);
+	await signIn(page, 'analyst');
+	await page.locator('ul.kpis').waitFor();
+	assert.equal(norm(await page.locator('li.kpi[data-indicator="victims_identified"] .kpi-value').innerText()), '5-dən az');
+	assert.match(norm(await page.locator('main').innerText()), /heç kəsin tanınmaması üçün/);
+	assert.equal(await page.locator('input[name="id"]').count(), 0);
+	await check(page, 'dashboard-analyst-az');
+	await page.context().close();
+});
+
 test('the administrator lists the users; the auditor\'s page; language remembered per user', async () => {
 	const page = await newPage(browser);
 	await signIn(page, 'admin');

@@ -42,9 +42,13 @@ function change(x, prevYear) {
 	return t(d > 0n ? 'dash.upMoney' : 'dash.downMoney', { n: i18n.formatMoney(text, x.unit), year: prevYear });
 }
 
+// Whether a figure rose, fell or stayed ('' when hidden).
 function direction(x) {
-	if (x.unit !== 'persons' || typeof x.value !== 'number' || typeof x.previous !== 'number') return '';
-	return x.value > x.previous ? 'up' : x.value < x.previous ? 'down' : 'same';
+	const hidden = (v) => typeof v === 'string' && !/^-?\d/.test(v);
+	if (hidden(x.value) || hidden(x.previous)) return '';
+	const num = (v) => (x.unit === 'persons' ? BigInt(v) : BigInt(String(v).replace('.', '')));
+	const a = num(x.value), b = num(x.previous);
+	return a > b ? 'up' : a < b ? 'down' : 'same';
 }
 
 function cards(r) {

@@ -34,7 +34,7 @@ function referralRows(list, names, ctx, reload) {
 			h('td', { text: i18n.label('agency', r.from) }),
 			h('td', { text: i18n.label('service', r.purpose) }),
 			h('td', { text: i18n.formatDate(r.date) }),
-			h('td', { class: 'row-actions' }, buttons));
+			h('td', {}, h('div', { class: 'row-actions' }, buttons)));
 	});
 }
 
