@@ -361,6 +361,24 @@ test('tablet: the person page and the dashboard fit a 768 px wide screen', async
 	const wide = await page.evaluate(() => document.documentElement.scrollWidth);
 	assert.ok(wide <= 768, `no sideways scrolling (${wide}px)`);
 	await check(page, 'person-officer-tablet');
+	// the API's own field errors are shown next to the field: a dependant
+	// whose parent does not exist
+	await page.locator('header nav a[href="#/persons/new"]').click();
+	const form = page.locator('form.register');
+	await form.locator('[data-field="given_name"] input').fill('Kamran');
+	await form.locator('[data-field="family_name"] input').fill('Məmmədov');
+	await form.getByRole('button', { name: 'Təkrarları axtar' }).click();
+	await form.locator('.duplicates button.primary').click();
+	await form.locator('[data-field="sex"] input[value="male"]').check();
+	await form.locator('[data-field="status"] select').selectOption('dependant');
+	await form.locator('[data-field="parent_id"] input').fill('p-0000000000000000');
+	await form.locator('[data-field="identified_on"] input').fill('');
+	await form.locator('[data-field="identification_source"] select').selectOption('');
+	await form.locator('button[type="submit"]').click();
+	await form.locator('[data-field="parent_id"] .field-error').waitFor();
+	assert.match(norm(await form.locator('[data-field="parent_id"] .field-error').innerText()), /no such person/);
+	assert.match(norm(await form.locator('.error-summary').innerText()), /Valideyn \(qeydin nömrəsi\): no such person/);
+	await check(page, 'register-server-errors-tablet');
 	await page.context().close();
 });
 

@@ -21,13 +21,15 @@ const readers = {
 		const s = el.value.trim();
 		if (!s) return { value: null };
 		const iso = i18n.parseDate(s);
-		return iso ? { value: iso } : { error: t('err.date', { example: i18n.dateExample() }) };
+		if (!iso) return { error: t('err.date', { example: i18n.dateExample() }) };
+		const today = i18n.todayIso();
+		return iso > today ? { error: t('err.future', { today: i18n.formatDate(today) }) } : { value: iso };
 	},
 	birth: (el) => {
 		const s = el.value.trim();
 		if (!s) return { value: null };
 		const iso = i18n.parseDate(s, true);
-		if (!iso || iso.slice(0, iso.length) > i18n.todayIso().slice(0, iso.length))
+		if (!iso || iso < '1900' || iso > i18n.todayIso().slice(0, iso.length))
 			return { error: t('err.birth') };
 		return { value: iso };
 	},

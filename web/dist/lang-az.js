@@ -58,6 +58,7 @@ export const messages = {
 
 	'err.required': 'Bu sahəni doldurun.',
 	'err.date': 'Mövcud tarixi yazın, məsələn {example}.',
+	'err.future': 'Gələcək tarix ola bilməz: ən gec {today}.',
 	'err.birth': 'Tam tarixi, ay və ili və ya yalnız ili yazın; gələcək tarix olmamalıdır.',
 	'err.country': 'Üç böyük hərf, məsələn AZE; vətəndaşlığı olmayanlar üçün XXA.',
 	'err.amount': 'Ən çoxu iki onluq rəqəmli, 0-dan az olmayan məbləğ, məsələn {example}.',

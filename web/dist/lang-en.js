@@ -58,6 +58,7 @@ export const messages = {
 
 	'err.required': 'Fill in this field.',
 	'err.date': 'Write a date that exists, for example {example}.',
+	'err.future': 'Not in the future: {today} at the latest.',
 	'err.birth': 'Write a full date, month and year, or only the year; not in the future.',
 	'err.country': 'Three capital letters, such as AZE; XXA for stateless.',
 	'err.amount': 'An amount of at least 0 with at most two decimals, for example {example}.',
