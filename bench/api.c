@@ -85,7 +85,9 @@ static double commit_rate(registry *r)
 	db *d = registry_db(r);
 	double start = now_s(), elapsed;
 	long n = 0;
-	if (db_exec_simple(d, "CREATE TABLE bench_commit (n INTEGER NOT NULL) STRICT") != ERR_OK)
+	if (db_exec_simple(d, db_dialect_of(d) == DB_SQLITE
+				      ? "CREATE TABLE bench_commit (n INTEGER NOT NULL) STRICT"
+				      : "CREATE TABLE bench_commit (n BIGINT NOT NULL)") != ERR_OK)
 		return 0;
 	do {
 		if (db_begin(d) != ERR_OK ||
