@@ -74,8 +74,8 @@ until node -e 'fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process
 	sleep 0.1
 done
 
-rm -rf "$shots"
 mkdir -p "$shots"
+rm -f "$shots"/*.png
 status=0
 (cd "$here" && HAVEN_URL="http://127.0.0.1:$port" HAVEN_ACCOUNTS="$work/accounts.json" \
 	HAVEN_SHOTS="$shots" node --test --test-concurrency=1 e2e.test.mjs) || status=$?
