@@ -3,7 +3,7 @@
  * the real importer: every figure shared/spec/annual-report.md gives for 2024
  * and 2023 in the JSON output, the victims per year of demo-data.md in the
  * trend, and the seed's sentences (their figures and comparisons) in the
- * English text, and the same report in Azerbaijani.
+ * English text, and the same report in Azerbaijani.  TU_BOTH_ENGINES.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -40,7 +40,7 @@ static int setup_all(void **state)
 	struct import_summary sum;
 	(void)state;
 	fx.dir = tu_tempdir();
-	dbpath = tu_path(fx.dir, "demo.db");
+	dbpath = tu_new_database(fx.dir);
 	key = tu_path(fx.dir, "demo.key");
 	struct registry_paths p = {dbpath, key};
 	assert_int_equal(registry_init(&p, "AZE", errbuf), ERR_OK);

@@ -4,6 +4,7 @@
  * back without locking the user out for good, idle and absolute expiry with
  * the shiftable clock, revocation on every change that matters, tokens stored
  * only as hashes, and the password rehashed when the limits rise.
+ * TU_BOTH_ENGINES: also on PostgreSQL.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +18,6 @@
 
 #include <liboath/oath.h>
 #include <sodium.h>
-#include <sqlite3.h>
 
 #include "core/clock.h"
 #include "core/password.h"
@@ -43,7 +43,7 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof *f);
 	char errbuf[ERRBUF_MAX];
 	f->dir = tu_tempdir();
-	f->dbpath = tu_path(f->dir, "h.db");
+	f->dbpath = tu_new_database(f->dir);
 	f->keypath = tu_path(f->dir, "h.key");
 	struct registry_paths p = {f->dbpath, f->keypath};
 	assert_int_equal(registry_init(&p, "AZE", errbuf), ERR_OK);
@@ -296,29 +296,27 @@ static void rehash_on_sign_in(void **state)
 	struct fixture *f = *state;
 	struct principal who;
 	char weak[PASSWORD_HASH_MAX], code[TOTP_CODE_MAX];
-	sqlite3 *conn;
-	sqlite3_stmt *st;
+	char errbuf[ERRBUF_MAX];
+	db *conn = NULL;
+	db_stmt *st;
 	add_officer(f, "rashad");
 	assert_int_equal(crypto_pwhash_str(weak, PW, strlen(PW), crypto_pwhash_OPSLIMIT_MIN,
 					   crypto_pwhash_MEMLIMIT_MIN), 0);
-	assert_int_equal(sqlite3_open(f->dbpath, &conn), SQLITE_OK);
-	sqlite3_busy_timeout(conn, 5000);
-	assert_int_equal(sqlite3_prepare_v2(conn, "UPDATE users SET password_hash = ?1", -1, &st, NULL),
-			 SQLITE_OK);
-	sqlite3_bind_text(st, 1, weak, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-	sqlite3_finalize(st);
+	assert_int_equal(db_open(f->dbpath, DB_OPEN_EXISTING, &conn, errbuf), ERR_OK);
+	assert_int_equal(db_prepare(conn, "UPDATE users SET password_hash = $1", &st), ERR_OK);
+	assert_int_equal(db_bind_text(st, 1, weak), ERR_OK);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_finalize(st);
 	code_at(f, 0, code);
 	assert_int_equal(sign_in(f, "rashad", PW, code, &who), ERR_OK);
-	assert_int_equal(sqlite3_prepare_v2(conn, "SELECT password_hash FROM users", -1, &st, NULL),
-			 SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	const char *now_hash = (const char *)sqlite3_column_text(st, 0);
+	assert_int_equal(db_prepare(conn, "SELECT password_hash FROM users", &st), ERR_OK);
+	assert_int_equal(db_step(st), DB_ROW);
+	const char *now_hash = db_col_text(st, 0);
 	assert_string_not_equal(now_hash, weak);
 	assert_int_equal(crypto_pwhash_str_needs_rehash(now_hash, PASSWORD_OPSLIMIT,
 							PASSWORD_MEMLIMIT), 0);
-	sqlite3_finalize(st);
-	sqlite3_close(conn);
+	db_finalize(st);
+	db_close(conn);
 }
 
 /* Every attempt is audited; an unknown name and the password never are. */
@@ -327,8 +325,9 @@ static void sign_ins_audited(void **state)
 	struct fixture *f = *state;
 	struct principal who;
 	char code[TOTP_CODE_MAX];
-	sqlite3 *conn;
-	sqlite3_stmt *st;
+	char errbuf[ERRBUF_MAX];
+	db *conn = NULL;
+	db_stmt *st;
 	char got[512] = "";
 	size_t used = 0;
 	add_officer(f, "rashad");
@@ -337,23 +336,27 @@ static void sign_ins_audited(void **state)
 	sign_in(f, "rashad", "wrong password!", code, &who);
 	sign_in(f, "rashad", PW, "000000", &who);
 	assert_int_equal(sign_in(f, "rashad", PW, code, &who), ERR_OK);
-	assert_int_equal(sqlite3_open(f->dbpath, &conn), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(conn,
-					    "SELECT actor, outcome, detail FROM audit_log "
-					    "WHERE action = 'signin' ORDER BY seq", -1, &st, NULL),
-			 SQLITE_OK);
-	while (sqlite3_step(st) == SQLITE_ROW)
+	assert_int_equal(db_open(f->dbpath, DB_OPEN_EXISTING, &conn, errbuf), ERR_OK);
+	assert_int_equal(db_prepare(conn,
+				    "SELECT actor, outcome, detail FROM audit_log "
+				    "WHERE action = 'signin' ORDER BY seq",
+				    &st),
+			 ERR_OK);
+	while (db_step(st) == DB_ROW)
 		used += (size_t)snprintf(got + used, sizeof got - used, "%s %s %s|",
-					 sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
-					 sqlite3_column_text(st, 2));
-	sqlite3_finalize(st);
-	sqlite3_close(conn);
+					 db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2));
+	db_finalize(st);
+	db_close(conn);
 	assert_string_equal(got, "unknown denied unknown account|rashad denied password|"
 				 "rashad denied otp|rashad ok |");
-	char *wal = tu_path(f->dir, "h.db-wal");
+	if (tu_engine_is_postgres()) {
+		assert_false(tu_tree_contains(getenv("HAVEN_TEST_PG"), "typed-a-secret-here", 19));
+		return;
+	}
+	char wal[4200];
+	snprintf(wal, sizeof wal, "%s-wal", f->dbpath);
 	assert_false(tu_file_contains(f->dbpath, "typed-a-secret-here", 19));
 	assert_false(tu_file_contains(wal, "typed-a-secret-here", 19));
-	free(wal);
 }
 
 int main(void)
