@@ -1,7 +1,8 @@
 /*
  * import.c - `haven import` in three steps: read and check every file
- * (import_rules.c checks each row), check that every person referred to
- * exists, and only then write everything in one transaction.
+ * (import_rules.c reads each row and has validate.c check it), check that
+ * every person referred to exists, and only then write everything in one
+ * transaction.
  *
  * Problems are collected, not printed as found, so that they can be sorted by
  * file and line and capped.  Personal values never reach a message: the rules
@@ -18,7 +19,7 @@
 
 #define PROGRESS_EVERY   4096 /* rows between progress calls */
 #define FILES_TEXT_MAX   4096 /* bytes of the file list recorded with an import */
-#define PROBLEM_TEXT_MAX (ERRBUF_MAX + IMPORT_ALLOWED_MAX + 256)
+#define PROBLEM_TEXT_MAX (IMPORT_MESSAGE_MAX + 256) /* and the column name */
 
 /* ---- problems ------------------------------------------------------------ */
 
@@ -51,16 +52,6 @@ void import_problem(struct import_ctx *c, uint32_t file, uint64_t line, const ch
 	p->line = line;
 	p->seq = c->total_problems;
 	c->nproblems++;
-}
-
-void import_echo(const char *s, size_t len, char *buf, size_t buflen)
-{
-	size_t max = buflen - 4, i;
-	for (i = 0; i < len && i < max; i++)
-		buf[i] = s[i] >= 0x20 && s[i] < 0x7F && s[i] != '\'' ? s[i] : '?';
-	if (i < len)
-		memcpy(buf + i - 3, "...", 3);
-	buf[i] = '\0';
 }
 
 static int problem_cmp(const void *a, const void *b)
@@ -149,7 +140,7 @@ static void map_header(struct import_ctx *c, uint32_t fi, const struct csv_recor
                        int *col)
 {
 	const struct kind_def *kd = &import_kinds[k];
-	char name[IMPORT_ECHO_MAX], cols[1024];
+	char name[VALIDATE_ECHO_MAX], cols[1024];
 	kind_columns(k, 0, cols, sizeof cols);
 	for (size_t i = 0; i < kd->nfields; i++)
 		col[i] = -1;
@@ -157,7 +148,7 @@ static void map_header(struct import_ctx *c, uint32_t fi, const struct csv_recor
 		size_t i = 0;
 		while (i < kd->nfields && !cell_is(&h->cells[j], kd->fields[i].name))
 			i++;
-		import_echo(h->cells[j].s, h->cells[j].len, name, sizeof name);
+		validate_echo(h->cells[j].s, h->cells[j].len, name, sizeof name);
 		if (h->cells[j].len == 0)
 			snprintf(name, sizeof name, "(column %zu)", j + 1);
 		if (i == kd->nfields)
@@ -183,7 +174,7 @@ static void map_header(struct import_ctx *c, uint32_t fi, const struct csv_recor
 static void column_name(const struct csv_record *h, size_t cell, char *buf, size_t len)
 {
 	if (h && cell < h->n && h->cells[cell].len)
-		import_echo(h->cells[cell].s, h->cells[cell].len, buf, len);
+		validate_echo(h->cells[cell].s, h->cells[cell].len, buf, len);
 	else
 		snprintf(buf, len, h ? "(row)" : "(header)");
 }
@@ -191,7 +182,7 @@ static void column_name(const struct csv_record *h, size_t cell, char *buf, size
 static void reader_problem(struct import_ctx *c, uint32_t fi, const struct csv_record *header,
                            const struct csv_record *rec, const char *why)
 {
-	char name[IMPORT_ECHO_MAX];
+	char name[VALIDATE_ECHO_MAX];
 	column_name(header, rec->bad_cell, name, sizeof name);
 	if (rec->bad_line != rec->line)
 		import_problem(c, fi, rec->line, name, "%s; seen on line %" PRIu64, why,
@@ -574,7 +565,8 @@ static err_t write_all(struct writer *w)
 	         w->c->reg, w->import_id, s->rows,
 	         s->persons.added + s->services.added + s->referrals.added,
 	         s->persons.updated + s->services.updated + s->referrals.updated, unchanged(s))) !=
-	    ERR_OK || (e = audit_import(w)) != ERR_OK)
+	        ERR_OK ||
+	    (e = audit_import(w)) != ERR_OK)
 		fprintf(w->errors, "cannot record the import: %s\n", err_str(e));
 	return e;
 }
@@ -634,7 +626,6 @@ static void ctx_init(struct import_ctx *c, registry *r, const char *const *paths
 		c->rows[k].size = row_size[k];
 		c->idinfo[k].size = sizeof(struct id_info);
 	}
-	import_rules_init(c);
 }
 
 /* Reads and checks every file, then the references between them. */

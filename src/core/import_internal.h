@@ -4,8 +4,9 @@
  *
  * import.c      reads the files, classifies headers, checks references,
  *               prints problems and runs the transaction;
- * import_rules.c checks one row's cells and rows of each kind, and builds
- *               the records;
+ * import_rules.c reads one row's cells (encoding, dates, amounts, lists) into a
+ *               record, has validate.c check it against the interchange
+ *               rules, and keeps the records without problems;
  * import_store.c the memory the checked rows live in until they are written:
  *               an arena of strings, string maps and row arrays, each capped.
  */
@@ -17,11 +18,11 @@
 
 #include "core/import.h"
 #include "core/record.h"
+#include "core/validate.h"
 #include "util/csv_reader.h"
 
 #define IMPORT_ARENA_BLOCK (1024 * 1024)
 #define IMPORT_ARENA_MAX   ((size_t)4 << 30) /* bytes of strings held, all files */
-#define IMPORT_ALLOWED_MAX 2048              /* bytes of an "allowed: ..." list */
 
 /* ---- memory (import_store.c) ------------------------------------------- */
 
@@ -121,19 +122,14 @@ struct import_ctx {
 	struct rows rows[KIND_COUNT];   /* rows without problems, in file order */
 	struct strmap stored;           /* person refs looked up in the database */
 	int64_t data_rows;
-
-	char money_services[IMPORT_ALLOWED_MAX];
 };
 
 /* Records a problem at file/line (0 line: the file as a whole). */
 void import_problem(struct import_ctx *c, uint32_t file, uint64_t line, const char *column,
                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Writes a printable, truncated copy of a non-personal value (an id, a code,
- * a date, a column name) into buf for a message: bytes outside printable
- * ASCII become '?'. */
-void import_echo(const char *s, size_t len, char *buf, size_t buflen);
-#define IMPORT_ECHO_MAX 48
+/* The longest message about one cell: validate.c's, or the importer's own. */
+#define IMPORT_MESSAGE_MAX VALIDATE_MESSAGE_MAX
 
 /* ---- rules (import_rules.c) -------------------------------------------- */
 
@@ -142,9 +138,9 @@ void import_echo(const char *s, size_t len, char *buf, size_t buflen);
 /* The columns of each kind, in the spec's order. */
 struct field_def {
 	const char *name;
-	int required; /* the column and a value are required in every row */
-	int type;     /* enum field_type in import_rules.c */
-	const char *list;
+	int required; /* the column is required in the header (validate.c says
+	               * which values each row needs) */
+	int type;     /* how the cell's text is read: enum cell_type in import_rules.c */
 };
 struct kind_def {
 	const char *name; /* "persons" */
@@ -162,11 +158,10 @@ struct row_in {
 	const int *col; /* [nfields] */
 };
 
-/* Checks one row and stores it (with its id) when the id is valid.  Problems
- * are recorded in c; returns ERR_NOMEM / ERR_LIMIT only for those. */
+/* Checks one row (its cells' text here, the interchange rules through
+ * validate.c), registers its id when the id is valid, and keeps the record
+ * when the row has no problem.  Problems are recorded in c; returns ERR_NOMEM
+ * / ERR_LIMIT only for those. */
 err_t import_row(struct import_ctx *c, const struct row_in *in);
-
-/* Prepares what the rules need from the code lists (money services). */
-void import_rules_init(struct import_ctx *c);
 
 #endif

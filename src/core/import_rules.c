@@ -1,14 +1,18 @@
 /*
- * import_rules.c - the rules of shared/spec/interchange.md for one row: the
- * columns of each kind as data, a check per type of cell, the conditional
- * rules of each kind, and building the record that is stored.
+ * import_rules.c - one row of an interchange CSV file: the columns of each
+ * kind as data, what only a CSV cell needs (its encoding, its text read into
+ * a date, an amount or a list), then the record checked by validate_person,
+ * validate_service or validate_referral (core/validate.c), which hold every
+ * rule of shared/spec/interchange.md, and the record kept for writing.
  *
- * A message names the column and says what is wrong and what is allowed.  It
- * may quote an id, a code or a date (import_echo), never a personal value:
- * names, birth dates, documents, phones, addresses, notes and amounts are
- * described, not shown.
+ * Problems read `COLUMN: what is wrong (what is allowed)`.  A cell's text is
+ * quoted only for dates (validate.c quotes ids and codes), never a personal
+ * value: names, birth dates, documents, phones, addresses, notes and amounts
+ * are described, not shown.  At most one problem is reported per cell, the
+ * first found: the one that says what is wrong with the value itself.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,19 +22,11 @@
 #include "util/date.h"
 #include "util/money.h"
 
-enum field_type {
-	T_ID,       /* this row's id */
-	T_REF,      /* a person's id */
-	T_CODE,     /* a value of code list `list` */
-	T_AGENCY,   /* an agency code */
-	T_LIST,     /* ';'-separated values of code list `list` */
-	T_TEXT,     /* personal text, one line */
-	T_NOTE,     /* personal text, may span lines */
-	T_DATE,     /* YYYY-MM-DD */
-	T_BIRTH,    /* YYYY-MM-DD, YYYY-MM or YYYY; personal */
-	T_COUNTRY,  /* ISO 3166-1 alpha-3 */
-	T_CURRENCY, /* ISO 4217 */
-	T_MONEY     /* decimal, at most two fractional digits */
+enum cell_type {
+	T_STR,   /* passed to validate.c as written: ids, codes, texts, the birth date */
+	T_DATE,  /* YYYY-MM-DD, read here into a date */
+	T_MONEY, /* a decimal, read here into minor units */
+	T_LIST   /* ';'-separated, read here into "a;b" without spaces around values */
 };
 
 enum {
@@ -55,24 +51,24 @@ enum {
 	P_N
 };
 static const struct field_def person_fields[P_N] = {
-    [P_ID] = {"id", 1, T_ID, NULL},
-    [P_STATUS] = {"status", 1, T_CODE, "status"},
-    [P_PARENT] = {"parent_id", 0, T_REF, NULL},
-    [P_GIVEN] = {"given_name", 1, T_TEXT, NULL},
-    [P_FAMILY] = {"family_name", 1, T_TEXT, NULL},
-    [P_PATRONYMIC] = {"patronymic", 0, T_TEXT, NULL},
-    [P_SEX] = {"sex", 1, T_CODE, "sex"},
-    [P_BIRTH] = {"birth_date", 0, T_BIRTH, NULL},
-    [P_CITIZENSHIP] = {"citizenship", 0, T_COUNTRY, NULL},
-    [P_DOCUMENT] = {"document_number", 0, T_TEXT, NULL},
-    [P_PHONE] = {"phone", 0, T_TEXT, NULL},
-    [P_ADDRESS] = {"address", 0, T_TEXT, NULL},
-    [P_IDENTIFIED] = {"identified_on", 0, T_DATE, NULL},
-    [P_SOURCE] = {"identification_source", 0, T_CODE, "source"},
-    [P_RECOGNIZED] = {"recognized_on", 0, T_DATE, NULL},
-    [P_DECIDED] = {"decided_on", 0, T_DATE, NULL},
-    [P_EXPLOITATION] = {"exploitation", 0, T_LIST, "exploitation"},
-    [P_COUNTRY] = {"country_of_exploitation", 0, T_COUNTRY, NULL},
+    [P_ID] = {"id", 1, T_STR},
+    [P_STATUS] = {"status", 1, T_STR},
+    [P_PARENT] = {"parent_id", 0, T_STR},
+    [P_GIVEN] = {"given_name", 1, T_STR},
+    [P_FAMILY] = {"family_name", 1, T_STR},
+    [P_PATRONYMIC] = {"patronymic", 0, T_STR},
+    [P_SEX] = {"sex", 1, T_STR},
+    [P_BIRTH] = {"birth_date", 0, T_STR},
+    [P_CITIZENSHIP] = {"citizenship", 0, T_STR},
+    [P_DOCUMENT] = {"document_number", 0, T_STR},
+    [P_PHONE] = {"phone", 0, T_STR},
+    [P_ADDRESS] = {"address", 0, T_STR},
+    [P_IDENTIFIED] = {"identified_on", 0, T_DATE},
+    [P_SOURCE] = {"identification_source", 0, T_STR},
+    [P_RECOGNIZED] = {"recognized_on", 0, T_DATE},
+    [P_DECIDED] = {"decided_on", 0, T_DATE},
+    [P_EXPLOITATION] = {"exploitation", 0, T_LIST},
+    [P_COUNTRY] = {"country_of_exploitation", 0, T_STR},
 };
 
 enum {
@@ -89,28 +85,19 @@ enum {
 	S_N
 };
 static const struct field_def service_fields[S_N] = {
-    [S_ID] = {"id", 1, T_ID, NULL},
-    [S_PERSON] = {"person_id", 1, T_REF, NULL},
-    [S_SERVICE] = {"service", 1, T_CODE, "service"},
-    [S_PROVIDER] = {"provider", 1, T_AGENCY, "agency"},
-    [S_DATE] = {"date", 1, T_DATE, NULL},
-    [S_END] = {"end_date", 0, T_DATE, NULL},
-    [S_AMOUNT] = {"amount", 0, T_MONEY, NULL},
-    [S_CURRENCY] = {"currency", 0, T_CURRENCY, NULL},
-    [S_PHASE] = {"phase", 0, T_CODE, "phase"},
-    [S_NOTE] = {"note", 0, T_NOTE, NULL},
+    [S_ID] = {"id", 1, T_STR},           [S_PERSON] = {"person_id", 1, T_STR},
+    [S_SERVICE] = {"service", 1, T_STR}, [S_PROVIDER] = {"provider", 1, T_STR},
+    [S_DATE] = {"date", 1, T_DATE},      [S_END] = {"end_date", 0, T_DATE},
+    [S_AMOUNT] = {"amount", 0, T_MONEY}, [S_CURRENCY] = {"currency", 0, T_STR},
+    [S_PHASE] = {"phase", 0, T_STR},     [S_NOTE] = {"note", 0, T_STR},
 };
 
 enum { R_ID, R_PERSON, R_FROM, R_TO, R_PURPOSE, R_DATE, R_STATUS, R_CLOSED, R_N };
 static const struct field_def referral_fields[R_N] = {
-    [R_ID] = {"id", 1, T_ID, NULL},
-    [R_PERSON] = {"person_id", 1, T_REF, NULL},
-    [R_FROM] = {"from", 1, T_AGENCY, "agency"},
-    [R_TO] = {"to", 1, T_AGENCY, "agency"},
-    [R_PURPOSE] = {"purpose", 1, T_CODE, "service"},
-    [R_DATE] = {"date", 1, T_DATE, NULL},
-    [R_STATUS] = {"status", 0, T_CODE, "referral_status"},
-    [R_CLOSED] = {"closed_on", 0, T_DATE, NULL},
+    [R_ID] = {"id", 1, T_STR},           [R_PERSON] = {"person_id", 1, T_STR},
+    [R_FROM] = {"from", 1, T_STR},       [R_TO] = {"to", 1, T_STR},
+    [R_PURPOSE] = {"purpose", 1, T_STR}, [R_DATE] = {"date", 1, T_DATE},
+    [R_STATUS] = {"status", 0, T_STR},   [R_CLOSED] = {"closed_on", 0, T_DATE},
 };
 
 const struct kind_def import_kinds[KIND_COUNT] = {
@@ -119,10 +106,13 @@ const struct kind_def import_kinds[KIND_COUNT] = {
     [KIND_REFERRALS] = {"referrals", referral_fields, R_N},
 };
 
-#define ID_CHARS  "1-64 characters of A-Z a-z 0-9 . _ : -"
-#define DATE_RULE "a day that exists, written YYYY-MM-DD, years 1900-2200"
-#define MONEY_RULE                                                                                 \
-	"a decimal amount of at least 0 with at most two decimals and a point, like 700 or 700.50"
+/* A cell the importer could not read (its problem is reported) goes to
+ * validate.c as this: a value that is given, so that no rule on another
+ * column takes it for absent ("currency: only allowed with an amount" after
+ * an amount that is not a number), and that no code list or id shape knows,
+ * so that no rule takes it for a particular value.  What validate.c says of
+ * the cell itself is dropped: the cell already has its problem. */
+static const char unreadable[] = "?";
 
 enum vstate { V_ABSENT, V_OK, V_BAD };
 
@@ -133,49 +123,54 @@ struct value {
 	int64_t n; /* dates, amounts */
 };
 
+_Static_assert(IMPORT_FIELDS_MAX <= 32, "struct rowctx keeps a bit per field in 32 bits");
+
 /* One row being checked. */
 struct rowctx {
 	struct import_ctx *c;
 	const struct row_in *in;
 	const struct field_def *fields;
+	size_t nfields;
 	struct value v[IMPORT_FIELDS_MAX];
-	char list[IMPORT_TEXT_MAX + 1]; /* the canonical form of the T_LIST cell */
+	uint32_t reported;              /* bit i: field i has its problem */
+	char list[IMPORT_TEXT_MAX + 1]; /* the record form of the T_LIST cell */
 };
 
-static void problem(struct rowctx *x, size_t field, const char *fmt, ...)
+/* Reports a problem with field i, unless the cell has one already. */
+static void problem(struct rowctx *x, size_t i, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void problem(struct rowctx *x, size_t field, const char *fmt, ...)
+static void problem(struct rowctx *x, size_t i, const char *fmt, ...)
 {
-	char msg[ERRBUF_MAX + IMPORT_ALLOWED_MAX];
+	char msg[IMPORT_MESSAGE_MAX];
 	va_list ap;
+	if (x->reported & (UINT32_C(1) << i))
+		return;
+	x->reported |= UINT32_C(1) << i;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	import_problem(x->c, x->in->file, x->in->line, x->fields[field].name, "%s", msg);
-	x->v[field].state = V_BAD;
+	import_problem(x->c, x->in->file, x->in->line, x->fields[i].name, "%s", msg);
 }
 
-static void allowed(struct rowctx *x, const char *list, char *buf, size_t len)
+static int has_problem(const struct rowctx *x, size_t i)
 {
-	codes_allowed(x->c->codes, list, buf, len);
+	return (x->reported & (UINT32_C(1) << i)) != 0;
 }
 
-/* ---- character level ---------------------------------------------------- */
+/* ---- a cell's text --------------------------------------------------------- */
 
 /* Checks UTF-8 (no overlong forms, surrogates or values past U+10FFFF).
- * Returns the offset of the first bad byte, or len when all is well, with
- * the number of characters in *chars. */
-static size_t utf8_check(const unsigned char *s, size_t len, size_t *chars)
+ * Returns the offset of the first bad byte, or len when all is well. */
+static size_t utf8_check(const unsigned char *s, size_t len)
 {
-	size_t i = 0, n = 0;
+	size_t i = 0;
 	while (i < len) {
 		unsigned char b = s[i];
 		size_t k;
 		unsigned lo = 0x80, hi = 0xBF;
 		if (b < 0x80) {
 			i++;
-			n++;
 			continue;
 		}
 		if (b >= 0xC2 && b <= 0xDF)
@@ -194,45 +189,8 @@ static size_t utf8_check(const unsigned char *s, size_t len, size_t *chars)
 			if (s[i + j] < 0x80 || s[i + j] > 0xBF)
 				return i;
 		i += k + 1;
-		n++;
 	}
-	*chars = n;
 	return len;
-}
-
-/* 1 when the text holds a control character (C0, DEL, C1), other than tab,
- * LF and CR when `multiline`. */
-static int has_control(const unsigned char *s, size_t len, int multiline)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char b = s[i];
-		if (multiline && (b == '\t' || b == '\n' || b == '\r'))
-			continue;
-		if (b < 0x20 || b == 0x7F)
-			return 1;
-		if (b == 0xC2 && i + 1 < len && s[i + 1] >= 0x80 && s[i + 1] <= 0x9F)
-			return 1;
-	}
-	return 0;
-}
-
-static int is_id(const char *s, size_t len)
-{
-	if (len == 0 || len > IMPORT_ID_MAX)
-		return 0;
-	for (size_t i = 0; i < len; i++) {
-		char ch = s[i];
-		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-		      (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == ':' || ch == '-'))
-			return 0;
-	}
-	return 1;
-}
-
-static int is_alpha3(const char *s, size_t len)
-{
-	return len == 3 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' &&
-	       s[2] >= 'A' && s[2] <= 'Z';
 }
 
 /* "YYYY-MM-DD" with digits where digits belong. */
@@ -246,58 +204,53 @@ static int date_shaped(const char *s, size_t len)
 	return 1;
 }
 
-/* ---- one cell ------------------------------------------------------------ */
-
-/* What a value of the field must look like, for "missing" messages. */
-static void describe(struct rowctx *x, const struct field_def *f, char *buf, size_t len)
+static void read_date(struct rowctx *x, size_t i)
 {
-	char list[IMPORT_ALLOWED_MAX];
-	switch (f->type) {
-	case T_ID:
-	case T_REF:
-		snprintf(buf, len, "an id: " ID_CHARS);
+	struct value *v = &x->v[i];
+	char shown[VALIDATE_ECHO_MAX];
+	if (date_parse(v->s, &v->n) == ERR_OK)
 		return;
-	case T_CODE:
-	case T_AGENCY:
-	case T_LIST:
-		allowed(x, f->list, list, sizeof list);
-		snprintf(buf, len, "allowed: %s", list);
-		return;
-	case T_DATE:
-		snprintf(buf, len, DATE_RULE);
-		return;
-	case T_MONEY:
-		snprintf(buf, len, MONEY_RULE);
-		return;
-	default:
-		snprintf(buf, len, "text of at most %d characters", IMPORT_TEXT_MAX);
+	validate_echo(v->s, v->len, shown, sizeof shown);
+	if (date_shaped(v->s, v->len))
+		problem(x, i, "'%s' is not a day in the calendar (" VALIDATE_DATE_RULE ")", shown);
+	else
+		problem(x, i, "'%s' is not a date (" VALIDATE_DATE_RULE ")", shown);
+}
+
+/* An amount is described, never quoted (it tells about a person's case). */
+static void read_money(struct rowctx *x, size_t i)
+{
+	struct value *v = &x->v[i];
+	const char *dot = memchr(v->s, '.', v->len);
+	size_t frac = dot ? (size_t)(v->s + v->len - dot - 1) : 0;
+	err_t e;
+	if (v->s[0] == '-') {
+		problem(x, i, "amount is negative (" VALIDATE_MONEY_RULE ")");
 		return;
 	}
-}
-
-static void check_code(struct rowctx *x, size_t i)
-{
-	const struct field_def *f = &x->fields[i];
-	struct value *v = &x->v[i];
-	char echo[IMPORT_ECHO_MAX], list[IMPORT_ALLOWED_MAX];
-	int ok = f->type == T_AGENCY ? codes_agency_exists(x->c->codes, v->s)
-	                             : codes_has(x->c->codes, f->list, v->s);
-	if (ok)
+	if (frac > 2 && strspn(dot + 1, "0123456789") == frac) {
+		problem(x, i, "amount has more than two decimals (" VALIDATE_MONEY_RULE ")");
 		return;
-	import_echo(v->s, v->len, echo, sizeof echo);
-	allowed(x, f->list, list, sizeof list);
-	problem(x, i, "'%s' is not a known %s (allowed: %s)", echo,
-	        f->type == T_AGENCY ? "agency" : "code", list);
+	}
+	e = money_parse(v->s, &v->n);
+	if (e == ERR_LIMIT)
+		problem(x, i, "amount is too large (" VALIDATE_MONEY_RULE ")");
+	else if (e != ERR_OK)
+		problem(x, i, "not a decimal amount (" VALIDATE_MONEY_RULE ")");
 }
 
-/* Checks each ';'-separated value (spaces around values are dropped, empty
- * values ignored) and keeps the canonical "a;b" form in x->list. */
-static void check_list(struct rowctx *x, size_t i)
+/* Reads the ';'-separated values into x->list as "a;b": spaces around values
+ * are dropped (a spreadsheet user writes "sexual; labour"), empty values
+ * skipped.  Which values are allowed, and how many, is validate.c's. */
+static void read_list(struct rowctx *x, size_t i)
 {
 	struct value *v = &x->v[i];
 	const char *p = v->s, *end = v->s + v->len;
-	size_t used = 0, count = 0;
-	char echo[IMPORT_ECHO_MAX], list[IMPORT_ALLOWED_MAX];
+	size_t used = 0;
+	if (v->len > IMPORT_TEXT_MAX) {
+		problem(x, i, "list is too long (at most %d characters)", IMPORT_TEXT_MAX);
+		return;
+	}
 	for (int last = 0; !last;) {
 		const char *semi = memchr(p, ';', (size_t)(end - p));
 		const char *a = p, *b = semi ? semi : end;
@@ -310,154 +263,48 @@ static void check_list(struct rowctx *x, size_t i)
 		if (a == b)
 			continue;
 		memcpy(x->list + used, a, (size_t)(b - a));
-		x->list[used + (size_t)(b - a)] = '\0';
-		if (!codes_has(x->c->codes, x->fields[i].list, x->list + used)) {
-			import_echo(a, (size_t)(b - a), echo, sizeof echo);
-			allowed(x, x->fields[i].list, list, sizeof list);
-			problem(x, i, "'%s' is not a known code (allowed: %s, separated by ;)",
-			        echo, list);
-			return;
-		}
-		if (++count > IMPORT_LIST_MAX) {
-			problem(x, i, "more than %d values (at most %d, separated by ;)",
-			        IMPORT_LIST_MAX, IMPORT_LIST_MAX);
-			return;
-		}
 		used += (size_t)(b - a);
 		x->list[used++] = ';';
 	}
-	x->list[used ? used - 1 : 0] = '\0';
-	v->s = x->list;
 	v->len = used ? used - 1 : 0;
+	x->list[v->len] = '\0';
+	v->s = x->list;
 	if (v->len == 0)
 		v->state = V_ABSENT;
 }
 
-static void check_text(struct rowctx *x, size_t i, size_t chars)
-{
-	int note = x->fields[i].type == T_NOTE;
-	size_t max = note ? IMPORT_NOTE_MAX : IMPORT_TEXT_MAX;
-	struct value *v = &x->v[i];
-	if (chars > max)
-		problem(x, i, "text is %zu characters long (at most %zu)", chars, max);
-	else if (has_control((const unsigned char *)v->s, v->len, note))
-		problem(x, i, "text contains a control character (%s)",
-		        note ? "only tab and line breaks are allowed" : "no tabs or line breaks");
-}
-
-static void check_date(struct rowctx *x, size_t i)
-{
-	struct value *v = &x->v[i];
-	char echo[IMPORT_ECHO_MAX];
-	if (date_parse(v->s, &v->n) == ERR_OK)
-		return;
-	import_echo(v->s, v->len, echo, sizeof echo);
-	if (date_shaped(v->s, v->len))
-		problem(x, i, "'%s' is not a day in the calendar (" DATE_RULE ")", echo);
-	else
-		problem(x, i, "'%s' is not a date (" DATE_RULE ")", echo);
-}
-
-static void check_birth(struct rowctx *x, size_t i)
-{
-	int64_t earliest, latest;
-	if (date_parse_partial(x->v[i].s, &earliest, &latest) != ERR_OK)
-		problem(x, i,
-		        "not a valid birth date (YYYY-MM-DD, YYYY-MM or YYYY naming a day, "
-		        "month or year that exists, years 1900-2200)");
-}
-
-static void check_money(struct rowctx *x, size_t i)
-{
-	struct value *v = &x->v[i];
-	const char *dot = memchr(v->s, '.', v->len);
-	err_t e;
-	if (v->s[0] == '-') {
-		problem(x, i, "amount is negative (" MONEY_RULE ")");
-		return;
-	}
-	if (dot && (size_t)(v->s + v->len - dot - 1) > 2 &&
-	    strspn(dot + 1, "0123456789") == (size_t)(v->s + v->len - dot - 1)) {
-		problem(x, i, "amount has more than two decimals (" MONEY_RULE ")");
-		return;
-	}
-	e = money_parse(v->s, &v->n);
-	if (e == ERR_LIMIT)
-		problem(x, i, "amount is too large (" MONEY_RULE ")");
-	else if (e != ERR_OK)
-		problem(x, i, "not a decimal amount (" MONEY_RULE ")");
-}
-
-static void check_shape(struct rowctx *x, size_t i)
-{
-	const struct field_def *f = &x->fields[i];
-	struct value *v = &x->v[i];
-	char echo[IMPORT_ECHO_MAX];
-	import_echo(v->s, v->len, echo, sizeof echo);
-	if (f->type == T_ID || f->type == T_REF) {
-		if (!is_id(v->s, v->len))
-			problem(x, i, "'%s' is not a valid id (" ID_CHARS ")", echo);
-	} else if (!is_alpha3(v->s, v->len)) {
-		if (f->type == T_CURRENCY)
-			problem(x, i,
-			        "'%s' is not an ISO 4217 currency code (three capital letters, "
-			        "like AZN)",
-			        echo);
-		else
-			problem(x, i,
-			        "'%s' is not an ISO 3166-1 alpha-3 country code (three capital "
-			        "letters, like AZE; XXA for stateless)",
-			        echo);
-	}
-}
-
-static void check_typed(struct rowctx *x, size_t i, size_t chars)
+static void read_typed(struct rowctx *x, size_t i)
 {
 	switch (x->fields[i].type) {
-	case T_ID:
-	case T_REF:
-	case T_COUNTRY:
-	case T_CURRENCY:
-		check_shape(x, i);
-		break;
-	case T_CODE:
-	case T_AGENCY:
-		check_code(x, i);
-		break;
-	case T_LIST:
-		if (x->v[i].len > IMPORT_TEXT_MAX)
-			problem(x, i, "list is too long (at most %d characters)", IMPORT_TEXT_MAX);
-		else
-			check_list(x, i);
-		break;
-	case T_TEXT:
-	case T_NOTE:
-		check_text(x, i, chars);
-		break;
 	case T_DATE:
-		check_date(x, i);
-		break;
-	case T_BIRTH:
-		check_birth(x, i);
+		read_date(x, i);
 		break;
 	case T_MONEY:
-		check_money(x, i);
+		read_money(x, i);
+		break;
+	case T_LIST:
+		read_list(x, i);
+		break;
+	default:
 		break;
 	}
 }
 
-static void check_cell(struct rowctx *x, size_t i)
+/* Reads field i's cell: absent, read (V_OK) or with its problem (V_BAD). */
+static void read_cell(struct rowctx *x, size_t i)
 {
 	const struct field_def *f = &x->fields[i];
 	struct value *v = &x->v[i];
 	int col = x->in->col[i];
-	char what[IMPORT_ALLOWED_MAX + 16];
-	size_t skip, bad, chars = 0;
+	size_t skip, bad;
 
 	*v = (struct value){V_ABSENT, NULL, 0, 0};
 	if (col < 0) {
 		/* a missing required column was reported once, with the header */
-		v->state = f->required ? V_BAD : V_ABSENT;
+		if (f->required) {
+			v->state = V_BAD;
+			x->reported |= UINT32_C(1) << i;
+		}
 		return;
 	}
 	v->s = x->in->cells[col].s;
@@ -465,125 +312,103 @@ static void check_cell(struct rowctx *x, size_t i)
 	skip = csv_formula_prefix_len(v->s, v->len);
 	v->s += skip;
 	v->len -= skip;
-	if (v->len == 0) {
-		if (f->required) {
-			describe(x, f, what, sizeof what);
-			problem(x, i, "required value is missing (%s)", what);
-		}
+	if (v->len == 0)
 		return;
-	}
-	if (memchr(v->s, '\0', v->len)) {
+	v->state = V_OK;
+	if (memchr(v->s, '\0', v->len))
 		problem(x, i, "contains a NUL byte (text must not contain NUL bytes)");
-		return;
-	}
-	if ((bad = utf8_check((const unsigned char *)v->s, v->len, &chars)) != v->len) {
+	else if ((bad = utf8_check((const unsigned char *)v->s, v->len)) != v->len)
 		problem(x, i, "not valid UTF-8 at byte %zu of the cell (save the file as UTF-8)",
 		        bad + 1);
-		return;
-	}
-	v->state = V_OK;
-	check_typed(x, i, chars);
-}
-
-/* ---- rules across cells -------------------------------------------------- */
-
-static int is(const struct value *v, const char *s)
-{
-	return v->state == V_OK && strcmp(v->s, s) == 0;
-}
-
-static void need(struct rowctx *x, size_t i, const char *why)
-{
-	char what[IMPORT_ALLOWED_MAX + 16];
-	if (x->v[i].state != V_ABSENT)
-		return;
-	describe(x, &x->fields[i], what, sizeof what);
-	problem(x, i, "required %s (%s)", why, what);
-}
-
-static void forbid(struct rowctx *x, size_t i, const char *why)
-{
-	if (x->v[i].state == V_OK)
-		problem(x, i, "only allowed %s (leave it empty)", why);
-}
-
-/* v[later] must not be before v[earlier]. */
-static void not_before(struct rowctx *x, size_t later, size_t earlier)
-{
-	char a[DATE_TEXT_MAX], b[DATE_TEXT_MAX];
-	if (x->v[later].state != V_OK || x->v[earlier].state != V_OK ||
-	    x->v[later].n >= x->v[earlier].n)
-		return;
-	date_format(x->v[later].n, a);
-	date_format(x->v[earlier].n, b);
-	problem(x, later, "%s is before %s %s (not before %s)", a, x->fields[earlier].name, b,
-	        x->fields[earlier].name);
-}
-
-static void person_rules(struct rowctx *x)
-{
-	const struct value *st = &x->v[P_STATUS];
-	if (st->state != V_OK)
-		return;
-	if (is(st, "dependant")) {
-		need(x, P_PARENT, "for status dependant: the id of the parent");
-	} else {
-		forbid(x, P_PARENT, "for status dependant");
-		need(x, P_IDENTIFIED, "unless status is dependant");
-		need(x, P_SOURCE, "unless status is dependant");
-	}
-	if (is(st, "victim"))
-		need(x, P_RECOGNIZED, "for status victim");
 	else
-		forbid(x, P_RECOGNIZED, "for status victim");
-	if (is(st, "not_confirmed"))
-		need(x, P_DECIDED, "for status not_confirmed");
-	else
-		forbid(x, P_DECIDED, "for status not_confirmed");
-	not_before(x, P_RECOGNIZED, P_IDENTIFIED);
-	not_before(x, P_DECIDED, P_IDENTIFIED);
+		read_typed(x, i);
+	if (has_problem(x, i))
+		v->state = V_BAD;
 }
 
-static void service_rules(struct rowctx *x)
-{
-	const struct value *sv = &x->v[S_SERVICE];
-	char why[IMPORT_ALLOWED_MAX + 64];
-	if (sv->state == V_OK) {
-		if (codes_is_money(x->c->codes, sv->s)) {
-			snprintf(why, sizeof why, "for the money service %s", sv->s);
-			need(x, S_AMOUNT, why);
-		} else {
-			snprintf(why, sizeof why, "for the money services %s",
-			         x->c->money_services);
-			forbid(x, S_AMOUNT, why);
-		}
-		if (is(sv, "legal_aid"))
-			need(x, S_PHASE, "for service legal_aid");
-		else
-			forbid(x, S_PHASE, "for service legal_aid");
-	}
-	if (x->v[S_AMOUNT].state == V_ABSENT)
-		forbid(x, S_CURRENCY, "with an amount");
-	not_before(x, S_END, S_DATE);
-}
+/* ---- the record, and validate.c's rules over it ------------------------------ */
 
-static void referral_rules(struct rowctx *x)
+static const char *str(const struct rowctx *x, size_t i)
 {
-	const struct value *st = &x->v[R_STATUS];
-	if (st->state == V_ABSENT || is(st, "sent") || is(st, "accepted"))
-		forbid(x, R_CLOSED, "for status declined or completed");
-	not_before(x, R_CLOSED, R_DATE);
-}
-
-/* ---- storing -------------------------------------------------------------- */
-
-static const char *keep(struct rowctx *x, size_t i)
-{
-	const struct value *v = &x->v[i];
-	if (v->state != V_OK)
+	switch (x->v[i].state) {
+	case V_OK:
+		return x->v[i].s;
+	case V_BAD:
+		return unreadable;
+	default:
 		return NULL;
-	return arena_strndup(&x->c->arena, v->s, v->len);
+	}
 }
+
+static int64_t day(const struct rowctx *x, size_t i)
+{
+	return x->v[i].state == V_OK ? x->v[i].n : DATE_NONE;
+}
+
+static struct person person_of(const struct rowctx *x)
+{
+	return (struct person){.ref = str(x, P_ID),
+	                       .status = str(x, P_STATUS),
+	                       .parent_ref = str(x, P_PARENT),
+	                       .given_name = str(x, P_GIVEN),
+	                       .family_name = str(x, P_FAMILY),
+	                       .patronymic = str(x, P_PATRONYMIC),
+	                       .sex = str(x, P_SEX),
+	                       .birth_date = str(x, P_BIRTH),
+	                       .citizenship = str(x, P_CITIZENSHIP),
+	                       .document_number = str(x, P_DOCUMENT),
+	                       .phone = str(x, P_PHONE),
+	                       .address = str(x, P_ADDRESS),
+	                       .identified_on = day(x, P_IDENTIFIED),
+	                       .identification_source = str(x, P_SOURCE),
+	                       .recognized_on = day(x, P_RECOGNIZED),
+	                       .decided_on = day(x, P_DECIDED),
+	                       .exploitation = str(x, P_EXPLOITATION),
+	                       .country_of_exploitation = str(x, P_COUNTRY)};
+}
+
+static struct service service_of(const struct rowctx *x)
+{
+	/* an unreadable amount is still an amount given (see `unreadable`) */
+	return (struct service){.ref = str(x, S_ID),
+	                        .person_ref = str(x, S_PERSON),
+	                        .service = str(x, S_SERVICE),
+	                        .provider = str(x, S_PROVIDER),
+	                        .date = day(x, S_DATE),
+	                        .end_date = day(x, S_END),
+	                        .has_amount = x->v[S_AMOUNT].state != V_ABSENT,
+	                        .amount = x->v[S_AMOUNT].state == V_OK ? x->v[S_AMOUNT].n : 0,
+	                        .currency = str(x, S_CURRENCY),
+	                        .phase = str(x, S_PHASE),
+	                        .note = str(x, S_NOTE)};
+}
+
+static struct referral referral_of(const struct rowctx *x)
+{
+	return (struct referral){.ref = str(x, R_ID),
+	                         .person_ref = str(x, R_PERSON),
+	                         .from = str(x, R_FROM),
+	                         .to = str(x, R_TO),
+	                         .purpose = str(x, R_PURPOSE),
+	                         .date = day(x, R_DATE),
+	                         .status = str(x, R_STATUS),
+	                         .closed_on = day(x, R_CLOSED)};
+}
+
+/* validate.c's report: the column by its name (few columns, and only rows
+ * with a problem get here). */
+static void on_problem(void *ctx, const char *field, const char *message)
+{
+	struct rowctx *x = ctx;
+	for (size_t i = 0; i < x->nfields; i++)
+		if (strcmp(x->fields[i].name, field) == 0) {
+			problem(x, i, "%s", message);
+			return;
+		}
+	import_problem(x->c, x->in->file, x->in->line, field, "%s", message);
+}
+
+/* ---- keeping ------------------------------------------------------------------ */
 
 /* Codes are few and repeated on every row: one copy each. */
 static const char *intern(struct import_ctx *c, const char *s, size_t len)
@@ -598,113 +423,111 @@ static const char *intern(struct import_ctx *c, const char *s, size_t len)
 	return copy;
 }
 
-static const char *keep_code(struct rowctx *x, size_t i)
+/* A string member of a record, and the field it was read from. */
+struct member {
+	size_t field;
+	size_t offset;
+	int code; /* interned */
+};
+
+#define PM(i, m, code)                                                                             \
+	{                                                                                          \
+		i, offsetof(struct person, m), code                                                \
+	}
+static const struct member person_members[] = {
+    PM(P_STATUS, status, 1),
+    PM(P_PARENT, parent_ref, 0),
+    PM(P_GIVEN, given_name, 0),
+    PM(P_FAMILY, family_name, 0),
+    PM(P_PATRONYMIC, patronymic, 0),
+    PM(P_SEX, sex, 1),
+    PM(P_BIRTH, birth_date, 0),
+    PM(P_CITIZENSHIP, citizenship, 1),
+    PM(P_DOCUMENT, document_number, 0),
+    PM(P_PHONE, phone, 0),
+    PM(P_ADDRESS, address, 0),
+    PM(P_SOURCE, identification_source, 1),
+    PM(P_EXPLOITATION, exploitation, 0),
+    PM(P_COUNTRY, country_of_exploitation, 1),
+};
+#define SM(i, m, code)                                                                             \
+	{                                                                                          \
+		i, offsetof(struct service, m), code                                               \
+	}
+static const struct member service_members[] = {
+    SM(S_PERSON, person_ref, 0), SM(S_SERVICE, service, 1), SM(S_PROVIDER, provider, 1),
+    SM(S_CURRENCY, currency, 1), SM(S_PHASE, phase, 1),     SM(S_NOTE, note, 0),
+};
+#define RM(i, m, code)                                                                             \
+	{                                                                                          \
+		i, offsetof(struct referral, m), code                                              \
+	}
+static const struct member referral_members[] = {
+    RM(R_PERSON, person_ref, 0), RM(R_FROM, from, 1),     RM(R_TO, to, 1),
+    RM(R_PURPOSE, purpose, 1),   RM(R_STATUS, status, 1),
+};
+
+/* Points the record's strings, borrowed from the reader's buffer, at copies
+ * that live as long as the import. */
+static err_t keep_members(struct rowctx *x, void *record, const struct member *m, size_t n)
 {
-	const struct value *v = &x->v[i];
-	return v->state == V_OK ? intern(x->c, v->s, v->len) : NULL;
+	for (size_t k = 0; k < n; k++) {
+		const struct value *v = &x->v[m[k].field];
+		const char **s = (const char **)(void *)((char *)record + m[k].offset);
+		if (v->state != V_OK)
+			continue;
+		*s = m[k].code ? intern(x->c, v->s, v->len)
+		               : arena_strndup(&x->c->arena, v->s, v->len);
+		if (!*s)
+			return ERR_NOMEM;
+	}
+	return ERR_OK;
 }
 
-static int64_t date_of(const struct rowctx *x, size_t i)
-{
-	return x->v[i].state == V_OK ? x->v[i].n : DATE_NONE;
-}
-
-/* A string field was present but could not be copied. */
-static int lost(const struct rowctx *x, size_t i, const char *copy)
-{
-	return x->v[i].state == V_OK && !copy;
-}
-
-static err_t store_person(struct rowctx *x, const char *ref, struct row_src src)
+static err_t keep_person(struct rowctx *x, const char *ref, struct row_src src)
 {
 	struct person_row *row = rows_push(&x->c->rows[KIND_PERSONS]);
-	struct person *p;
 	if (!row)
 		return ERR_NOMEM;
 	row->src = src;
-	p = &row->p;
-	*p = (struct person){.ref = ref,
-	                     .status = keep_code(x, P_STATUS),
-	                     .parent_ref = keep(x, P_PARENT),
-	                     .given_name = keep(x, P_GIVEN),
-	                     .family_name = keep(x, P_FAMILY),
-	                     .patronymic = keep(x, P_PATRONYMIC),
-	                     .sex = keep_code(x, P_SEX),
-	                     .birth_date = keep(x, P_BIRTH),
-	                     .citizenship = keep_code(x, P_CITIZENSHIP),
-	                     .document_number = keep(x, P_DOCUMENT),
-	                     .phone = keep(x, P_PHONE),
-	                     .address = keep(x, P_ADDRESS),
-	                     .identified_on = date_of(x, P_IDENTIFIED),
-	                     .identification_source = keep_code(x, P_SOURCE),
-	                     .recognized_on = date_of(x, P_RECOGNIZED),
-	                     .decided_on = date_of(x, P_DECIDED),
-	                     .exploitation = keep(x, P_EXPLOITATION),
-	                     .country_of_exploitation = keep_code(x, P_COUNTRY)};
-	const char *all[] = {p->status,          p->parent_ref,
-	                     p->given_name,      p->family_name,
-	                     p->patronymic,      p->sex,
-	                     p->birth_date,      p->citizenship,
-	                     p->document_number, p->phone,
-	                     p->address,         p->identification_source,
-	                     p->exploitation,    p->country_of_exploitation};
-	const size_t idx[] = {P_STATUS,  P_PARENT, P_GIVEN,        P_FAMILY,   P_PATRONYMIC,
-	                      P_SEX,     P_BIRTH,  P_CITIZENSHIP,  P_DOCUMENT, P_PHONE,
-	                      P_ADDRESS, P_SOURCE, P_EXPLOITATION, P_COUNTRY};
-	for (size_t i = 0; i < sizeof idx / sizeof idx[0]; i++)
-		if (lost(x, idx[i], all[i]))
-			return ERR_NOMEM;
-	return ERR_OK;
+	row->p = person_of(x);
+	row->p.ref = ref;
+	return keep_members(x, &row->p, person_members,
+	                    sizeof person_members / sizeof person_members[0]);
 }
 
-static err_t store_service(struct rowctx *x, const char *ref, struct row_src src)
+static err_t keep_service(struct rowctx *x, const char *ref, struct row_src src)
 {
 	struct service_row *row = rows_push(&x->c->rows[KIND_SERVICES]);
-	struct service *s;
+	err_t e;
 	if (!row)
 		return ERR_NOMEM;
 	row->src = src;
-	s = &row->s;
-	*s = (struct service){.ref = ref,
-	                      .person_ref = keep(x, S_PERSON),
-	                      .service = keep_code(x, S_SERVICE),
-	                      .provider = keep_code(x, S_PROVIDER),
-	                      .date = date_of(x, S_DATE),
-	                      .end_date = date_of(x, S_END),
-	                      .has_amount = x->v[S_AMOUNT].state == V_OK,
-	                      .amount = x->v[S_AMOUNT].n,
-	                      .currency = keep_code(x, S_CURRENCY),
-	                      .phase = keep_code(x, S_PHASE),
-	                      .note = keep(x, S_NOTE)};
+	row->s = service_of(x);
+	row->s.ref = ref;
+	e = keep_members(x, &row->s, service_members,
+	                 sizeof service_members / sizeof service_members[0]);
 	/* the spec's default, made explicit so that an export re-imports unchanged */
-	if (s->has_amount && !s->currency && !(s->currency = intern(x->c, "AZN", 3)))
-		return ERR_NOMEM;
-	if (!s->person_ref || !s->service || !s->provider || lost(x, S_CURRENCY, s->currency) ||
-	    lost(x, S_PHASE, s->phase) || lost(x, S_NOTE, s->note))
-		return ERR_NOMEM;
-	return ERR_OK;
+	if (e == ERR_OK && row->s.has_amount && !row->s.currency &&
+	    !(row->s.currency = intern(x->c, "AZN", 3)))
+		e = ERR_NOMEM;
+	return e;
 }
 
-static err_t store_referral(struct rowctx *x, const char *ref, struct row_src src)
+static err_t keep_referral(struct rowctx *x, const char *ref, struct row_src src)
 {
 	struct referral_row *row = rows_push(&x->c->rows[KIND_REFERRALS]);
-	struct referral *f;
+	err_t e;
 	if (!row)
 		return ERR_NOMEM;
 	row->src = src;
-	f = &row->f;
-	*f = (struct referral){.ref = ref,
-	                       .person_ref = keep(x, R_PERSON),
-	                       .from = keep_code(x, R_FROM),
-	                       .to = keep_code(x, R_TO),
-	                       .purpose = keep_code(x, R_PURPOSE),
-	                       .date = date_of(x, R_DATE),
-	                       .status = x->v[R_STATUS].state == V_OK ? keep_code(x, R_STATUS)
-	                                                              : intern(x->c, "sent", 4),
-	                       .closed_on = date_of(x, R_CLOSED)};
-	if (!f->person_ref || !f->from || !f->to || !f->purpose || !f->status)
-		return ERR_NOMEM;
-	return ERR_OK;
+	row->f = referral_of(x);
+	row->f.ref = ref;
+	e = keep_members(x, &row->f, referral_members,
+	                 sizeof referral_members / sizeof referral_members[0]);
+	if (e == ERR_OK && !row->f.status && !(row->f.status = intern(x->c, "sent", 4)))
+		e = ERR_NOMEM;
+	return e;
 }
 
 /* Registers the row's id; reports a duplicate.  *ref is the kept copy. */
@@ -730,52 +553,60 @@ static err_t register_id(struct rowctx *x, struct row_src src, const char **ref)
 	if (!(info = rows_push(&c->idinfo[k])))
 		return ERR_NOMEM;
 	info->src = src;
-	info->status = k == KIND_PERSONS ? keep_code(x, P_STATUS) : NULL;
+	info->status = NULL;
+	/* a person's status, for the check of a dependant's parent: only a known one */
+	if (k == KIND_PERSONS && x->v[P_STATUS].state == V_OK && !has_problem(x, P_STATUS) &&
+	    !(info->status = intern(c, x->v[P_STATUS].s, x->v[P_STATUS].len)))
+		return ERR_NOMEM;
 	*ref = copy;
 	return ERR_OK;
 }
 
+static void validate_row(struct rowctx *x)
+{
+	struct validate v = {
+	    .codes = x->c->codes, .today = DATE_NONE, .report = on_problem, .ctx = x};
+	struct person p;
+	struct service s;
+	struct referral f;
+	switch (x->in->kind) {
+	case KIND_PERSONS:
+		p = person_of(x);
+		validate_person(&v, &p);
+		break;
+	case KIND_SERVICES:
+		s = service_of(x);
+		validate_service(&v, &s);
+		break;
+	default:
+		f = referral_of(x);
+		validate_referral(&v, &f);
+		break;
+	}
+}
+
 err_t import_row(struct import_ctx *c, const struct row_in *in)
 {
-	static err_t (*const store[KIND_COUNT])(struct rowctx *, const char *, struct row_src) = {
-	    store_person, store_service, store_referral};
-	static void (*const rules[KIND_COUNT])(struct rowctx *) = {person_rules, service_rules,
-	                                                           referral_rules};
-	struct rowctx x = {.c = c, .in = in, .fields = import_kinds[in->kind].fields};
+	static err_t (*const keep[KIND_COUNT])(struct rowctx *, const char *, struct row_src) = {
+	    keep_person, keep_service, keep_referral};
+	struct rowctx x = {.c = c,
+	                   .in = in,
+	                   .fields = import_kinds[in->kind].fields,
+	                   .nfields = import_kinds[in->kind].nfields};
 	struct row_src src = {in->file, in->line > UINT32_MAX ? UINT32_MAX : (uint32_t)in->line};
 	uint64_t before = c->total_problems;
 	const char *ref = NULL;
 	err_t e;
 
-	for (size_t i = 0; i < import_kinds[in->kind].nfields; i++)
-		check_cell(&x, i);
-	rules[in->kind](&x);
-	if (x.v[0].state == V_OK && (e = register_id(&x, src, &ref)) != ERR_OK)
+	for (size_t i = 0; i < x.nfields; i++)
+		read_cell(&x, i);
+	validate_row(&x);
+	if (x.v[0].state == V_OK && !has_problem(&x, 0) &&
+	    (e = register_id(&x, src, &ref)) != ERR_OK)
 		return e;
-	if (c->total_problems != before || !ref)
+	/* `reported` also holds the required columns the header lacks: such a
+	 * row has no problem of its own, and no record to keep either */
+	if (c->total_problems != before || x.reported || !ref)
 		return ERR_OK;
-	return store[in->kind](&x, ref, src);
-}
-
-/* Keeps the comma-separated money services, for messages. */
-void import_rules_init(struct import_ctx *c)
-{
-	char all[IMPORT_ALLOWED_MAX];
-	size_t used = 0;
-	codes_allowed(c->codes, "service", all, sizeof all);
-	c->money_services[0] = '\0';
-	for (char *p = all, *next; p && *p; p = next) {
-		next = strstr(p, ", ");
-		if (next) {
-			*next = '\0';
-			next += 2;
-		}
-		if (!codes_is_money(c->codes, p))
-			continue;
-		int n = snprintf(c->money_services + used, sizeof c->money_services - used, "%s%s",
-		                 used ? ", " : "", p);
-		if (n < 0 || (size_t)n >= sizeof c->money_services - used)
-			break;
-		used += (size_t)n;
-	}
+	return keep[in->kind](&x, ref, src);
 }

@@ -784,6 +784,128 @@ static void test_service_and_referral_conditions(void **state)
 	assert_null(strstr(f->errors, "r.csv:6:"));
 }
 
+/* A required column missing from the header is reported once, with the
+ * header; its rows add no problem of their own, and the other files are still
+ * read (it used to stop the import: "cannot be checked: out of memory"). */
+static void test_missing_column_with_rows(void **state)
+{
+	struct fx *f = *state;
+	err_t e;
+	put(f, "p.csv",
+	    "id,status,family_name,sex,identified_on,identification_source\n"
+	    "P1,potential_victim,B,male,2024-01-01,police\n");
+	put(f, "s.csv", "id,person_id,provider,date\nS1,P1,ngo,2024-01-01\n");
+	put(f, "r.csv", "id,person_id,from,to,date\nR1,P1,ngo,mia_ctd,2024-01-01\n");
+	e = IMPORT(f, "p.csv", "s.csv", "r.csv");
+	expect_problem(f, e, "p.csv:1: given_name: required column is missing");
+	expect_problem(f, e, "s.csv:1: service: required column is missing");
+	expect_problem(f, e, "r.csv:1: purpose: required column is missing");
+	assert_int_equal(f->sum.problems, 3);
+	assert_null(strstr(f->errors, "out of memory"));
+}
+
+/* Rules validate.c had and the importer did not: the exact upper limit of an
+ * amount (10^12; 1000000000000.50 used to pass), and a currency next to a
+ * money service's missing amount. */
+static void test_amount_limit_and_currency_without_amount(void **state)
+{
+	struct fx *f = *state;
+	err_t e;
+	load_base(f);
+	put(f, "s.csv",
+	    SERVICE_HEADER
+	    "B1,P1,one_time_allowance,mia_support_fund,2024-02-05,,1000000000000.50,,,\n"
+	    "B2,P1,one_time_allowance,mia_support_fund,2024-02-05,,1000000000000,,,\n"
+	    "B3,P1,one_time_allowance,mia_support_fund,2024-02-05,,,USD,,\n");
+	e = IMPORT(f, "s.csv");
+	expect_problem(f, e, "s.csv:2: amount: amount is too large (at most 1000000000000.00)");
+	expect_problem(f, e, "s.csv:4: amount: required for the money service one_time_allowance");
+	expect_problem(f, e, "s.csv:4: currency: only allowed with an amount (leave it empty)");
+	assert_null(strstr(f->errors, "s.csv:3:"));
+	assert_int_equal(f->sum.problems, 3);
+}
+
+/* One problem per cell, and a cell that cannot be read brings no problem on
+ * another column: neither "required" nor "only allowed" nor dates in order. */
+static void test_one_problem_per_cell(void **state)
+{
+	struct fx *f = *state;
+	err_t e;
+	load_base(f);
+	put(f, "p.csv",
+	    PERSON_HEADER "U1,potential_victim,P 1,A,B,,male,,,,,,2024-01-01,police,,,,\n"
+	                  "U2,victim,,A,B,,male,,,,,,2024-13-01,police,2024-01-01,,,\n"
+	                  "U3,vict\xC3(,,A,B,,male,,,,,,,,2024-01-01,2024-01-01,,\n"
+	                  "U4,victim,,A,B,,male,,,,,,2024-01-10,police,2024-01-09,,,AZ\n");
+	put(f, "s.csv",
+	    SERVICE_HEADER "U5,P1,one_time_allowance,mia_support_fund,2024-02-05,,abc,USD,,\n"
+	                   "U6,P1,shelter,mia_shelter,2024-02-05,,abc,,,\n"
+	                   "U7,P1,shelter,mia_shelter,2024-02-05,,,az,,\n"
+	                   "U8,P1,sh\xC3(,mia_shelter,2024-02-05,,10,,court,\n");
+	put(f, "r.csv",
+	    REFERRAL_HEADER "U9,P1,ngo,mia_ctd,shelter,2024-01-10,sent\xC3(,2024-01-01\n");
+	e = IMPORT(f, "p.csv", "s.csv", "r.csv");
+	expect_problem(f, e, "p.csv:2: parent_id: 'P 1' is not a valid id");
+	expect_problem(f, e, "p.csv:3: identified_on: '2024-13-01' is not a day in the calendar");
+	expect_problem(f, e, "p.csv:4: status: not valid UTF-8 at byte 5");
+	expect_problem(f, e, "p.csv:5: recognized_on: 2024-01-09 is before identified_on");
+	expect_problem(f, e, "p.csv:5: country_of_exploitation: 'AZ' is not an ISO 3166-1");
+	expect_problem(f, e, "s.csv:2: amount: not a decimal amount");
+	expect_problem(f, e, "s.csv:3: amount: not a decimal amount");
+	expect_problem(f, e, "s.csv:4: currency: 'az' is not an ISO 4217 currency code");
+	expect_problem(f, e, "s.csv:5: service: not valid UTF-8 at byte 3");
+	expect_problem(f, e, "r.csv:2: status: not valid UTF-8 at byte 5");
+	expect_problem(f, e, "r.csv:2: closed_on: 2024-01-01 is before date 2024-01-10");
+	assert_int_equal(f->sum.problems, 11);
+	assert_null(strstr(f->errors, "only allowed"));
+	assert_null(strstr(f->errors, "required"));
+}
+
+/* The importer takes any date the spec allows (years 1900-2200), in the
+ * future too: the API's "not after today" is not an interchange rule. */
+static void test_future_dates_accepted(void **state)
+{
+	struct fx *f = *state;
+	put(f, "p.csv",
+	    PERSON_HEADER "F1,victim,,A,B,,male,2199,,,,,2199-01-01,police,2200-12-31,,,\n");
+	put(f, "s.csv", SERVICE_HEADER "F2,F1,shelter,mia_shelter,2200-01-01,2200-12-31,,,,\n");
+	put(f, "r.csv",
+	    REFERRAL_HEADER "F3,F1,ngo,mia_ctd,shelter,2200-01-01,completed,2200-01-02\n");
+	expect_ok(f, IMPORT(f, "p.csv", "s.csv", "r.csv"));
+	assert_int_equal(f->sum.persons.added, 1);
+}
+
+/* At most 16 exploitation forms; spaces around them dropped. */
+static void test_exploitation_list(void **state)
+{
+	struct fx *f = *state;
+	char text[4096], sixteen[256] = "", seventeen[256], *longer = malloc(1100);
+	err_t e;
+	assert_non_null(longer);
+	for (int i = 0; i < 16; i++) {
+		size_t used = strlen(sixteen);
+		snprintf(sixteen + used, sizeof sixteen - used, "%slabour", i ? " ; " : "");
+	}
+	snprintf(seventeen, sizeof seventeen, "%s;sexual", sixteen);
+	memset(longer, ';', 1001);
+	longer[1001] = '\0';
+	snprintf(text, sizeof text,
+	         PERSON_HEADER "E1,potential_victim,,A,B,,male,,,,,,2024-01-01,police,,,%s,\n"
+	                       "E2,potential_victim,,A,B,,male,,,,,,2024-01-01,police,,,%s,\n"
+	                       "E3,potential_victim,,A,B,,male,,,,,,2024-01-01,police,,,%s,\n",
+	         sixteen, seventeen, longer);
+	put(f, "p.csv", text);
+	e = IMPORT(f, "p.csv");
+	expect_problem(f, e,
+	               "p.csv:3: exploitation: more than 16 values (at most 16, separated by ;)");
+	expect_problem(f, e, "p.csv:4: exploitation: list is too long (at most 1000 characters)");
+	assert_null(strstr(f->errors, "p.csv:2:"));
+	put(f, "p.csv",
+	    PERSON_HEADER "E1,potential_victim,,A,B,,male,,,,,,2024-01-01,police,,,\" ; ;\",\n");
+	expect_ok(f, IMPORT(f, "p.csv")); /* nothing but separators: no value */
+	free(longer);
+}
+
 static void test_required_values_and_countries(void **state)
 {
 	struct fx *f = *state;
@@ -1123,6 +1245,11 @@ int main(void)
 	    T(test_money),
 	    T(test_person_conditions),
 	    T(test_service_and_referral_conditions),
+	    T(test_missing_column_with_rows),
+	    T(test_amount_limit_and_currency_without_amount),
+	    T(test_one_problem_per_cell),
+	    T(test_future_dates_accepted),
+	    T(test_exploitation_list),
 	    T(test_required_values_and_countries),
 	    T(test_personal_text),
 	    T(test_problems_sorted_and_capped),
