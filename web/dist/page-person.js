@@ -203,7 +203,7 @@ function reasonForm(main, ctx, id) {
 		h('p', {}, `${t('field.id')}: `, h('code', { text: id })), h('div', { class: 'card' }, form.el));
 }
 
-async function draw(main, ctx, id, current) {
+async function draw(main, ctx, id, current, again = false) {
 	const reason = reasons.get(id);
 	const headers = reason ? { 'X-Access-Reason': reason } : undefined;
 	const data = await api.get(`/api/v1/persons/${encodeURIComponent(id)}`, { headers });
@@ -211,14 +211,13 @@ async function draw(main, ctx, id, current) {
 	const p = data.person;
 	const name = personName(p);
 	ctx.title(name);
-	const redraw = () => draw(main, ctx, id, current).catch((e) => ctx.announce(errorText(e), 'error'));
+	const redraw = () => draw(main, ctx, id, current, true).catch((e) => ctx.announce(errorText(e), 'error'));
 	const role = ctx.user.role;
 	const works = WORKERS.includes(role);
 	const identity = dl(p, ['given_name', 'patronymic', 'family_name', 'sex', 'birth_date', 'citizenship', 'document_number', 'parent_id']);
 	const contact = dl(p, ['phone', 'address']);
 	const status = dl(p, ['status', 'identified_on', 'identification_source', 'recognized_on', 'decided_on', 'exploitation', 'country_of_exploitation']);
 	const parent = p.parent ? h('p', {}, t('person.parentLink', { name: [p.parent.given_name, p.parent.family_name].filter(Boolean).join(' ') })) : null;
-	const focusWas = document.activeElement && document.activeElement.closest('[data-section]');
 	fill(main,
 		h('div', { class: 'page-head' },
 			h('h1', {}, name, ' ', 'status' in p ? statusBadge(p.status) : null),
@@ -239,7 +238,12 @@ async function draw(main, ctx, id, current) {
 					h('details', { class: 'card', 'data-form': 'refer' }, h('summary', {}, h('h2', { text: t('person.refer') })), referForm(p, ctx, redraw)),
 					role === 'officer' && 'status' in p && p.status !== 'dependant'
 						? h('details', { class: 'card', 'data-form': 'decision' }, h('summary', {}, h('h2', { text: t('person.decision') })), decisionForm(p, ctx, redraw)) : null) : null)));
-	if (focusWas) main.querySelector('h1').focus();
+	// after a change the page is drawn afresh: keyboard focus returns to its
+	// heading instead of falling back to the top of the document
+	if (again && document.activeElement === document.body) {
+		main.querySelector('h1').setAttribute('tabindex', '-1');
+		main.querySelector('h1').focus();
+	}
 }
 
 export async function render(main, ctx, current) {
