@@ -10,6 +10,7 @@ libsodium-dev libjansson-dev libcsv-dev
 libmicrohttpd-dev libcurl4-openssl-dev libinih-dev liboath-dev
 libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-noto-core
 libcmocka-dev poppler-utils python3 wrk curl
+chromium nodejs
 "
 
 missing=""

@@ -15,6 +15,9 @@ trap 'sh scripts/pg-cluster.sh stop "$HAVEN_TEST_PG"' EXIT INT TERM
 echo "== tests (normal build)"
 ctest --test-dir build --output-on-failure -j "$jobs"
 
+echo "== browser tests (web interface, Debian's chromium)"
+sh tests/browser/run.sh build/haven
+
 echo "== tests (ASan + UBSan build)"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DHAVEN_SANITIZE=ON >/dev/null
 cmake --build build-asan -j "$jobs"
