@@ -19,6 +19,7 @@
 #include "app/cli.h"
 #include "app/commands.h"
 #include "core/audit.h"
+#include "core/clock.h"
 #include "core/password.h"
 #include "core/users.h"
 #include "util/date.h"
@@ -45,9 +46,13 @@ static void help(FILE *out)
 	      "         app (or show it as a QR code) and do not keep it anywhere else.\n"
 	      "list     lists the accounts (no secrets).\n"
 	      "disable  disables an account and ends its sessions; enable undoes it.\n"
-	      "reset    sets a new password (read as for add) and ends the account's\n"
-	      "         sessions; with --totp it also replaces the one-time-code secret\n"
-	      "         and prints the new one.\n"
+	      "reset    makes a single-use reset code, valid 30 minutes, and prints it\n"
+	      "         once: hand it to the user out of band.  The old password stops\n"
+	      "         working and the account's sessions end; the user then sets a new\n"
+	      "         password of their own choice with the code and their one-time\n"
+	      "         code (POST /api/v1/password-reset): you never see it.  With\n"
+	      "         --totp it also replaces the one-time-code secret and prints the\n"
+	      "         new one (for a lost authenticator).\n"
 	      "change   gives the account another role or agency and ends its sessions.\n"
 	      "\n"
 	      "Roles: officer (agency of kind police), caseworker, coordinator (the\n"
@@ -238,26 +243,25 @@ static int set_disabled(registry *r, const struct args *a, int disabled)
 
 static int reset(registry *r, const struct args *a)
 {
-	char pw[PASSWORD_BUF], uri[TOTP_URI_MAX] = "", errbuf[ERRBUF_MAX], actor[ACTOR_MAX];
+	char code[USERS_RESET_CODE_TEXT], uri[TOTP_URI_MAX] = "", errbuf[ERRBUF_MAX],
+		actor[ACTOR_MAX];
 	struct audit_entry by = operator_entry(actor);
-	struct user_info u;
-	err_t e;
-	if (users_find(r, a->target, &u) != ERR_OK) {
-		cli_error("user", "no account %s", a->target);
-		return 1;
-	}
-	if (read_password(pw) != 0)
-		return 1;
-	e = users_set_password(r, &by, a->target, pw, errbuf);
-	sodium_memzero(pw, sizeof pw);
+	err_t e = users_reset_issue(r, &by, a->target, clock_now(), code, errbuf);
 	if (e == ERR_OK && a->totp)
 		e = users_new_totp(r, &by, a->target, uri, sizeof uri, errbuf);
 	if (e != ERR_OK) {
+		sodium_memzero(code, sizeof code);
 		cli_error("user", "%s", errbuf);
 		return 1;
 	}
-	printf("Account %s: new password set%s; its sessions have ended.\n", a->target,
-	       a->totp ? " and new one-time-code secret made" : "");
+	printf("Account %s: its password no longer works and its sessions have ended.\n"
+	       "Reset code (shown only this once; valid %d minutes, for one use):\n"
+	       "%s\n"
+	       "Hand it to the user in person or by a separate channel.  They choose\n"
+	       "their new password with it (POST /api/v1/password-reset, or the sign-in\n"
+	       "page), together with their one-time code.\n",
+	       a->target, USERS_RESET_SECONDS / 60, code);
+	sodium_memzero(code, sizeof code);
 	print_uri(uri);
 	sodium_memzero(uri, sizeof uri);
 	return 0;

@@ -23,11 +23,16 @@
 
 #define TOTP_COLUMN "totp"
 #define SUBJECT_TEXT_MAX (USERS_ADDRESS_MAX + USERS_NAME_MAX + 8)
+/* A pending reset replaces the password hash with "reset:EXPIRES:HASH",
+ * HASH being the Argon2id hash of the reset code. */
+#define RESET_PREFIX "reset:"
+#define STORED_HASH_MAX (PASSWORD_HASH_MAX + 32)
+#define CROCKFORD "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 /* An account row as read, with what sign-in needs. */
 struct user_row {
 	struct user_info info;
-	char hash[PASSWORD_HASH_MAX];
+	char hash[STORED_HASH_MAX];
 	unsigned char *totp_env; /* malloc'd envelope, or NULL */
 	size_t totp_env_len;
 	int64_t last_step;
@@ -90,7 +95,7 @@ static err_t read_row(db_stmt *st, struct user_row *u)
 	size_t len = 0;
 	memset(u, 0, sizeof *u);
 	if (!name || !agency || !hash || strlen(name) > USERS_NAME_MAX ||
-	    strlen(agency) > PRINCIPAL_AGENCY_MAX || strlen(hash) >= PASSWORD_HASH_MAX)
+	    strlen(agency) > PRINCIPAL_AGENCY_MAX || strlen(hash) >= STORED_HASH_MAX)
 		return ERR_DB;
 	u->info.id = db_col_int(st, 0);
 	memcpy(u->info.username, name, strlen(name) + 1);
@@ -557,6 +562,9 @@ static err_t check_credentials(registry *r, const struct user_row *u,
 	a->reason = "disabled";
 	if (u->info.disabled || u->info.role == ROLE_NONE)
 		return password_verify_dummy(s->password);
+	a->reason = "reset pending";
+	if (strncmp(u->hash, RESET_PREFIX, strlen(RESET_PREFIX)) == 0)
+		return password_verify_dummy(s->password); /* the old password is gone */
 	a->reason = "password";
 	if ((e = password_verify(u->hash, s->password, &needs_rehash)) != ERR_OK)
 		return e;
@@ -700,6 +708,219 @@ err_t users_signin(registry *r, const struct users_signin *in, int64_t now, stru
 	if (e == ERR_OK)
 		e = a.verdict;
 	sodium_memzero(&a, sizeof a);
+	row_cleanup(&u);
+	return e;
+}
+
+/* ---- administrator-initiated reset ------------------------------------------ */
+
+/* The code as the hash covers it: Crockford's letters in upper case, without
+ * the dashes and spaces of its display, O read as 0 and I, L as 1.  0 when it
+ * is not a code. */
+static int reset_normalise(const char *in, char out[USERS_RESET_CODE_CHARS + 1])
+{
+	size_t n = 0;
+	for (; in && *in; in++) {
+		char c = *in;
+		if (c == '-' || c == ' ')
+			continue;
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		c = c == 'O' ? '0' : (c == 'I' || c == 'L') ? '1' : c;
+		if (!strchr(CROCKFORD, c) || c == '\0' || n == USERS_RESET_CODE_CHARS)
+			return 0;
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	return n == USERS_RESET_CODE_CHARS;
+}
+
+err_t users_reset_issue(registry *r, const struct audit_entry *by, const char *username,
+			int64_t now, char *code, char *errbuf)
+{
+	char raw[USERS_RESET_CODE_CHARS + 1], hash[PASSWORD_HASH_MAX];
+	unsigned char rnd[USERS_RESET_CODE_CHARS];
+	struct user_info u;
+	struct change c = {.sql = Q_USER_SET_PASSWORD, .n = 2,
+			   .p = {{.type = P_TEXT}, {.type = P_INT, .num = now}},
+			   .action = "user.reset"};
+	char *stored = NULL;
+	err_t e = users_find(r, username, &u);
+	code[0] = '\0';
+	if (e != ERR_OK) {
+		snprintf(errbuf, ERRBUF_MAX, e == ERR_NOT_FOUND ? "no account %s" : "cannot read %s",
+			 username);
+		return e;
+	}
+	randombytes_buf(rnd, sizeof rnd);
+	for (size_t i = 0; i < sizeof rnd; i++)
+		raw[i] = CROCKFORD[rnd[i] % 32];
+	raw[USERS_RESET_CODE_CHARS] = '\0';
+	if ((e = password_hash(raw, hash)) != ERR_OK) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot hash the reset code: %s", err_str(e));
+		goto out;
+	}
+	if (!(stored = malloc(STORED_HASH_MAX))) {
+		e = ERR_NOMEM;
+		snprintf(errbuf, ERRBUF_MAX, "out of memory");
+		goto out;
+	}
+	snprintf(stored, STORED_HASH_MAX, RESET_PREFIX "%lld:%s",
+		 (long long)(now + USERS_RESET_SECONDS), hash);
+	c.p[0].text = stored;
+	snprintf(c.detail, sizeof c.detail, "reset code issued, valid %d minutes",
+		 USERS_RESET_SECONDS / 60);
+	if ((e = apply_change(r, by, username, &c)) != ERR_OK) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot store the reset: %s", err_str(e));
+		goto out;
+	}
+	snprintf(code, USERS_RESET_CODE_TEXT, "%.4s-%.4s-%.4s-%.4s", raw, raw + 4, raw + 8,
+		 raw + 12);
+out:
+	if (stored) {
+		sodium_memzero(stored, STORED_HASH_MAX);
+		free(stored);
+	}
+	sodium_memzero(raw, sizeof raw);
+	sodium_memzero(rnd, sizeof rnd);
+	sodium_memzero(hash, sizeof hash);
+	return e;
+}
+
+/* Checks a redemption against the account; sets a->reason and a->step.
+ * ERR_OK, ERR_FORBIDDEN or a storage error.  Always costs one Argon2id. */
+static err_t check_reset(registry *r, const struct user_row *u, const struct users_reset *in,
+			 int64_t now, struct attempt *a)
+{
+	char code[USERS_RESET_CODE_CHARS + 1];
+	const char *hash = NULL, *p = u->hash + strlen(RESET_PREFIX);
+	char *end = NULL;
+	long long expires = 0;
+	err_t e = ERR_FORBIDDEN;
+	int ok = reset_normalise(in->code, code);
+	a->reason = "disabled";
+	if (u->info.disabled || u->info.role == ROLE_NONE)
+		goto dummy;
+	a->reason = "no reset pending";
+	if (strncmp(u->hash, RESET_PREFIX, strlen(RESET_PREFIX)) != 0)
+		goto dummy;
+	expires = strtoll(p, &end, 10);
+	if (!end || *end != ':')
+		goto dummy;
+	hash = end + 1;
+	a->reason = "reset code";
+	if (!ok || password_verify(hash, code, NULL) != ERR_OK)
+		goto out;
+	a->reason = "reset expired";
+	if (now >= expires)
+		goto out;
+	a->reason = "otp";
+	if ((e = check_otp(r, u, in->otp, now, a)) != ERR_OK)
+		goto out;
+	a->reason = "";
+	e = ERR_OK;
+	goto out;
+dummy:
+	password_verify_dummy(ok ? code : "");
+out:
+	sodium_memzero(code, sizeof code);
+	return e;
+}
+
+/* The writes of a good redemption: the code's step, the new password in
+ * place of the very reset that was checked (so a code serves once), the
+ * sessions.  ERR_FORBIDDEN (a->verdict) when another request won. */
+static err_t reset_take(registry *r, const struct user_row *u, const char *newhash, int64_t now,
+			const unsigned char *subj_user, struct attempt *a)
+{
+	db_stmt *st = NULL;
+	err_t e = ERR_OK;
+	if (a->step && (e = use_step(r, u->info.id, a->step)) == ERR_FORBIDDEN) {
+		a->verdict = ERR_FORBIDDEN;
+		a->reason = "otp replayed";
+		return ERR_OK;
+	}
+	if (e == ERR_OK && (e = db_prepare(registry_db(r), Q_USER_RESET_TAKE, &st)) == ERR_OK &&
+	    !((e = db_bind_int(st, 1, u->info.id)) || (e = db_bind_text(st, 2, u->hash)) ||
+	      (e = db_bind_text(st, 3, newhash)) || (e = db_bind_int(st, 4, now))) &&
+	    step_result(db_step(st), &e) == DB_DONE) {
+		a->verdict = ERR_FORBIDDEN;
+		a->reason = "reset used";
+	}
+	db_finalize(st);
+	if (e == ERR_OK && a->verdict == ERR_OK && (e = session_end_user(r, u->info.id)) == ERR_OK)
+		e = throttle_clear(r, subj_user);
+	return e;
+}
+
+static err_t audit_reset(registry *r, const struct users_reset *in, const struct user_row *u,
+			 const struct attempt *a)
+{
+	struct audit_entry e = {
+		.actor = u->info.id ? u->info.username : "unknown",
+		.agency = u->info.id ? u->info.agency : "",
+		.role = u->info.id ? policy_role_name(u->info.role) : "",
+		.action = "user.reset.use", .object_type = "user",
+		.object_ref = u->info.id ? u->info.username : "",
+		.request_id = in->request_id,
+		.outcome = a->verdict == ERR_OK ? "ok" : a->verdict == ERR_LIMIT ? "throttled" : "denied",
+		.detail = a->reason};
+	return audit_append(registry_db(r), &e, NULL);
+}
+
+err_t users_reset_redeem(registry *r, const struct users_reset *in, int64_t now, char *errbuf)
+{
+	unsigned char subj_user[CRYPTO_DIGEST_BYTES], subj_addr[CRYPTO_DIGEST_BYTES];
+	struct users_reset s = {in->username ? in->username : "", in->code ? in->code : "",
+				in->password ? in->password : "", in->otp ? in->otp : "",
+				in->address, in->request_id};
+	char newhash[PASSWORD_HASH_MAX];
+	struct throttle tu, ta;
+	struct user_row u = {0};
+	struct attempt a = {.verdict = ERR_FORBIDDEN, .reason = "unknown account"};
+	err_t e;
+
+	if ((e = password_check_policy(s.password, s.username, errbuf)) != ERR_OK)
+		return e;
+	if ((e = password_hash(s.password, newhash)) != ERR_OK) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot hash the password: %s", err_str(e));
+		return e;
+	}
+	if ((e = subject_of(r, "user", s.username, subj_user)) != ERR_OK ||
+	    (e = subject_of(r, "addr", s.address, subj_addr)) != ERR_OK ||
+	    (e = throttle_get(r, subj_user, &tu)) != ERR_OK ||
+	    (e = throttle_get(r, subj_addr, &ta)) != ERR_OK)
+		goto out;
+	if (tu.blocked_until > now || ta.blocked_until > now) {
+		a.verdict = ERR_LIMIT;
+		a.reason = "throttled";
+	} else if (!users_name_valid(s.username) ||
+		   (e = load_user(r, s.username, &u)) == ERR_NOT_FOUND) {
+		password_verify_dummy(s.code);
+		e = ERR_OK;
+	} else if (e == ERR_OK) {
+		e = check_reset(r, &u, &s, now, &a);
+		if (e == ERR_OK || e == ERR_FORBIDDEN) {
+			a.verdict = e;
+			e = ERR_OK;
+		}
+	}
+	if (e != ERR_OK)
+		goto out;
+	db *d = registry_db(r);
+	if ((e = db_begin(d)) == ERR_OK) {
+		if (a.verdict == ERR_OK)
+			e = reset_take(r, &u, newhash, now, subj_user, &a);
+		if (e == ERR_OK && a.verdict == ERR_FORBIDDEN)
+			e = record_failure(r, subj_user, subj_addr, now);
+		if (e == ERR_OK)
+			e = audit_reset(r, &s, &u, &a);
+		e = finish_tx(d, e);
+	}
+	if (e == ERR_OK)
+		e = a.verdict;
+out:
+	sodium_memzero(newhash, sizeof newhash);
 	row_cleanup(&u);
 	return e;
 }

@@ -42,6 +42,9 @@
 #define USERS_THROTTLE_FORGET 900     /* seconds after the last failure to forget them */
 #define USERS_THROTTLE_BASE_DELAY 2   /* seconds of the first delay */
 #define USERS_THROTTLE_MAX_DELAY 900  /* seconds: the longest an account is held */
+#define USERS_RESET_SECONDS (30 * 60) /* how long a reset code lives */
+#define USERS_RESET_CODE_CHARS 16     /* 80 bits in Crockford's base-32 */
+#define USERS_RESET_CODE_TEXT 20      /* four groups of four, dashes, NUL */
 
 /* One account as listed (no secrets). */
 struct user_info {
@@ -84,6 +87,42 @@ err_t users_set_disabled(registry *r, const struct audit_entry *by, const char *
 /* Sets a new password (policy-checked) and ends the account's sessions. */
 err_t users_set_password(registry *r, const struct audit_entry *by, const char *username,
 			 const char *password, char *errbuf);
+
+/*
+ * Administrator-initiated reset (ASVS 6.4.3): makes a single-use reset code
+ * for the account, valid USERS_RESET_SECONDS from `now`, and writes it into
+ * `code` (USERS_RESET_CODE_TEXT bytes, "ABCD-EFGH-JKMN-PQRS") for the
+ * administrator to hand over out of band; the caller shows it once and wipes
+ * it.  The database keeps only its Argon2id hash, in place of the password:
+ * the old password stops working at once, the account's sessions end, and
+ * the administrator never sees or chooses the new password (the user sets
+ * it with users_reset_redeem).  A new reset replaces a pending one.
+ * ERR_NOT_FOUND when there is no such account.
+ */
+err_t users_reset_issue(registry *r, const struct audit_entry *by, const char *username,
+			int64_t now, char *code, char *errbuf);
+
+/* A redemption of a reset code; all strings borrowed, any may be NULL. */
+struct users_reset {
+	const char *username;
+	const char *code;       /* as issued; case, spaces and dashes do not matter */
+	const char *password;   /* the new password, chosen by the user */
+	const char *otp;        /* still required for roles that have a secret */
+	const char *address;    /* for throttling, as users_signin */
+	const char *request_id;
+};
+
+/*
+ * Sets the user's own new password with a reset code at time `now`.
+ * ERR_INVALID with one line in errbuf when the new password breaks the
+ * policy (nothing else is checked then); ERR_FORBIDDEN, the same for all,
+ * when the account is unknown or disabled, no code is pending, the code is
+ * wrong, expired or used, or the one-time code is wrong or replayed;
+ * ERR_LIMIT while held back (failures count with sign-in's).  On success the
+ * code is used up, the account's sessions end, and the user signs in anew.
+ * Audited either way ("user.reset.use").
+ */
+err_t users_reset_redeem(registry *r, const struct users_reset *in, int64_t now, char *errbuf);
 
 /* Makes a new TOTP secret (roles that see personal data only), writes its
  * URI into `uri` as users_add does, and ends the account's sessions. */

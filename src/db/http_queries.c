@@ -30,6 +30,11 @@ const char Q_USER_SET_TOTP[] =
 const char Q_USER_SET_ROLE[] =
 	"UPDATE users SET role = $2, agency = $3, changed_at = $4 WHERE username = $1 "
 	"RETURNING id";
+/* Uses a reset code: the new hash replaces exactly the reset that was
+ * checked ($2), so of two requests with one code only one gets the row. */
+const char Q_USER_RESET_TAKE[] =
+	"UPDATE users SET password_hash = $3, changed_at = $4 WHERE id = $1 AND "
+	"password_hash = $2 RETURNING id";
 /* Takes a one-time code's step only if no later or equal step was used: of
  * two requests racing with one code, one gets the row and the other none. */
 const char Q_USER_USE_STEP[] =

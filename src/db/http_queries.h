@@ -17,6 +17,7 @@ extern const char Q_USER_REHASH[];
 extern const char Q_USER_SET_TOTP[];
 extern const char Q_USER_SET_ROLE[];
 extern const char Q_USER_USE_STEP[];
+extern const char Q_USER_RESET_TAKE[];
 
 extern const char Q_SESSION_INSERT[];
 extern const char Q_SESSION_GET[];

@@ -20,6 +20,7 @@
 #include "http/body.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
+#include "http/reply.h"
 #include "http/routes.h"
 #include "http/server.h"
 
@@ -105,4 +106,46 @@ err_t h_session_delete(struct request *rq, struct reply *out)
 	snprintf(out->cookie, sizeof out->cookie, HTTP_COOKIE_NAME "=" COOKIE_ATTRIBUTES "; Max-Age=0");
 	out->status = 204;
 	return ERR_OK;
+}
+
+/* POST /api/v1/password-reset: the user sets their own password with the
+ * reset code an administrator handed over (`haven user reset`) and their
+ * one-time code.  Any wrong part answers one and the same problem; a weak
+ * new password answers 400 at its field.  No session is made: the user signs
+ * in with the new password afterwards. */
+err_t h_password_reset(struct request *rq, struct reply *out)
+{
+	char errbuf[ERRBUF_MAX];
+	json_t *body = NULL;
+	err_t e = body_object(rq, out, &body);
+	if (e != ERR_OK)
+		return e;
+	body_only(body, rq->route->fields, out);
+	struct users_reset s = {
+		.username = body_string(body, "username", 1, USERS_NAME_MAX, out),
+		.code = body_string(body, "code", 1, 2 * USERS_RESET_CODE_TEXT, out),
+		.password = body_string(body, "new_password", 1, PASSWORD_MAX_CHARS, out),
+		.otp = body_string(body, "otp", 0, TOTP_DIGITS, out),
+		.address = rq->address,
+		.request_id = rq->request_id,
+	};
+	if (!body_ok(out)) {
+		e = ERR_INVALID;
+		goto out;
+	}
+	e = users_reset_redeem(rq->reg, &s, clock_now(), errbuf);
+	if (e == ERR_INVALID) {
+		reply_field_error(out, "new_password", "%s", errbuf);
+	} else if (e == ERR_FORBIDDEN || e == ERR_LIMIT) {
+		metrics_signin_failure(http_server_metrics(rq->srv));
+		out->fail = HF_RESET;
+	} else if (e == ERR_OK) {
+		out->status = 204;
+	}
+out:
+	wipe_member(body, "new_password");
+	wipe_member(body, "code");
+	wipe_member(body, "otp");
+	json_decref(body);
+	return e;
 }

@@ -54,6 +54,9 @@ static const struct problem_kind fails[] = {
 			    "the server cannot reach its database or is stopping; try again"},
 	[HF_REASON] = {403, "reason-required", "Reason required",
 		       "state the reason for reading this record in the X-Access-Reason header"},
+	[HF_RESET] = {403, "reset-failed", "Password reset failed",
+		      "the username, reset code or one-time code is wrong, or the reset code "
+		      "has expired or was used: ask an administrator for a new one"},
 };
 
 static const struct problem_kind by_err[] = {
@@ -71,9 +74,10 @@ static const struct problem_kind signin_held = {429, "signin-held", "Too many si
 
 static const struct problem_kind *kind_of(err_t e, enum http_fail f)
 {
-	if (f == HF_SIGNIN && e == ERR_LIMIT)
+	int uniform = f == HF_SIGNIN || f == HF_RESET;
+	if (uniform && e == ERR_LIMIT)
 		return &signin_held;
-	if (f != HF_NONE && f < sizeof fails / sizeof fails[0] && !(f == HF_SIGNIN && e != ERR_FORBIDDEN))
+	if (f != HF_NONE && f < sizeof fails / sizeof fails[0] && !(uniform && e != ERR_FORBIDDEN))
 		return &fails[f];
 	if ((unsigned)e < sizeof by_err / sizeof by_err[0] && by_err[e].status)
 		return &by_err[e];

@@ -48,6 +48,7 @@ enum http_fail {
 	HF_FRAMING,         /* ambiguous framing (Content-Length and Transfer-Encoding) */
 	HF_UNAVAILABLE,     /* the database cannot be opened, or shutting down */
 	HF_REASON,          /* a coordinator's read without a stated reason */
+	HF_RESET,           /* ERR_FORBIDDEN: the one reset failure; ERR_LIMIT: held back */
 };
 
 /* What a handler answers on success (or adds to a failure: errors). */

@@ -33,6 +33,7 @@ static void seed(struct hf *f, registry *r)
 	hf_add(f, r, "aysel", "ngo", "admin");
 	hf_add(f, r, "tural", "ngo", "caseworker");
 	hf_add(f, r, "gunel", "ngo", "caseworker");
+	hf_add(f, r, "samir", "mia_ctd", "officer");
 }
 
 static int setup(void **state)
@@ -474,6 +475,113 @@ static void slow_client_cut_off(void **state)
 	close(fd);
 }
 
+/* A redemption's status, its problem type (or "") into `type`. */
+static long redeem(struct hc *c, const char *user, const char *code, const char *password,
+		   const char *otp, char *type, size_t typelen)
+{
+	char body[512];
+	struct hc_response r;
+	snprintf(body, sizeof body,
+		 "{\"username\":\"%s\",\"code\":\"%s\",\"new_password\":\"%s\",\"otp\":\"%s\"}",
+		 user, code, password, otp);
+	hc_send(c, "POST", "/api/v1/password-reset", body, NULL, &r);
+	json_t *t = json_object_get(r.json, "type");
+	snprintf(type, typelen, "%s", json_is_string(t) ? json_string_value(t) : "");
+	long s = r.status;
+	hc_free(&r);
+	return s;
+}
+
+static long sign_in_with(struct hc *c, const struct hc_account *a, const char *password)
+{
+	char code[TOTP_CODE_MAX], body[512];
+	hc_next_code(a, code);
+	snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\",\"otp\":\"%s\"}",
+		 a->name, password, code);
+	return hc_status(c, "POST", "/api/v1/session", body);
+}
+
+static int64_t audit_count(registry *r, const char *action, const char *outcome)
+{
+	db_stmt *st = NULL;
+	int64_t n = -1;
+	assert_int_equal(db_prepare(registry_db(r),
+				    "SELECT count(*) FROM audit_log WHERE action = $1 AND outcome = $2",
+				    &st),
+			 ERR_OK);
+	assert_int_equal(db_bind_text(st, 1, action), ERR_OK);
+	assert_int_equal(db_bind_text(st, 2, outcome), ERR_OK);
+	if (db_step(st) == DB_ROW)
+		n = db_col_int(st, 0);
+	db_finalize(st);
+	return n;
+}
+
+/* ASVS-06: an administrator's reset makes a single-use, short-lived code; the
+ * user chooses the password with it and the one-time code; the old password
+ * and the sessions end at once; every step is audited. */
+static void password_reset(void **state)
+{
+	struct hf *f = *state;
+	const struct hc_account *a = hf_account(f, "samir");
+	const struct audit_entry by = {.actor = "cli:test", .role = "operator", .request_id = "t"};
+	char code[USERS_RESET_CODE_TEXT], lower[USERS_RESET_CODE_TEXT], otp[TOTP_CODE_MAX];
+	char errbuf[ERRBUF_MAX], type[128];
+	const char *fresh = "violet harbour seventeen";
+	struct hc c;
+	hc_init(&c, f);
+	assert_int_equal(hc_sign_in(&c, a), 200);
+
+	registry *r = hf_registry(f);
+	assert_int_equal(users_reset_issue(r, &by, "nobody", clock_now(), code, errbuf),
+			 ERR_NOT_FOUND);
+	assert_int_equal(users_reset_issue(r, &by, "samir", clock_now(), code, errbuf), ERR_OK);
+	assert_int_equal(strlen(code), USERS_RESET_CODE_TEXT - 1);
+	assert_int_equal(audit_count(r, "user.reset", "ok"), 1);
+	/* stored only as a hash, in place of the password */
+	if (!tu_engine_is_postgres())
+		assert_int_equal(tu_file_contains(f->dbpath, code, strlen(code)), 0);
+
+	/* the session and the old password are gone */
+	assert_int_equal(hc_status(&c, "GET", "/api/v1/session", NULL), 401);
+	assert_int_equal(hc_sign_in(&c, a), 401);
+
+	/* a weak password is refused at its field, before anything is checked */
+	hc_next_code(a, otp);
+	assert_int_equal(redeem(&c, "samir", code, "password1234", otp, type, sizeof type), 400);
+	/* wrong code, missing one-time code, unknown user: one and the same answer */
+	assert_int_equal(redeem(&c, "samir", "ABCD-EFGH-JKMN-PQRS", fresh, otp, type, sizeof type),
+			 403);
+	assert_non_null(strstr(type, "reset-failed"));
+	assert_int_equal(redeem(&c, "samir", code, fresh, "", type, sizeof type), 403);
+	assert_non_null(strstr(type, "reset-failed"));
+	assert_int_equal(redeem(&c, "nobody", code, fresh, otp, type, sizeof type), 403);
+	assert_non_null(strstr(type, "reset-failed"));
+
+	/* the right code (case and dashes do not matter) with the one-time code */
+	for (size_t i = 0; i < sizeof code; i++)
+		lower[i] = (char)(code[i] >= 'A' && code[i] <= 'Z' ? code[i] - 'A' + 'a' : code[i]);
+	assert_int_equal(redeem(&c, "samir", lower, fresh, otp, type, sizeof type), 204);
+	assert_int_equal(audit_count(r, "user.reset.use", "ok"), 1);
+	/* single use */
+	hc_next_code(a, otp);
+	assert_int_equal(redeem(&c, "samir", code, "another fine passphrase", otp, type,
+			       sizeof type), 403);
+	assert_int_equal(sign_in_with(&c, a, HC_PASSWORD), 401);
+	assert_int_equal(sign_in_with(&c, a, fresh), 200);
+
+	/* short-lived: 30 minutes */
+	assert_int_equal(users_reset_issue(r, &by, "samir", clock_now(), code, errbuf), ERR_OK);
+	assert_int_equal(hc_status(&c, "GET", "/api/v1/session", NULL), 401);
+	clock_shift(USERS_RESET_SECONDS);
+	hc_next_code(a, otp);
+	assert_int_equal(redeem(&c, "samir", code, "another fine passphrase", otp, type,
+			       sizeof type), 403);
+	assert_non_null(strstr(type, "reset-failed"));
+	assert_true(audit_count(r, "user.reset.use", "denied") >= 4);
+	registry_close(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -487,6 +595,7 @@ int main(void)
 		cmocka_unit_test(limits),
 		cmocka_unit_test(slow_client_cut_off),
 		cmocka_unit_test(expiry_and_revocation),
+		cmocka_unit_test(password_reset),
 	};
 	if (sodium_init() < 0)
 		return 1;
