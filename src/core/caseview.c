@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "core/audit.h"
+#include "core/blindidx.h"
 #include "core/caseview.h"
 #include "db/http_queries.h"
 #include "util/crypto.h"
@@ -474,20 +475,36 @@ struct page {
 	int more;          /* rows remain after last_seen */
 };
 
-static int name_has(const char *name, const char *part)
+/* The persons a name search may match, from the blind index: only these are
+ * decrypted, and of these only those whose names truly match are kept. */
+struct candidates {
+	int64_t *ids;
+	size_t n;
+};
+
+static int is_candidate(const struct candidates *cs, int64_t id)
 {
-	return name && strcasestr(name, part) != NULL;
+	size_t lo = 0, hi = cs->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cs->ids[mid] == id)
+			return 1;
+		if (cs->ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
 }
 
-static err_t name_matches(const struct caseview_ctx *c, const char *ref, const char *part,
+static err_t name_matches(const struct caseview_ctx *c, const char *ref, const char *query,
 			  int *match)
 {
 	struct owned_person o;
 	err_t e = load_person(c, ref, &o);
 	if (e != ERR_OK)
 		return e;
-	*match = name_has(o.p.given_name, part) || name_has(o.p.family_name, part) ||
-		 name_has(o.p.patronymic, part);
+	*match = bidx_name_matches(&o.p, query);
 	owned_free(&o);
 	return ERR_OK;
 }
@@ -513,7 +530,8 @@ static err_t bind_filter(db_stmt *st, const struct person_scope *s, const struct
 
 /* Takes one batch of candidates after pg->last_seen into the page. */
 static err_t scan_batch(const struct caseview_ctx *c, const struct person_scope *s,
-			const struct caseview_filter *f, struct page *pg, size_t *scanned, int *done)
+			const struct caseview_filter *f, const struct candidates *cs, struct page *pg,
+			size_t *scanned, int *done)
 {
 	int64_t batch = f->name ? SCAN_BATCH : (int64_t)(f->limit - pg->n) + 1;
 	db_stmt *st = NULL;
@@ -530,6 +548,8 @@ static err_t scan_batch(const struct caseview_ctx *c, const struct person_scope 
 		}
 		const char *ref = db_col_text(st, 1);
 		pg->last_seen = db_col_int(st, 0);
+		if (f->name && !is_candidate(cs, pg->last_seen))
+			continue; /* the index rules it out: not decrypted */
 		(*scanned)++;
 		if (f->name && (e = name_matches(c, ref, f->name, &match)) != ERR_OK)
 			break;
@@ -573,8 +593,14 @@ err_t caseview_list(const struct caseview_ctx *c, const struct caseview_filter *
 	if (!(pg = calloc(1, sizeof *pg)))
 		return ERR_NOMEM;
 	pg->last_seen = f->after;
+	struct candidates cs = {0};
+	if (f->name && (e = registry_name_candidates(c->r, f->name, &cs.ids, &cs.n)) != ERR_OK) {
+		free(pg);
+		return e;
+	}
 	while (e == ERR_OK && !done)
-		e = scan_batch(c, &s, f, pg, &scanned, &done);
+		e = scan_batch(c, &s, f, &cs, pg, &scanned, &done);
+	free(cs.ids);
 	if (e == ERR_OK && pg->n > 0)
 		e = audit_page(c, pg);
 	for (size_t i = 0; e == ERR_OK && i < pg->n; i++)

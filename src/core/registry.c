@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "core/audit.h"
+#include "core/blindidx.h"
 #include "core/registry.h"
 #include "db/queries.h"
 #include "util/crypto.h"
@@ -30,7 +31,7 @@
 
 enum stmt_id {
 	S_PERSON_FIND, S_PERSON_INSERT, S_PERSON_UPDATE, S_EXPL_CLEAR, S_EXPL_ADD, S_EXPL_LIST,
-	S_SERVICE_UPSERT, S_REFERRAL_UPSERT,
+	S_SERVICE_UPSERT, S_REFERRAL_UPSERT, S_INDEX_CLEAR, S_INDEX_ADD,
 	S_COUNT
 };
 
@@ -39,6 +40,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_PERSON_UPDATE] = Q_PERSON_UPDATE,   [S_EXPL_CLEAR] = Q_PERSON_EXPLOITATION_CLEAR,
 	[S_EXPL_ADD] = Q_PERSON_EXPLOITATION_ADD, [S_EXPL_LIST] = Q_PERSON_EXPLOITATION_LIST,
 	[S_SERVICE_UPSERT] = Q_SERVICE_UPSERT, [S_REFERRAL_UPSERT] = Q_REFERRAL_UPSERT,
+	[S_INDEX_CLEAR] = Q_INDEX_CLEAR,       [S_INDEX_ADD] = Q_INDEX_ADD,
 };
 
 struct registry {
@@ -523,6 +525,31 @@ static err_t bind_person(registry *r, db_stmt *st, const struct person *p, int64
 	return ERR_OK;
 }
 
+/* The person's blind index rows, made again from the plain record (p), or
+ * removed (p NULL: an erased person is not to be found by name). */
+static err_t put_index(registry *r, int64_t person_id, const struct person *p)
+{
+	int64_t names[BIDX_WORDS_MAX], doc = -1;
+	size_t n = 0;
+	db_stmt *st;
+	err_t e = stmt(r, S_INDEX_CLEAR, &st);
+	if (e == ERR_OK && (e = db_bind_int(st, 1, person_id)) == ERR_OK)
+		e = db_step(st) == DB_DONE ? ERR_OK : ERR_DB;
+	if (e != ERR_OK || !p)
+		return e;
+	bidx_person(r->kr, p, names, &n, &doc);
+	for (size_t i = 0; e == ERR_OK && i <= n; i++) {
+		int64_t field = i < n ? BIDX_NAME : BIDX_DOCUMENT, value = i < n ? names[i] : doc;
+		if (value < 0)
+			continue;
+		if ((e = stmt(r, S_INDEX_ADD, &st)) == ERR_OK &&
+		    (e = db_bind_int(st, 1, person_id)) == ERR_OK &&
+		    (e = db_bind_int(st, 2, field)) == ERR_OK && (e = db_bind_int(st, 3, value)) == ERR_OK)
+			e = db_step(st) == DB_DONE ? ERR_OK : ERR_DB;
+	}
+	return e;
+}
+
 static err_t put_forms(registry *r, int64_t person_id, const char **forms, size_t n)
 {
 	db_stmt *st;
@@ -577,7 +604,8 @@ err_t registry_put_person(registry *r, const struct person *p, int64_t import_id
 	if ((rc = db_step(st)) != DB_ROW)
 		return rc < 0 ? (err_t)-rc : ERR_DB;
 	id = db_col_int(st, 0);
-	if ((e = db_reset(st)) != ERR_OK || (e = put_forms(r, id, forms, nforms)) != ERR_OK)
+	if ((e = db_reset(st)) != ERR_OK || (e = put_forms(r, id, forms, nforms)) != ERR_OK ||
+	    (e = put_index(r, id, p)) != ERR_OK)
 		return e;
 	*out = which == S_PERSON_UPDATE ? PUT_UPDATED : PUT_ADDED;
 	return ERR_OK;
@@ -890,7 +918,13 @@ static err_t rekey_person_cb(const struct person *p, void *ctx)
 	if (e == ERR_OK && (e = run_update(r, Q_PERSON_REKEY, &st)) == ERR_OK &&
 	    (e = db_bind_text(st, 1, p->ref)) == ERR_OK)
 		e = bind_person_secrets(r, st, 2, p, digest);
-	return st ? finish_update(st, e) : e;
+	e = st ? finish_update(st, e) : e;
+	/* index keys come from the data key too */
+	int64_t id;
+	if (e == ERR_OK && (e = person_id_of(r, p->ref, &id, NULL)) == ERR_OK &&
+	    strcmp(p->given_name ? p->given_name : "", REGISTRY_ERASED_NAME) != 0)
+		e = put_index(r, id, p);
+	return e;
 }
 
 static err_t rekey_service_cb(const struct service *s, void *ctx)
@@ -977,6 +1011,11 @@ static err_t erase_cb(const struct person *p, void *ctx)
 	    (e = person_digest(r, &erased, forms, nforms, digest)) != ERR_OK ||
 	    (e = db_prepare(r->db, Q_PERSON_ERASE, &st)) != ERR_OK)
 		return e;
+	int64_t id;
+	if ((e = person_id_of(r, p->ref, &id, NULL)) != ERR_OK || (e = put_index(r, id, NULL)) != ERR_OK) {
+		db_finalize(st);
+		return e;
+	}
 	if ((e = db_bind_text(st, 1, p->ref)) == ERR_OK &&
 	    (e = bind_sealed(r, st, 2, "persons", p->ref, "given_name", REGISTRY_ERASED_NAME)) == ERR_OK &&
 	    (e = bind_sealed(r, st, 3, "persons", p->ref, "family_name", REGISTRY_ERASED_NAME)) == ERR_OK &&
@@ -1014,4 +1053,111 @@ err_t registry_flush_erased(registry *r)
 		return db_exec_simple(r->db, Q_SQLITE_WAL_TRUNCATE);
 	err_t e = db_exec_simple(r->db, Q_PG_VACUUM_ERASED);
 	return e == ERR_OK ? db_exec_simple(r->db, Q_PG_CHECKPOINT) : e;
+}
+
+/* ---- blind index lookups ---------------------------------------------------- */
+
+#define CANDIDATES_MAX 100000
+
+/* The sorted person ids holding index value (field, value). */
+static err_t lookup(registry *r, int64_t field, int64_t value, int64_t **ids, size_t *n)
+{
+	db_stmt *st = NULL;
+	size_t cap = 0;
+	int rc = DB_DONE;
+	err_t e = db_prepare(r->db, Q_INDEX_LOOKUP, &st);
+	*ids = NULL;
+	*n = 0;
+	if (e == ERR_OK && (e = db_bind_int(st, 1, field)) == ERR_OK)
+		e = db_bind_int(st, 2, value);
+	while (e == ERR_OK && (rc = db_step(st)) == DB_ROW) {
+		if (*n == cap) {
+			int64_t *v = cap < CANDIDATES_MAX ? realloc(*ids, (cap ? cap * 2 : 64) * sizeof *v) : NULL;
+			if (!v) {
+				e = cap < CANDIDATES_MAX ? ERR_NOMEM : ERR_LIMIT;
+				break;
+			}
+			*ids = v;
+			cap = cap ? cap * 2 : 64;
+		}
+		(*ids)[(*n)++] = db_col_int(st, 0);
+	}
+	if (e == ERR_OK && rc != DB_DONE)
+		e = ERR_DB;
+	db_finalize(st);
+	if (e != ERR_OK) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+	}
+	return e;
+}
+
+/* Keeps in a[] only the ids also in b[] (both sorted). */
+static size_t intersect(int64_t *a, size_t na, const int64_t *b, size_t nb)
+{
+	size_t i = 0, j = 0, k = 0;
+	while (i < na && j < nb) {
+		if (a[i] < b[j])
+			i++;
+		else if (a[i] > b[j])
+			j++;
+		else {
+			a[k++] = a[i];
+			i++;
+			j++;
+		}
+	}
+	return k;
+}
+
+struct name_query {
+	registry *r;
+	int64_t *ids;
+	size_t n;
+	int first;
+	err_t e;
+};
+
+static void narrow(const char *word, void *ctx)
+{
+	struct name_query *q = ctx;
+	int64_t v = bidx_value(q->r->kr, BIDX_NAME, word), *more;
+	size_t nmore;
+	if (v < 0 || q->e != ERR_OK)
+		return;
+	if (q->first) {
+		q->first = 0;
+		q->e = lookup(q->r, BIDX_NAME, v, &q->ids, &q->n);
+		return;
+	}
+	if ((q->e = lookup(q->r, BIDX_NAME, v, &more, &nmore)) == ERR_OK)
+		q->n = intersect(q->ids, q->n, more, nmore);
+	free(more);
+}
+
+err_t registry_name_candidates(registry *r, const char *query, int64_t **ids, size_t *n)
+{
+	struct name_query q = {.r = r, .first = 1};
+	char words[BIDX_WORDS_MAX][256];
+	size_t nw;
+	bidx_words(query, words, &nw); /* only to refuse a query with no word */
+	if (nw == 0)
+		return ERR_INVALID;
+	bidx_each_word(query, narrow, &q);
+	if (q.e != ERR_OK) {
+		free(q.ids);
+		return q.e;
+	}
+	*ids = q.ids;
+	*n = q.n;
+	return ERR_OK;
+}
+
+err_t registry_document_candidates(registry *r, const char *query, int64_t **ids, size_t *n)
+{
+	int64_t v = bidx_value(r->kr, BIDX_DOCUMENT, query);
+	if (v < 0)
+		return ERR_INVALID;
+	return lookup(r, BIDX_DOCUMENT, v, ids, n);
 }

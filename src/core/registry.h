@@ -119,6 +119,14 @@ int registry_is_erased(registry *r, const char *ref);
 
 #define REGISTRY_ERASED_NAME "(erased)"
 
+/* Blind index lookups (core/blindidx.h): the ids, sorted, of the persons
+ * whose index holds every word of the name `query` (or the document number
+ * `query`).  A superset of the true matches: decrypt each candidate and keep
+ * those bidx_name_matches (or whose document number normalises equal).
+ * *ids is malloc'd (NULL when *n is 0); the caller frees it. */
+err_t registry_name_candidates(registry *r, const char *query, int64_t **ids, size_t *n);
+err_t registry_document_candidates(registry *r, const char *query, int64_t **ids, size_t *n);
+
 /* Seals the key check value again under the current key. */
 err_t registry_reseal_key_check(registry *r);
 

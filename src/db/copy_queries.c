@@ -51,6 +51,9 @@ const struct copy_query copy_queries[] = {
 	{"erasures",
 	 "SELECT ref, erased_at, reason FROM erasures ORDER BY ref",
 	 "INSERT INTO erasures (ref, erased_at, reason) VALUES ($1, $2, $3)"},
+	{"person_index",
+	 "SELECT person_id, field, value FROM person_index ORDER BY person_id, field, value",
+	 "INSERT INTO person_index (person_id, field, value) VALUES ($1, $2, $3)"},
 	{0, 0, 0},
 };
 

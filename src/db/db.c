@@ -38,16 +38,21 @@ static int migration_version(const char *name, const char *prefix)
 
 /* Migration `version` of a dialect: its own file, else the common one that
  * both dialects share (plain SQL the two engines agree on). */
-static const struct embedded_file *migration(enum db_dialect dialect, int version)
+static const struct embedded_file *migration(enum db_dialect dialect, int version, int *copies)
 {
-	const struct embedded_file *common = NULL;
+	const struct embedded_file *own = NULL, *common = NULL;
+	*copies = 0;
 	for (const struct embedded_file *f = embedded_files; f->name; f++) {
-		if (migration_version(f->name, migration_prefix(dialect)) == version)
-			return f;
-		if (migration_version(f->name, MIGRATION_COMMON) == version)
+		if (migration_version(f->name, migration_prefix(dialect)) == version) {
+			own = f;
+			(*copies)++;
+		}
+		if (migration_version(f->name, MIGRATION_COMMON) == version) {
 			common = f;
+			(*copies)++;
+		}
 	}
-	return common;
+	return own ? own : common;
 }
 
 int db_schema_latest(enum db_dialect dialect)
@@ -112,8 +117,13 @@ static err_t migrate(db *d, char *errbuf)
 		}
 		if (current == latest)
 			return db_rollback(d);
-		if (!(f = migration(dialect, current + 1))) {
-			snprintf(errbuf, ERRBUF_MAX, "migration %d is missing from this build", current + 1);
+		int copies;
+		f = migration(dialect, current + 1, &copies);
+		if (!f || copies > 1) {
+			/* two files of one number would apply one and silently skip the other */
+			snprintf(errbuf, ERRBUF_MAX, "migration %d is %s in this build", current + 1,
+				 f ? "defined twice (a dialect file and a common one, or two files)"
+				   : "missing");
 			db_rollback(d);
 			return ERR_VERSION;
 		}

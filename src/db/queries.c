@@ -159,3 +159,12 @@ const char Q_SERVICE_ERASE_NOTES[] =
 const char Q_SQLITE_WAL_TRUNCATE[] = "PRAGMA wal_checkpoint(TRUNCATE)";
 const char Q_PG_VACUUM_ERASED[] = "VACUUM FULL persons, services";
 const char Q_PG_CHECKPOINT[] = "CHECKPOINT";
+
+/* Blind indexes (core/blindidx.h). */
+const char Q_INDEX_CLEAR[] = "DELETE FROM person_index WHERE person_id = $1";
+const char Q_INDEX_ADD[] =
+	"INSERT INTO person_index (person_id, field, value) VALUES ($1, $2, $3) "
+	"ON CONFLICT DO NOTHING";
+const char Q_INDEX_LOOKUP[] =
+	"SELECT i.person_id, p.ref FROM person_index i JOIN persons p ON p.id = i.person_id "
+	"WHERE i.field = $1 AND i.value = $2 ORDER BY i.person_id";

@@ -55,6 +55,10 @@ extern const char Q_PG_CHECKPOINT[];
 extern const char Q_BACKUP_INTO[];
 extern const char Q_SQLITE_INTEGRITY_CHECK[];
 
+extern const char Q_INDEX_CLEAR[];
+extern const char Q_INDEX_ADD[];
+extern const char Q_INDEX_LOOKUP[];
+
 extern const char Q_AUDIT_HEAD[];
 extern const char Q_AUDIT_APPEND[];
 extern const char Q_AUDIT_ALL[];

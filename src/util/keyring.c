@@ -22,12 +22,14 @@
 #define KDF_CONTEXT_ENC "HAVENenc"
 #define KDF_CONTEXT_DIG "HAVENdig"
 #define KDF_CONTEXT_SIG "HAVENsig"
+#define KDF_CONTEXT_IDX "HAVENidx"
 
 struct key_entry {
 	uint32_t id;
 	unsigned char enc[KEYRING_KEY_BYTES];
 	unsigned char dig[KEYRING_KEY_BYTES];
 	unsigned char sig[KEYRING_KEY_BYTES]; /* Ed25519 seed of audit checkpoints */
+	unsigned char idx[KEYRING_KEY_BYTES]; /* root of the per-field blind index keys */
 };
 
 struct keyring {
@@ -69,7 +71,8 @@ static err_t add_key(keyring *kr, uint32_t id, const unsigned char *root)
 	k->id = id;
 	if (crypto_kdf_derive_from_key(k->enc, sizeof k->enc, id, KDF_CONTEXT_ENC, root) != 0 ||
 	    crypto_kdf_derive_from_key(k->dig, sizeof k->dig, id, KDF_CONTEXT_DIG, root) != 0 ||
-	    crypto_kdf_derive_from_key(k->sig, sizeof k->sig, id, KDF_CONTEXT_SIG, root) != 0)
+	    crypto_kdf_derive_from_key(k->sig, sizeof k->sig, id, KDF_CONTEXT_SIG, root) != 0 ||
+	    crypto_kdf_derive_from_key(k->idx, sizeof k->idx, id, KDF_CONTEXT_IDX, root) != 0)
 		return ERR_CRYPTO;
 	kr->n++;
 	return ERR_OK;
@@ -92,6 +95,7 @@ const unsigned char *keyring_subkey(const keyring *kr, uint32_t id, enum keyring
 			case KEY_ENCRYPT: return kr->keys[i].enc;
 			case KEY_DIGEST: return kr->keys[i].dig;
 			case KEY_SIGN: return kr->keys[i].sig;
+			case KEY_INDEX: return kr->keys[i].idx;
 			}
 	return NULL;
 }

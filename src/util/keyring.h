@@ -20,7 +20,7 @@
 
 typedef struct keyring keyring;
 
-enum keyring_purpose { KEY_ENCRYPT = 1, KEY_DIGEST = 2, KEY_SIGN = 3 };
+enum keyring_purpose { KEY_ENCRYPT = 1, KEY_DIGEST = 2, KEY_SIGN = 3, KEY_INDEX = 4 };
 
 /* Creates a new key file at `path` (refusing an existing one) holding one fresh
  * random 256-bit key, mode 0600, written to a temporary file, synced and
