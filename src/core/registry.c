@@ -251,6 +251,12 @@ err_t registry_open(const struct registry_paths *p, registry **out, char *errbuf
 	err_t e;
 	if (!r)
 		return ERR_NOMEM;
+	if (crypto_self_test() != ERR_OK) {
+		snprintf(errbuf, ERRBUF_MAX, "the cryptographic library fails its known-answer tests: "
+					     "refusing to touch personal data (reinstall libsodium)");
+		e = ERR_CRYPTO;
+		goto fail;
+	}
 	if ((e = need_key(p, errbuf)) != ERR_OK ||
 	    (e = db_open(p->db, DB_OPEN_EXISTING, &r->db, errbuf)) != ERR_OK)
 		goto fail;

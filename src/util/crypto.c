@@ -171,3 +171,64 @@ uint32_t crypto_record_digest_key_id(const unsigned char *d, size_t len)
 {
 	return d && len == CRYPTO_RECORD_DIGEST_BYTES ? get_be32(d) : 0;
 }
+
+/* ---- known-answer tests ------------------------------------------------------ */
+
+#define KAT_TEXT "Haven known answer"
+#define KAT_AD "persons/P-1/given_name"
+
+static const char KAT_AEAD[] =
+	"9c587315bec01278e083e99ecef216e5f7c87286a2e8c3ba7598e2aacec788b793a7";
+static const char KAT_BLAKE2B[] =
+	"dc804176fbadaa135c9695a36c3f075c8f894efbd190ecc927a347a0f01b1b8b";
+static const char KAT_SHA256[] =
+	"96e077ded6c03773b2ffbb9c345d44c12a831e77ea03cc6d0ef4490bfc7a0767";
+static const char KAT_ED25519[] =
+	"b3d04ba91da7ba9516ae4eb5f8fc0524995b922e17188ddde2291f3e5e0a1451"
+	"6dc396a6ea3aea7881aa99c02d7db787cce41bcf2a4f61167504d1a37d642a04";
+static const char KAT_KDF[] =
+	"4edb500781ba23dddefae0eb43866aaa3f135c55df22c45eb5de5ffeaefb2aa9";
+
+static int same_hex(const unsigned char *bin, size_t len, const char *want)
+{
+	char hex[2 * 64 + 1];
+	if (len > 64)
+		return 0;
+	sodium_bin2hex(hex, sizeof hex, bin, len);
+	return strcmp(hex, want) == 0;
+}
+
+err_t crypto_self_test(void)
+{
+	unsigned char key[32], nonce[24], out[64], pk[crypto_sign_PUBLICKEYBYTES];
+	unsigned char sk[crypto_sign_SECRETKEYBYTES], back[sizeof KAT_TEXT];
+	const unsigned char *text = (const unsigned char *)KAT_TEXT;
+	size_t len = strlen(KAT_TEXT);
+	unsigned long long n;
+	int ok = 1;
+	if (sodium_init() < 0)
+		return ERR_CRYPTO;
+	for (int i = 0; i < 32; i++)
+		key[i] = (unsigned char)i;
+	for (int i = 0; i < 24; i++)
+		nonce[i] = (unsigned char)(0x40 + i);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(out, &n, text, len, (const unsigned char *)KAT_AD,
+						   strlen(KAT_AD), NULL, nonce, key);
+	ok &= same_hex(out, (size_t)n, KAT_AEAD);
+	ok &= crypto_aead_xchacha20poly1305_ietf_decrypt(back, &n, NULL, out, len + 16,
+							 (const unsigned char *)KAT_AD,
+							 strlen(KAT_AD), nonce, key) == 0 &&
+	      n == len && memcmp(back, text, len) == 0;
+	crypto_generichash(out, 32, text, len, key, sizeof key);
+	ok &= same_hex(out, 32, KAT_BLAKE2B);
+	crypto_hash_sha256(out, text, len);
+	ok &= same_hex(out, 32, KAT_SHA256);
+	crypto_sign_seed_keypair(pk, sk, key);
+	crypto_sign_detached(out, NULL, text, len, sk);
+	ok &= same_hex(out, 64, KAT_ED25519) &&
+	      crypto_sign_verify_detached(out, text, len, pk) == 0;
+	crypto_kdf_derive_from_key(out, 32, 1, "HAVENenc", key);
+	ok &= same_hex(out, 32, KAT_KDF);
+	sodium_memzero(sk, sizeof sk);
+	return ok ? ERR_OK : ERR_CRYPTO;
+}

@@ -66,4 +66,11 @@ void crypto_digest_final(crypto_digest_state *s, unsigned char out[CRYPTO_RECORD
 /* The key id of a record digest, or 0 when it is not one. */
 uint32_t crypto_record_digest_key_id(const unsigned char *d, size_t len);
 
+/* Known-answer tests of every primitive Haven uses (XChaCha20-Poly1305,
+ * keyed BLAKE2b, SHA-256, Ed25519, the KDF), against values committed in the
+ * source (SHA-256 and BLAKE2b checked against Python's hashlib too).  Run
+ * before any key is used: a broken or miscompiled library must not be
+ * trusted with personal data. */
+err_t crypto_self_test(void);
+
 #endif

@@ -162,6 +162,12 @@ static void test_digest_framing(void **state)
 	assert_int_equal(crypto_record_digest_key_id(a, sizeof a), 1);
 }
 
+static void test_known_answers(void **state)
+{
+	(void)state;
+	assert_int_equal(crypto_self_test(), ERR_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +176,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_envelope_roundtrip_and_binding, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nonces_distinct, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_digest_framing, setup, teardown),
+		cmocka_unit_test(test_known_answers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
