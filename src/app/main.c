@@ -33,6 +33,15 @@ static const struct command commands[] = {
 	{"audit", cmd_audit, "verify the audit log, or print a signed checkpoint of it"},
 };
 
+/* LeakSanitizer's hook, used only by the ASan build: fontconfig (under pango,
+ * for PDF and SVG reports) keeps its configuration for the life of the
+ * process and frees none of it. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libfontconfig.so\n";
+}
+
 static void usage(FILE *out)
 {
 	fprintf(out,
