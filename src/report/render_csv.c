@@ -39,7 +39,7 @@ static int row(FILE *out, const struct csv_row *w)
 	char year[16], value[MONEY_TEXT_MAX];
 	snprintf(year, sizeof year, "%d", w->year);
 	if (w->cell->hidden)
-		snprintf(value, sizeof value, "%s", REPORT_HIDDEN_TEXT);
+		snprintf(value, sizeof value, "%s", REPORT_HIDDEN(w->u));
 	else if (w->u == REPORT_MONEY)
 		money_format(w->cell->v, value);
 	else

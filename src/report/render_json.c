@@ -35,7 +35,7 @@ static json_t *money_string(int64_t minor)
 json_t *report_json_cell(const struct report_cell *c, enum report_unit unit)
 {
 	if (c->hidden)
-		return json_string(REPORT_HIDDEN_TEXT);
+		return json_string(REPORT_HIDDEN(unit));
 	return unit == REPORT_MONEY ? money_string(c->v) : json_integer((json_int_t)c->v);
 }
 

@@ -128,7 +128,7 @@ static void put_cell(struct xw *x, lxw_worksheet *ws, lxw_row_t row, lxw_col_t c
                      const struct report_cell *c, enum report_unit unit, const char *currency)
 {
 	if (c->hidden) {
-		put_text(x, ws, row, col, REPORT_HIDDEN_TEXT, x->hidden);
+		put_text(x, ws, row, col, REPORT_HIDDEN(unit), x->hidden);
 		return;
 	}
 	keep(x,

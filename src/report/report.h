@@ -25,7 +25,11 @@
 
 #define REPORT_TREND_YEARS 5  /* the trend runs Y-4 .. Y */
 #define REPORT_SMALL_CELL 5   /* --public: counts 1 .. REPORT_SMALL_CELL-1 print as "<5" */
-#define REPORT_HIDDEN_TEXT "<5"
+#define REPORT_HIDDEN_TEXT "<5"        /* a hidden count */
+#define REPORT_HIDDEN_MONEY_TEXT "x"   /* a hidden amount: the statistical mark for confidential */
+
+/* What a hidden cell of this unit prints as. */
+#define REPORT_HIDDEN(unit) ((unit) == REPORT_MONEY ? REPORT_HIDDEN_MONEY_TEXT : REPORT_HIDDEN_TEXT)
 #define REPORT_HASH_HEX 65    /* BLAKE2b-256 in lower-case hex, and its NUL */
 #define REPORT_ID_MAX 64      /* indicator and category ids */
 

@@ -10,7 +10,9 @@
  * non-zero part, or the total when no part is left.  A trend cell of Y or Y-1
  * is the indicator's own figure and is hidden with it.  The passes repeat
  * until nothing changes, since hiding in one group can expose another.
- * Money is not suppressed: an amount reveals no person.
+ * An amount is hidden with the count of the persons it was paid to (the
+ * persons indicator of the same service, provider and phase): at a fixed
+ * rate (700 AZN an allowance) the total would give the hidden count away.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +92,48 @@ static int breakdowns(struct report *r, int prev)
 	return changed;
 }
 
+static int same_text(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* The definition of money indicator m counts payments of the same service as
+ * persons indicator p does. */
+static int paid_to(const struct def_indicator *m, const struct def_indicator *p)
+{
+	return m->event == DEF_EV_SERVICE && p->event == DEF_EV_SERVICE &&
+	       p->measure != DEF_M_SUM && same_text(m->service, p->service) &&
+	       same_text(m->provider, p->provider) && same_text(m->phase, p->phase);
+}
+
+static int hide_with(struct report_cell *money, const struct report_cell *count)
+{
+	if (!count->hidden || money->hidden)
+		return 0;
+	money->hidden = 1;
+	return 1;
+}
+
+/* Hides an amount wherever the count of its recipients is hidden. */
+static int money_follows(struct report *r)
+{
+	int changed = 0;
+	for (size_t i = 0; r->def && i < r->n_indicators; i++) {
+		struct report_indicator *m = &r->indicators[i];
+		const struct def_indicator *dm = def_find(r->def, m->id);
+		if (m->unit != REPORT_MONEY || !dm)
+			continue;
+		for (size_t j = 0; j < r->n_indicators; j++) {
+			const struct report_indicator *p = &r->indicators[j];
+			const struct def_indicator *dp = def_find(r->def, p->id);
+			if (p->unit != REPORT_PERSONS || !dp || !paid_to(dm, dp))
+				continue;
+			changed |= hide_with(&m->value, &p->value) | hide_with(&m->previous, &p->previous);
+		}
+	}
+	return changed;
+}
+
 /* The trend's last two cells are the indicator's figures: hidden together. */
 static int trend_sync(struct report *r)
 {
@@ -132,7 +176,7 @@ void report_suppress(struct report *r)
 		}
 	do {
 		changed = relations(r, 0) | relations(r, 1) | breakdowns(r, 0) | breakdowns(r, 1) |
-			  trend_sync(r);
+			  money_follows(r) | trend_sync(r);
 	} while (changed);
 	r->is_public = 1;
 }

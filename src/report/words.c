@@ -238,7 +238,7 @@ void report_format_cell(const struct report_cell *c, enum report_unit unit, enum
 			char *buf)
 {
 	if (c->hidden)
-		snprintf(buf, REPORT_NUM_MAX, "%s", REPORT_HIDDEN_TEXT);
+		snprintf(buf, REPORT_NUM_MAX, "%s", REPORT_HIDDEN(unit));
 	else if (unit == REPORT_MONEY)
 		words_money(c->v, lang, buf, REPORT_NUM_MAX);
 	else
