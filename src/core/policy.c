@@ -186,6 +186,13 @@ int policy_allows(const struct principal *p, enum action a)
 	return (action_roles[a] & BIT(p->role)) != 0;
 }
 
+int policy_needs_step_up(const struct principal *p, enum action a)
+{
+	if (a == ACT_USER_LIST)
+		return 1;
+	return a == ACT_PERSON_READ && is_role(p, ROLE_COORDINATOR);
+}
+
 int policy_report_suppressed(const struct principal *p)
 {
 	return !is_role(p, ROLE_COORDINATOR);

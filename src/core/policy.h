@@ -123,6 +123,13 @@ err_t policy_principal(struct principal *out, int64_t user_id, const char *usern
  * attempt the action at all.  Records are checked again one by one. */
 int policy_allows(const struct principal *p, enum action a);
 
+/* Step-up (ASVS 7.5.3): the sensitive actions need an authentication (a
+ * sign-in or a re-authentication with password and one-time code) not older
+ * than POLICY_STEP_UP_SECONDS: an administrator's user management and a
+ * coordinator's read of a single record.  1 when `a` by `p` is one. */
+#define POLICY_STEP_UP_SECONDS (5 * 60)
+int policy_needs_step_up(const struct principal *p, enum action a);
+
 /* Whether the reports a principal runs have their small cells hidden (as
  * published): all but the coordinator, who approves the full figures. */
 int policy_report_suppressed(const struct principal *p);

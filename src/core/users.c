@@ -623,7 +623,7 @@ static err_t audit_signin(registry *r, const struct users_signin *s, const struc
 		.actor = u->info.id ? u->info.username : "unknown",
 		.agency = u->info.id ? u->info.agency : "",
 		.role = u->info.id ? policy_role_name(u->info.role) : "",
-		.action = "signin", .object_type = "user",
+		.action = s->action ? s->action : "signin", .object_type = "user",
 		.object_ref = u->info.id ? u->info.username : "",
 		.request_id = s->request_id,
 		.outcome = a->verdict == ERR_OK ? "ok" : a->verdict == ERR_LIMIT ? "throttled" : "denied",
@@ -688,7 +688,7 @@ err_t users_signin(registry *r, const struct users_signin *in, int64_t now, stru
 {
 	unsigned char subj_user[CRYPTO_DIGEST_BYTES], subj_addr[CRYPTO_DIGEST_BYTES];
 	struct users_signin sv = {in->username, in->password ? in->password : "",
-				  in->otp ? in->otp : "", in->address, in->request_id},
+				  in->otp ? in->otp : "", in->address, in->request_id, in->action},
 			    *s = &sv;
 	struct throttle tu, ta;
 	struct user_row u = {0};

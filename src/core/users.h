@@ -142,6 +142,7 @@ struct users_signin {
 	const char *otp;     /* ignored for roles without a TOTP secret */
 	const char *address;    /* the client's address, for throttling (never stored) */
 	const char *request_id; /* for the audit entry */
+	const char *action;     /* the audit action: NULL for "signin", "reauth" */
 };
 
 /*

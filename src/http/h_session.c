@@ -92,9 +92,56 @@ out:
 err_t h_session_show(struct request *rq, struct reply *out)
 {
 	const struct principal *who = request_who(rq);
-	out->json = json_pack("{s:o, s:I}", "user", user_json(who), "expires_at",
-			      (json_int_t)(rq->session.created_at + SESSION_ABSOLUTE_SECONDS));
+	out->json = json_pack("{s:o, s:I, s:I, s:I}", "user", user_json(who), "expires_at",
+			      (json_int_t)(rq->session.created_at + SESSION_ABSOLUTE_SECONDS),
+			      "authenticated_at", (json_int_t)rq->session.created_at,
+			      "step_up_until",
+			      (json_int_t)(rq->session.created_at + POLICY_STEP_UP_SECONDS));
 	return out->json ? ERR_OK : ERR_NOMEM;
+}
+
+/* POST /api/v1/session/reauth: the signed-in user gives password and
+ * one-time code again (step-up).  Success replaces the session with a new
+ * one (new cookie and CSRF token, as at sign-in), so the authentication time
+ * is the session's creation and the sensitive actions are open for
+ * POLICY_STEP_UP_SECONDS.  A failure leaves the session as it was and counts
+ * in the sign-in throttle. */
+err_t h_session_reauth(struct request *rq, struct reply *out)
+{
+	const struct principal *me = request_who(rq);
+	struct principal who;
+	json_t *body = NULL;
+	err_t e = body_object(rq, out, &body);
+	if (e != ERR_OK)
+		return e;
+	body_only(body, rq->route->fields, out);
+	struct users_signin s = {
+		.username = me->username,
+		.password = body_string(body, "password", 1, PASSWORD_MAX_CHARS, out),
+		.otp = body_string(body, "otp", 0, TOTP_DIGITS, out),
+		.address = rq->address,
+		.request_id = rq->request_id,
+		.action = "reauth",
+	};
+	if (!body_ok(out)) {
+		e = ERR_INVALID;
+		goto out;
+	}
+	e = users_signin(rq->reg, &s, clock_now(), &who);
+	if (e == ERR_OK && who.user_id != me->user_id)
+		e = ERR_FORBIDDEN;
+	if (e == ERR_FORBIDDEN || e == ERR_LIMIT) {
+		metrics_signin_failure(http_server_metrics(rq->srv));
+		out->fail = HF_REAUTH;
+		goto out;
+	}
+	if (e == ERR_OK)
+		e = start_session(rq, &who, out);
+out:
+	wipe_member(body, "password");
+	wipe_member(body, "otp");
+	json_decref(body);
+	return e;
 }
 
 err_t h_session_delete(struct request *rq, struct reply *out)

@@ -57,6 +57,11 @@ static const struct problem_kind fails[] = {
 	[HF_RESET] = {403, "reset-failed", "Password reset failed",
 		      "the username, reset code or one-time code is wrong, or the reset code "
 		      "has expired or was used: ask an administrator for a new one"},
+	[HF_STEP_UP] = {401, "reauth-required", "Authenticate again",
+			"this action needs a sign-in of the last 5 minutes: send password and "
+			"one-time code to POST /api/v1/session/reauth, then repeat the request"},
+	[HF_REAUTH] = {403, "reauth-failed", "Re-authentication failed",
+		       "the password or one-time code is wrong; the session is unchanged"},
 };
 
 static const struct problem_kind by_err[] = {
@@ -74,7 +79,7 @@ static const struct problem_kind signin_held = {429, "signin-held", "Too many si
 
 static const struct problem_kind *kind_of(err_t e, enum http_fail f)
 {
-	int uniform = f == HF_SIGNIN || f == HF_RESET;
+	int uniform = f == HF_SIGNIN || f == HF_RESET || f == HF_REAUTH;
 	if (uniform && e == ERR_LIMIT)
 		return &signin_held;
 	if (f != HF_NONE && f < sizeof fails / sizeof fails[0] && !(uniform && e != ERR_FORBIDDEN))

@@ -49,6 +49,8 @@ enum http_fail {
 	HF_UNAVAILABLE,     /* the database cannot be opened, or shutting down */
 	HF_REASON,          /* a coordinator's read without a stated reason */
 	HF_RESET,           /* ERR_FORBIDDEN: the one reset failure; ERR_LIMIT: held back */
+	HF_STEP_UP,         /* a sensitive action with an authentication over 5 minutes old */
+	HF_REAUTH,          /* ERR_FORBIDDEN: re-authentication failed; ERR_LIMIT: held back */
 };
 
 /* What a handler answers on success (or adds to a failure: errors). */

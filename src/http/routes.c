@@ -13,6 +13,7 @@ static const char *const q_persons[] = {"status", "year", "agency", "cursor", "l
 static const char *const q_referrals[] = {"to", "status", "cursor", "limit", NULL};
 static const char *const q_report[] = {"year", "format", "lang", NULL};
 static const char *const b_signin[] = {"username", "password", "otp", NULL};
+static const char *const b_reauth[] = {"password", "otp", NULL};
 static const char *const b_reset[] = {"username", "code", "new_password", "otp", NULL};
 static const char *const b_search[] = {"name", "status", "year", "agency", "cursor", "limit", NULL};
 /* caseview_person_fields and access_block (test_http_openapi checks) */
@@ -41,6 +42,9 @@ const struct route routes[] = {
 	 NONE, NULL},
 	{"DELETE", "/api/v1/session", ACT_SIGNED_IN, 0, h_session_delete, 204, "Sign out", NONE,
 	 NULL},
+	{"POST", "/api/v1/session/reauth", ACT_SIGNED_IN, ROUTE_BODY, h_session_reauth, 200,
+	 "Authenticate again (password and one-time code) for the sensitive actions: a new "
+	 "session", NONE, b_reauth},
 	{"POST", "/api/v1/password-reset", ACT_PUBLIC, ROUTE_SIGNIN | ROUTE_BODY, h_password_reset,
 	 204, "Set a new password with a reset code from an administrator and a one-time code",
 	 NONE, b_reset},

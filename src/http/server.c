@@ -322,8 +322,15 @@ static enum http_fail gate(struct request *rq, err_t *e)
 		return HF_CSRF;
 	}
 	*e = ERR_OK;
-	if (!policy_allows(request_who(rq), rt->action))
+	if (!policy_allows(request_who(rq), rt->action)) {
 		*e = ERR_FORBIDDEN;
+		return HF_NONE;
+	}
+	if (policy_needs_step_up(request_who(rq), rt->action) &&
+	    clock_now() - rq->session.created_at > POLICY_STEP_UP_SECONDS) {
+		*e = ERR_FORBIDDEN;
+		return HF_STEP_UP;
+	}
 	return HF_NONE;
 }
 

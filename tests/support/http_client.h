@@ -331,4 +331,24 @@ static inline long hc_sign_in(struct hc *c, const struct hc_account *a)
 	return s;
 }
 
+/* Authenticates again as `a` (step-up); returns the status and, on 200,
+ * keeps the new session's cookie and CSRF token. */
+static inline long hc_reauth(struct hc *c, const struct hc_account *a, const char *password)
+{
+	char code[TOTP_CODE_MAX], body[512];
+	struct hc_response r;
+	hc_next_code(a, code);
+	snprintf(body, sizeof body, "{\"password\":\"%s\",\"otp\":\"%s\"}", password, code);
+	hc_send(c, "POST", "/api/v1/session/reauth", body, NULL, &r);
+	if (r.status == 200) {
+		hc_take_cookie(c, &r);
+		json_t *t = json_object_get(r.json, "csrf_token");
+		assert_true(json_is_string(t));
+		snprintf(c->csrf, sizeof c->csrf, "%s", json_string_value(t));
+	}
+	long s = r.status;
+	hc_free(&r);
+	return s;
+}
+
 #endif

@@ -235,6 +235,8 @@ static void access_matrix(void **state)
 		 {404, 404, 404, 404, 404, 404}, {404, 404, 404, 404, 404, 404}},
 		{"POST", "/api/v1/session", "{}",
 		 {400, 400, 400, 400, 400, 400}, {400, 400, 400, 400, 400, 400}},
+		{"POST", "/api/v1/session/reauth", "{}",
+		 {400, 400, 400, 400, 400, 400}, {400, 400, 400, 400, 400, 400}},
 		{"POST", "/api/v1/password-reset", "{}",
 		 {400, 400, 400, 400, 400, 400}, {400, 400, 400, 400, 400, 400}},
 		{"POST", "/api/v1/persons/search", "{\"name\":\"zz\"}",
@@ -744,6 +746,50 @@ static void concurrent_reads_audited(void **state)
 	registry_close(r);
 }
 
+/* ASVS-11 step-up: the coordinator's read of one record and the
+ * administrator's user management need an authentication of the last five
+ * minutes; POST /api/v1/session/reauth gives a new session that has one. */
+static void step_up(void **state)
+{
+	struct world *w = *state;
+	const char *why[] = {"X-Access-Reason: step-up check", NULL};
+	struct hc_response r;
+	struct hc old;
+	clock_shift(POLICY_STEP_UP_SECONDS + 1);
+	hc_send(&w->coord, "GET", "/api/v1/persons/P1", NULL, why, &r);
+	assert_int_equal(r.status, 401);
+	assert_non_null(strstr(r.body, "reauth-required"));
+	hc_free(&r);
+	hc_send(&w->adm, "GET", "/api/v1/users", NULL, NULL, &r);
+	assert_int_equal(r.status, 401);
+	assert_non_null(strstr(r.body, "reauth-required"));
+	hc_free(&r);
+	/* the rest of the session goes on: lists, the session itself */
+	assert_int_equal(hc_status(&w->officer, "GET", "/api/v1/persons/P1", NULL), 200);
+	assert_int_equal(hc_status(&w->adm, "GET", "/api/v1/session", NULL), 200);
+
+	/* a wrong password is refused and changes nothing; a CSRF token is needed */
+	assert_int_equal(hc_reauth(&w->coord, hf_account(w->f, "coord"), "wrong password here"),
+			 403);
+	old = w->coord;
+	w->coord.csrf[0] = '\0';
+	assert_int_equal(hc_reauth(&w->coord, hf_account(w->f, "coord"), HC_PASSWORD), 403);
+	w->coord = old;
+	assert_int_equal(hc_reauth(&w->coord, hf_account(w->f, "coord"), HC_PASSWORD), 200);
+	hc_send(&w->coord, "GET", "/api/v1/persons/P1", NULL, why, &r);
+	assert_int_equal(r.status, 200);
+	hc_free(&r);
+	/* the old session ended with the re-authentication */
+	hc_send(&old, "GET", "/api/v1/session", NULL, NULL, &r);
+	assert_int_equal(r.status, 401);
+	hc_free(&r);
+	assert_int_equal(hc_reauth(&w->adm, hf_account(w->f, "adm"), HC_PASSWORD), 200);
+	assert_int_equal(hc_status(&w->adm, "GET", "/api/v1/users", NULL), 200);
+	clock_shift(POLICY_STEP_UP_SECONDS + 1);
+	assert_int_equal(hc_status(&w->adm, "GET", "/api/v1/users", NULL), 401);
+	assert_int_equal(hc_reauth(&w->adm, hf_account(w->f, "adm"), HC_PASSWORD), 200);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -758,6 +804,7 @@ int main(void)
 		cmocka_unit_test(reads_audited),
 		cmocka_unit_test(concurrent_reads_audited),
 		cmocka_unit_test(reports),
+		cmocka_unit_test(step_up),
 	};
 	if (sodium_init() < 0)
 		return 1;

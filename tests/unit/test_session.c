@@ -105,7 +105,7 @@ static void code_at(struct fixture *f, int ahead, char out[TOTP_CODE_MAX])
 static err_t sign_in(struct fixture *f, const char *name, const char *pw, const char *otp,
 		     struct principal *who)
 {
-	struct users_signin s = {name, pw, otp, "192.0.2.7", "req"};
+	struct users_signin s = {name, pw, otp, "192.0.2.7", "req", NULL};
 	return users_signin(f->r, &s, clock_now(), who);
 }
 
@@ -195,7 +195,7 @@ static void throttling_per_address(void **state)
 		assert_int_equal(sign_in(f, name, "wrong password!", "000000", &who), ERR_FORBIDDEN);
 	}
 	assert_int_equal(sign_in(f, "rashad", "wrong password!", "000000", &who), ERR_LIMIT);
-	struct users_signin other = {"rashad", "wrong password!", "000000", "198.51.100.1", "req"};
+	struct users_signin other = {"rashad", "wrong password!", "000000", "198.51.100.1", "req", NULL};
 	assert_int_equal(users_signin(f->r, &other, clock_now(), &who), ERR_FORBIDDEN);
 }
 
