@@ -19,14 +19,15 @@
 
 #define DEFAULT_LISTEN "127.0.0.1:8080"
 
-enum { OPT_LISTEN = 3000, OPT_THREADS, OPT_TIMEOUT, OPT_TLS_CERT, OPT_TLS_KEY, OPT_QUIET };
+enum { OPT_LISTEN = 3000, OPT_THREADS, OPT_TIMEOUT, OPT_TLS_CERT, OPT_TLS_KEY, OPT_QUIET,
+       OPT_TRUST_PROXY };
 
 
 static void help(FILE *out)
 {
 	fputs("Usage: haven serve [--db PATH] [--key PATH] [--listen ADDRESS:PORT]\n"
 	      "                   [--threads N] [--timeout SECONDS] [--quiet]\n"
-	      "                   [--tls-cert FILE --tls-key FILE]\n"
+	      "                   [--tls-cert FILE --tls-key FILE] [--trust-proxy ADDRESS]\n"
 	      "\n"
 	      "Serves the JSON API under /api/v1 (and /healthz, /metrics) until stopped\n"
 	      "with SIGTERM or Ctrl-C; requests in flight finish before it exits.\n"
@@ -40,6 +41,11 @@ static void help(FILE *out)
 	      "  --tls-key F    ... and this PEM private key.  Without them, serve on a\n"
 	      "                 loopback address behind a TLS reverse proxy: the session\n"
 	      "                 cookie is Secure and browsers send it over HTTPS only.\n"
+	      "  --trust-proxy A  the numeric address of the reverse proxy in front: only\n"
+	      "                 on connections from it is the last address of the\n"
+	      "                 X-Forwarded-For header taken as the client's (for the\n"
+	      "                 per-address sign-in throttle); from any other address the\n"
+	      "                 header is ignored.  Without it the header is never used.\n"
 	      "  --quiet        no request log on standard error\n" CLI_COMMON_HELP,
 	      out);
 }
@@ -64,6 +70,7 @@ static int parse(int argc, char **argv, struct cli_paths *paths, struct http_con
 		{"tls-cert", required_argument, NULL, OPT_TLS_CERT},
 		{"tls-key", required_argument, NULL, OPT_TLS_KEY},
 		{"quiet", no_argument, NULL, OPT_QUIET},
+		{"trust-proxy", required_argument, NULL, OPT_TRUST_PROXY},
 		{NULL, 0, NULL, 0},
 	};
 	int opt;
@@ -87,6 +94,7 @@ static int parse(int argc, char **argv, struct cli_paths *paths, struct http_con
 		case OPT_TLS_CERT: c->tls_cert = optarg; break;
 		case OPT_TLS_KEY: c->tls_key = optarg; break;
 		case OPT_QUIET: c->quiet = 1; break;
+		case OPT_TRUST_PROXY: c->trust_proxy = optarg; break;
 		case CLI_OPT_HELP: help(stdout); exit(0);
 		default: return 2;
 		}

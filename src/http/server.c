@@ -39,6 +39,7 @@ struct http_server {
 	char *tls_cert, *tls_key; /* PEM text, kept while the daemon runs; wiped */
 	unsigned port;
 	int quiet;
+	char trust_proxy[HTTP_ADDRESS_MAX]; /* normalised; "" when none */
 	struct metrics metrics;
 	caseview_batch *batch;
 	pthread_mutex_t lock; /* guards regs */
@@ -149,18 +150,59 @@ static int64_t now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* `text` as one numeric address in its canonical form, into out
+ * (HTTP_ADDRESS_MAX bytes); 0 when it is not one. */
+static int numeric_address(const char *text, size_t len, char *out)
+{
+	char buf[HTTP_ADDRESS_MAX];
+	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST, .ai_socktype = SOCK_STREAM};
+	struct addrinfo *res = NULL;
+	int ok;
+	while (len && (*text == ' ' || *text == '\t')) {
+		text++;
+		len--;
+	}
+	while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+		len--;
+	if (len == 0 || len >= sizeof buf)
+		return 0;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	if (getaddrinfo(buf, NULL, &hints, &res) != 0 || !res)
+		return 0;
+	ok = getnameinfo(res->ai_addr, res->ai_addrlen, out, HTTP_ADDRESS_MAX, NULL, 0,
+			 NI_NUMERICHOST) == 0;
+	freeaddrinfo(res);
+	return ok;
+}
+
+void http_client_address(const char *peer, const char *trusted, const char *forwarded,
+			 char *out)
+{
+	snprintf(out, HTTP_ADDRESS_MAX, "%s", peer ? peer : "");
+	if (!trusted || !trusted[0] || !peer || strcmp(peer, trusted) != 0 || !forwarded)
+		return;
+	const char *last = strrchr(forwarded, ',');
+	last = last ? last + 1 : forwarded;
+	char client[HTTP_ADDRESS_MAX];
+	if (numeric_address(last, strlen(last), client))
+		memcpy(out, client, strlen(client) + 1);
+}
+
 static void client_address(struct request *rq)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char peer[HTTP_ADDRESS_MAX];
 	rq->address[0] = '\0';
 	if (!ci || !ci->client_addr)
 		return;
 	socklen_t len = ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
 							       : sizeof(struct sockaddr_in);
-	if (getnameinfo(ci->client_addr, len, rq->address, sizeof rq->address, NULL, 0,
-			NI_NUMERICHOST) != 0)
-		rq->address[0] = '\0';
+	if (getnameinfo(ci->client_addr, len, peer, sizeof peer, NULL, 0, NI_NUMERICHOST) != 0)
+		return;
+	http_client_address(peer, rq->srv->trust_proxy, request_header(rq, "X-Forwarded-For"),
+			    rq->address);
 }
 
 static struct request *request_new(http_server *s, struct MHD_Connection *conn, const char *method)
@@ -540,6 +582,14 @@ err_t http_server_start(const struct http_config *c, http_server **out, char *er
 	memcpy(s->db, c->paths.db, strlen(c->paths.db) + 1);
 	memcpy(s->key, c->paths.key, strlen(c->paths.key) + 1);
 	s->quiet = c->quiet;
+	if (c->trust_proxy && !numeric_address(c->trust_proxy, strlen(c->trust_proxy),
+						  s->trust_proxy)) {
+		snprintf(errbuf, ERRBUF_MAX,
+			 "--trust-proxy %s: give the proxy's numeric address (127.0.0.1, ::1)",
+			 c->trust_proxy);
+		free(s);
+		return ERR_INVALID;
+	}
 	s->generation = atomic_fetch_add(&generations, 1) + 1;
 	metrics_init(&s->metrics);
 	pthread_mutex_init(&s->lock, NULL);

@@ -41,6 +41,8 @@ struct http_config {
 	unsigned timeout;    /* seconds; 0: HTTP_TIMEOUT_DEFAULT */
 	const char *tls_cert, *tls_key; /* PEM files, both or neither */
 	int quiet;           /* no request log on stderr */
+	const char *trust_proxy; /* numeric address of the reverse proxy whose
+				  * X-Forwarded-For is believed; NULL: none */
 };
 
 /*
@@ -49,6 +51,17 @@ struct http_config {
  * into errbuf (ERRBUF_MAX bytes).
  */
 err_t http_server_start(const struct http_config *c, http_server **out, char *errbuf);
+
+/*
+ * The client's address of a request, as throttling uses it: the peer's
+ * numeric address; when the peer is the trusted proxy (`trusted`, numeric,
+ * "" for none), the last address of `forwarded` (the X-Forwarded-For header,
+ * may be NULL) instead, which is the one that proxy appended.  A forwarded
+ * value that is not one numeric address is ignored.  Writes into `out`
+ * (HTTP_ADDRESS_MAX bytes).  Pure: for tests.
+ */
+void http_client_address(const char *peer, const char *trusted, const char *forwarded,
+			 char *out);
 
 /* The port the server listens on (the one picked when asked for 0). */
 unsigned http_server_port(const http_server *s);

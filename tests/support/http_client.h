@@ -112,6 +112,9 @@ static inline struct hc_account *hf_account(struct hf *f, const char *name)
 	return NULL;
 }
 
+/* The --trust-proxy of the servers hf_start starts (NULL: none). */
+static const char *hf_trust_proxy = NULL;
+
 /* Makes the database (calling `seed` with it open, may be NULL) and starts
  * the server with `timeout` seconds of idle time (0: default). */
 static inline struct hf *hf_start(void (*seed)(struct hf *, registry *), unsigned timeout)
@@ -131,7 +134,7 @@ static inline struct hf *hf_start(void (*seed)(struct hf *, registry *), unsigne
 		seed(f, r);
 	registry_close(r);
 	struct http_config c = {.listen = "127.0.0.1:0", .paths = p, .threads = 4,
-				.timeout = timeout, .quiet = 1};
+				.timeout = timeout, .quiet = 1, .trust_proxy = hf_trust_proxy};
 	if (http_server_start(&c, &f->srv, errbuf) != ERR_OK)
 		fail_msg("http_server_start: %s", errbuf);
 	f->port = http_server_port(f->srv);
