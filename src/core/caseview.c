@@ -658,12 +658,15 @@ static err_t check_parent(const struct caseview_ctx *c, const struct person *p, 
 	err_t e;
 	if (!p->parent_ref || !validate_id(p->parent_ref))
 		return ERR_OK;
+	const char *status = NULL;
 	e = visible(c, p->parent_ref, 0, &rel);
+	if (e == ERR_OK)
+		e = registry_person_status(c->r, p->parent_ref, &status);
 	if (e == ERR_NOT_FOUND)
 		report(v, "parent_id", "no such person");
-	else if (e == ERR_OK && rel.rel.is_dependant)
-		report(v, "parent_id", "a dependant cannot be a parent in the case (name the victim "
-				       "or potential victim)");
+	else if (e == ERR_OK && strcmp(status, "victim") != 0 && strcmp(status, "potential_victim") != 0)
+		report(v, "parent_id", "the parent must be a victim or potential victim (the "
+				       "interchange format's rule)");
 	return e == ERR_NOT_FOUND ? ERR_OK : e;
 }
 

@@ -592,8 +592,14 @@ err_t registry_put_person(registry *r, const struct person *p, int64_t import_id
 	if ((e = split_forms(p->exploitation, formbuf, sizeof formbuf, forms, &nforms)) != ERR_OK ||
 	    (e = person_digest(r, p, forms, nforms, digest)) != ERR_OK)
 		return e;
-	if (p->parent_ref && (e = person_id_of(r, p->parent_ref, &parent_id, NULL)) != ERR_OK)
-		return e;
+	if (p->parent_ref) {
+		const char *parent_status;
+		if ((e = person_id_of(r, p->parent_ref, &parent_id, &parent_status)) != ERR_OK)
+			return e;
+		/* interchange.md: a dependant's parent is a victim or potential victim */
+		if (strcmp(parent_status, "victim") != 0 && strcmp(parent_status, "potential_victim") != 0)
+			return ERR_INVALID;
+	}
 	if ((e = stmt(r, S_PERSON_FIND, &st)) != ERR_OK)
 		return e;
 	rc = find_by_ref(st, p->ref, digest, &id, &same);

@@ -66,7 +66,8 @@ err_t registry_import_finish(registry *r, int64_t id, int64_t rows, int64_t adde
 			     int64_t updated, int64_t unchanged);
 
 /* Upserts.  A person's parent, and a service's or referral's person, must be
- * stored already (ERR_NOT_FOUND otherwise).  `import_id` may be 0. */
+ * stored already (ERR_NOT_FOUND otherwise); a parent that is not a victim or
+ * potential victim answers ERR_INVALID.  `import_id` may be 0. */
 err_t registry_put_person(registry *r, const struct person *p, int64_t import_id,
 			  enum put_outcome *out);
 err_t registry_put_service(registry *r, const struct service *s, int64_t import_id,

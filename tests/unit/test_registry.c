@@ -212,6 +212,13 @@ static void test_references_must_exist(void **state)
 			    .provider = "mia_shelter", .date = d("2024-03-01"), .end_date = DATE_NONE};
 	assert_int_equal(registry_put_person(f->r, &child, 0, &out), ERR_NOT_FOUND);
 	assert_int_equal(registry_put_service(f->r, &s, 0, &out), ERR_NOT_FOUND);
+	/* a parent must be a victim or potential victim */
+	struct person nc = victim("P-9");
+	nc.status = "not_confirmed";
+	nc.recognized_on = DATE_NONE;
+	nc.decided_on = d("2024-03-01");
+	put_person(f->r, &nc, PUT_ADDED);
+	assert_int_equal(registry_put_person(f->r, &child, 0, &out), ERR_INVALID);
 }
 
 /* The child and foreign flags the report counts with. */
