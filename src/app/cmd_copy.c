@@ -16,7 +16,8 @@ static void help(FILE *out)
 	      "each record came from, approved reports, accounts and the audit log.  The\n"
 	      "target must not hold a Haven database yet.  The same key file opens both.\n"
 	      "Then it proves the copy: the audit chain verifies on the target with the\n"
-	      "source's head, and an export of each gives identical files.\n"
+	      "source's head, an export of each gives identical files, and the annual\n"
+	      "report of every year of the records has the same figures on both.\n"
 	      "Sessions are not copied: users sign in again on the new server.\n"
 	      "\n"
 	      "Options:\n"
@@ -74,9 +75,10 @@ int cmd_copy(int argc, char **argv)
 		registry_close(r);
 		return 1;
 	}
-	printf("Copied %lld rows of %lld tables; the audit chain (%lld entries) and the exports "
-	       "match.\n",
-	       (long long)sum.rows, (long long)sum.tables, (long long)sum.audit_entries);
+	printf("Copied %lld rows of %lld tables; the audit chain (%lld entries), the exports and "
+	       "the annual reports of %lld years match.\n",
+	       (long long)sum.rows, (long long)sum.tables, (long long)sum.audit_entries,
+	       (long long)sum.report_years);
 	registry_close(r);
 	return 0;
 }

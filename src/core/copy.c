@@ -8,8 +8,11 @@
 
 #include "core/audit.h"
 #include "core/copy.h"
+#include "report/report.h"
 #include "core/export.h"
 #include "db/copy_queries.h"
+#include "db/queries.h"
+#include "util/date.h"
 
 #define COPY_PROGRESS_ROWS 100000
 
@@ -173,6 +176,59 @@ static err_t compare_audit(registry *a, registry *b, struct copy_summary *out, c
 	return ERR_OK;
 }
 
+/* The report of `year` as JSON text (malloc'd), computed on `d`. */
+static err_t report_text(db *d, const struct report_def *def, int year, char **text, char *errbuf)
+{
+	struct report *r = NULL;
+	size_t len;
+	FILE *mem = open_memstream(text, &len);
+	err_t e = mem ? report_compute(d, def, year, &r, errbuf) : ERR_NOMEM;
+	if (e == ERR_OK)
+		e = report_render_json(r, REPORT_EN, mem, NULL, errbuf);
+	if (mem)
+		fclose(mem);
+	report_free(r);
+	return e;
+}
+
+/* The years the records reach: from the first service to the last. */
+static err_t record_years(db *d, int *first, int *last)
+{
+	db_stmt *st = NULL;
+	err_t e = db_prepare(d, Q_COPY_YEARS, &st);
+	*first = *last = 0;
+	if (e == ERR_OK && db_step(st) == DB_ROW && !db_col_is_null(st, 0)) {
+		*first = date_year(db_col_int(st, 0));
+		*last = date_year(db_col_int(st, 1));
+	}
+	db_finalize(st);
+	return e;
+}
+
+/* The same annual report, figure for figure, for every year of the records. */
+static err_t compare_reports(registry *a, registry *b, struct copy_summary *out, char *errbuf)
+{
+	struct report_def *def = NULL;
+	int first, last;
+	err_t e = report_def_load(NULL, &def, errbuf);
+	if (e == ERR_OK)
+		e = record_years(registry_db(a), &first, &last);
+	for (int y = first; e == ERR_OK && first && y <= last; y++) {
+		char *ta = NULL, *tb = NULL;
+		if ((e = report_text(registry_db(a), def, y, &ta, errbuf)) == ERR_OK &&
+		    (e = report_text(registry_db(b), def, y, &tb, errbuf)) == ERR_OK &&
+		    strcmp(ta, tb) != 0) {
+			snprintf(errbuf, ERRBUF_MAX, "the copy's %d report differs from the source's", y);
+			e = ERR_CONFLICT;
+		}
+		free(ta);
+		free(tb);
+		out->report_years += e == ERR_OK;
+	}
+	report_def_free(def);
+	return e;
+}
+
 err_t copy_registry(registry *from, const struct registry_paths *to, struct copy_summary *out,
 		    char *errbuf)
 {
@@ -190,6 +246,8 @@ err_t copy_registry(registry *from, const struct registry_paths *to, struct copy
 		e = compare_audit(from, copy, &sum, errbuf);
 	if (e == ERR_OK)
 		e = compare_exports(from, copy, errbuf);
+	if (e == ERR_OK)
+		e = compare_reports(from, copy, &sum, errbuf);
 	registry_close(copy);
 	if (e == ERR_OK)
 		*out = sum;

@@ -168,3 +168,4 @@ const char Q_INDEX_ADD[] =
 const char Q_INDEX_LOOKUP[] =
 	"SELECT i.person_id, p.ref FROM person_index i JOIN persons p ON p.id = i.person_id "
 	"WHERE i.field = $1 AND i.value = $2 ORDER BY i.person_id";
+const char Q_COPY_YEARS[] = "SELECT min(date), max(date) FROM services";

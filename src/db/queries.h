@@ -52,6 +52,7 @@ extern const char Q_SQLITE_WAL_TRUNCATE[];
 extern const char Q_PG_VACUUM_ERASED[];
 extern const char Q_PG_CHECKPOINT[];
 
+extern const char Q_COPY_YEARS[];
 extern const char Q_BACKUP_INTO[];
 extern const char Q_SQLITE_INTEGRITY_CHECK[];
 
