@@ -273,11 +273,20 @@ static err_t parse_checkpoint(const char *text, struct checkpoint *c)
 	return ERR_OK;
 }
 
+/* Exactly 2 * len hex digits into bin; 0 on success.  (sodium_hex2bin alone
+ * accepts fewer digits and leaves the rest of bin unset.) */
+static int hex_exact(unsigned char *bin, size_t len, const char *hex)
+{
+	size_t got = 0;
+	if (strlen(hex) != 2 * len || sodium_hex2bin(bin, len, hex, 2 * len, NULL, &got, NULL) != 0)
+		return -1;
+	return got == len ? 0 : -1;
+}
+
 static err_t check_signature(const char *text, const struct checkpoint *c)
 {
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
-	if (sodium_hex2bin(pk, sizeof pk, c->signer, strlen(c->signer), NULL, NULL, NULL) != 0 ||
-	    sodium_hex2bin(sig, sizeof sig, c->sig, strlen(c->sig), NULL, NULL, NULL) != 0)
+	if (hex_exact(pk, sizeof pk, c->signer) != 0 || hex_exact(sig, sizeof sig, c->sig) != 0)
 		return ERR_INVALID;
 	return crypto_sign_verify_detached(sig, (const unsigned char *)text,
 					   (unsigned long long)c->signed_len, pk) == 0
@@ -297,7 +306,7 @@ err_t audit_verify_checkpoint(db *d, const char *text, const char *signer_hex,
 		return ERR_CRYPTO;
 	if ((e = check_signature(text, &c)) != ERR_OK)
 		return e;
-	if (sodium_hex2bin(want, sizeof want, c.head, strlen(c.head), NULL, NULL, NULL) != 0)
+	if (hex_exact(want, sizeof want, c.head) != 0)
 		return ERR_INVALID;
 	if ((e = walk_chain(d, out, c.size, at)) != ERR_OK)
 		return e;

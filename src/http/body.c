@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "core/validate.h"
 #include "http/body.h"
 #include "http/reply.h"
 #include "util/date.h"
@@ -57,11 +58,16 @@ void body_only(json_t *obj, const char *const *allowed, struct reply *out)
 	json_t *v;
 	json_object_foreach(obj, key, v)
 	{
+		char name[68];
 		int known = 0;
 		for (size_t i = 0; allowed[i] && !known; i++)
 			known = strcmp(key, allowed[i]) == 0;
-		if (!known)
-			reply_field_error(out, "body", "unknown or unsettable field (%.64s)", key);
+		if (known)
+			continue;
+		/* printable ASCII only: a name cut inside a UTF-8 character would make
+		 * the message invalid UTF-8, which the reply cannot hold */
+		validate_echo(key, strlen(key), name, sizeof name);
+		reply_field_error(out, "body", "unknown or unsettable field (%s)", name);
 	}
 }
 

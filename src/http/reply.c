@@ -123,6 +123,8 @@ void reply_field_error(struct reply *r, const char *field, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	item = json_pack("{s:s, s:s}", "field", field, "message", msg);
+	if (!item) /* never lose an error: a message that is not UTF-8 becomes a generic one */
+		item = json_pack("{s:s, s:s}", "field", field, "message", "not acceptable");
 	if (item)
 		json_array_append_new(r->errors, item);
 }

@@ -121,7 +121,9 @@ static int lines_fit(struct parse *p, const char *text)
 				"indented next line", line, DEF_LINE_MAX);
 			return 0;
 		}
-		s = nl ? nl + 1 : s + n;
+		/* past the line's end, not `n`: a last line ending in a lone CR would
+		 * otherwise stop on the CR for ever */
+		s = nl ? nl + 1 : s + strlen(s);
 	}
 	return 1;
 }
