@@ -2,7 +2,15 @@
  * db_pg.c - the PostgreSQL driver behind db.h, over libpq.
  *
  * Statements are prepared server-side under a name per statement and
- * re-prepared after a reconnect.  Parameters go as text (integers, text) or
+ * re-prepared after a reconnect.  A prepare costs two round trips (prepare,
+ * describe) and a finalize a third (deallocate), so each connection keeps
+ * the statements it prepared in a small cache keyed by the SQL text's
+ * address (the callers' SQL is static text; the text itself is compared
+ * too, so a reused buffer never returns another statement): db_finalize of
+ * a cached statement only resets it, the next db_prepare of the same text
+ * gets it back, and the connection's close frees them all.  A statement
+ * still in use (the same text prepared twice at once) gets a fresh,
+ * uncached one.  Parameters go as text (integers, text) or
  * binary (bytea); results come as text, fetched whole, so that several
  * statements can be stepped at once on one connection as with SQLite.
  *
@@ -21,6 +29,7 @@
 #include "db/db_driver.h"
 
 #define PG_PARAMS_MAX 64
+#define PG_CACHE_MAX 64 /* statements kept per connection */
 #define PG_WRITE_LOCK "7361766e" /* any constant; one lock for all writers */
 
 struct pg {
@@ -30,6 +39,12 @@ struct pg {
 	unsigned next_name;
 	unsigned generation; /* bumped on reconnect: prepared names are gone */
 	char err[ERRBUF_MAX];
+	struct cached {
+		const char *key; /* the caller's SQL pointer */
+		struct pg_stmt *s;
+		int in_use;
+	} cache[PG_CACHE_MAX];
+	int ncache;
 };
 
 struct pg_stmt {
@@ -42,6 +57,7 @@ struct pg_stmt {
 	char *values[PG_PARAMS_MAX];
 	int lengths[PG_PARAMS_MAX], formats[PG_PARAMS_MAX];
 	PGresult *res;
+	struct cached *slot;  /* its cache entry, NULL when not cached */
 	int row;              /* -1 before the first step */
 	struct blob {
 		unsigned char *p;
@@ -179,9 +195,14 @@ fail:
 	return e;
 }
 
+static void free_stmt(struct pg_stmt *s);
+
 static void pg_close(db *d)
 {
-	PQfinish(P(d)->conn);
+	struct pg *p = P(d);
+	for (int i = 0; i < p->ncache; i++)
+		free_stmt(p->cache[i].s); /* the server forgets them with the connection */
+	PQfinish(p->conn);
 	free(d);
 }
 
@@ -236,11 +257,51 @@ static err_t server_prepare(struct pg_stmt *s)
 	return e;
 }
 
+static err_t pg_reset(db_stmt *st);
+static void deallocate(struct pg_stmt *s);
+
+/* The cached statement of `sql`, marked in use; NULL when there is none
+ * free.  A stale entry (same address, other text) is dropped. */
+static struct pg_stmt *cache_take(struct pg *d, const char *sql)
+{
+	for (int i = 0; i < d->ncache; i++) {
+		struct cached *c = &d->cache[i];
+		if (c->key != sql || c->in_use)
+			continue;
+		if (strcmp(c->s->sql, sql) != 0) {
+			deallocate(c->s);
+			free_stmt(c->s);
+			*c = d->cache[--d->ncache];
+			if (c != &d->cache[d->ncache])
+				c->s->slot = c;
+			return NULL;
+		}
+		c->in_use = 1;
+		return c->s;
+	}
+	return NULL;
+}
+
+/* Keeps a new statement in the cache, when there is room. */
+static void cache_put(struct pg *d, const char *sql, struct pg_stmt *s)
+{
+	if (d->ncache == PG_CACHE_MAX)
+		return;
+	struct cached *c = &d->cache[d->ncache++];
+	*c = (struct cached){sql, s, 1};
+	s->slot = c;
+}
+
 static err_t pg_prepare(db *db_, const char *sql, db_stmt **out)
 {
 	struct pg *d = P(db_);
-	struct pg_stmt *s = calloc(1, sizeof *s);
+	struct pg_stmt *s = cache_take(d, sql);
 	err_t e;
+	if (s) {
+		*out = &s->base; /* reset at its finalize; re-prepared by execute after a reconnect */
+		return ERR_OK;
+	}
+	s = calloc(1, sizeof *s);
 	if (!s || !(s->sql = strdup(sql))) {
 		free(s);
 		return ERR_NOMEM;
@@ -254,6 +315,7 @@ static err_t pg_prepare(db *db_, const char *sql, db_stmt **out)
 		free(s);
 		return e;
 	}
+	cache_put(d, sql, s);
 	*out = &s->base;
 	return ERR_OK;
 }
@@ -289,18 +351,34 @@ static err_t pg_reset(db_stmt *st)
 	return ERR_OK;
 }
 
-static void pg_finalize(db_stmt *st)
+/* Forgets the statement on the server, when that can be done now. */
+static void deallocate(struct pg_stmt *s)
 {
-	struct pg_stmt *s = PS(st);
 	char sql[64];
-	pg_reset(st);
 	if (s->generation == s->owner->generation && PQstatus(s->owner->conn) == CONNECTION_OK &&
 	    !s->owner->in_tx) {
 		snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name); /* our own name, not input */
 		PQclear(PQexec(s->owner->conn, sql));
 	}
+}
+
+static void free_stmt(struct pg_stmt *s)
+{
+	pg_reset(&s->base);
 	free(s->sql);
 	free(s);
+}
+
+static void pg_finalize(db_stmt *st)
+{
+	struct pg_stmt *s = PS(st);
+	if (s->slot) { /* back to the cache, ready for the next prepare */
+		pg_reset(st);
+		s->slot->in_use = 0;
+		return;
+	}
+	deallocate(s);
+	free_stmt(s);
 }
 
 static err_t set_param(struct pg_stmt *s, int n, const void *v, size_t len, int binary)

@@ -5,6 +5,13 @@
  * power on (WAL, synchronous=FULL, foreign keys, defensive mode, secure
  * delete).  Placeholders `$n` are bound by name, so a statement may use them
  * in any order or twice.
+ *
+ * Each connection keeps the statements it prepared in a small cache keyed by
+ * the SQL text's address (and checked against the text): db_finalize of a
+ * cached statement resets it, the next db_prepare of the same text gets it
+ * back without parsing, and the connection's close finalizes them all.  A
+ * reset statement holds no read transaction.  A statement still in use gets
+ * a fresh, uncached one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,13 +24,23 @@
 
 #define BUSY_TIMEOUT_MS 5000
 
+#define LITE_PARAMS_MAX 64
+#define LITE_CACHE_MAX 64 /* statements kept per connection */
+
+struct lite_stmt;
+struct lite_cached {
+	const char *key; /* the caller's SQL pointer */
+	struct lite_stmt *s;
+	int in_use;
+};
+
 struct lite {
 	struct db base;
 	sqlite3 *conn;
 	int in_tx;
+	struct lite_cached cache[LITE_CACHE_MAX];
+	int ncache;
 };
-
-#define LITE_PARAMS_MAX 64
 
 struct lite_stmt {
 	struct db_stmt base;
@@ -31,6 +48,7 @@ struct lite_stmt {
 	/* SQLite's index of each $n, found once at prepare: binding by name
 	 * would format and search a name for every value of every row */
 	unsigned char index[LITE_PARAMS_MAX + 1];
+	struct lite_cached *slot; /* its cache entry, NULL when not cached */
 };
 
 static const struct db_ops lite_ops;
@@ -118,6 +136,10 @@ fail:
 
 static void lite_close(db *d)
 {
+	for (int i = 0; i < L(d)->ncache; i++) {
+		sqlite3_finalize(L(d)->cache[i].s->st);
+		free(L(d)->cache[i].s);
+	}
 	sqlite3_close_v2(L(d)->conn);
 	free(d);
 }
@@ -171,10 +193,36 @@ static void map_params(struct lite_stmt *s)
 	}
 }
 
+/* The cached statement of `sql`, marked in use; NULL when there is none
+ * free.  A stale entry (same address, other text) is dropped. */
+static struct lite_stmt *cache_take(struct lite *d, const char *sql)
+{
+	for (int i = 0; i < d->ncache; i++) {
+		struct lite_cached *c = &d->cache[i];
+		if (c->key != sql || c->in_use)
+			continue;
+		if (strcmp(sqlite3_sql(c->s->st), sql) != 0) {
+			sqlite3_finalize(c->s->st);
+			free(c->s);
+			*c = d->cache[--d->ncache];
+			if (c != &d->cache[d->ncache])
+				c->s->slot = c;
+			return NULL;
+		}
+		c->in_use = 1;
+		return c->s;
+	}
+	return NULL;
+}
+
 static err_t lite_prepare(db *d, const char *sql, db_stmt **out)
 {
-	struct lite_stmt *s = calloc(1, sizeof *s);
-	if (!s)
+	struct lite_stmt *s = cache_take(L(d), sql);
+	if (s) {
+		*out = &s->base; /* reset at its finalize */
+		return ERR_OK;
+	}
+	if (!(s = calloc(1, sizeof *s)))
 		return ERR_NOMEM;
 	if (sqlite3_prepare_v3(L(d)->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL) !=
 	    SQLITE_OK) {
@@ -183,12 +231,24 @@ static err_t lite_prepare(db *d, const char *sql, db_stmt **out)
 	}
 	s->base.ops = &lite_ops;
 	map_params(s);
+	if (L(d)->ncache < LITE_CACHE_MAX) {
+		struct lite_cached *c = &L(d)->cache[L(d)->ncache++];
+		*c = (struct lite_cached){sql, s, 1};
+		s->slot = c;
+	}
 	*out = &s->base;
 	return ERR_OK;
 }
 
 static void lite_finalize(db_stmt *s)
 {
+	struct lite_stmt *ls = (struct lite_stmt *)s;
+	if (ls->slot) { /* back to the cache, ready for the next prepare */
+		sqlite3_reset(ls->st);
+		sqlite3_clear_bindings(ls->st);
+		ls->slot->in_use = 0;
+		return;
+	}
 	sqlite3_finalize(S(s));
 	free(s);
 }
