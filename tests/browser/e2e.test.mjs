@@ -298,7 +298,7 @@ test('the coordinator\'s dashboard shows the new figures, in both languages, wit
 	assert.equal(await kpi('allowance_total'), '700,00 AZN');
 	assert.equal(await kpi('assistance_center_referrals'), '2', 'Leyla and Aysel');
 	assert.equal(await kpi('assistance_center_psychological'), '1');
-	assert.match(norm(await page.locator('li.kpi[data-indicator="victims_identified"]').innerText()), /ilə müqayisədə 1 çox/);
+	assert.match(norm(await page.locator('li.kpi[data-indicator="victims_identified"]').innerText()), /ötən illə müqayisədə 1 çox/);
 	assert.ok((await page.locator('.narrative p').count()) > 0, 'the narrative is shown');
 	await check(page, 'dashboard-az');
 	const pdf = page.locator('ul.downloads a[href*="format=pdf"][hreflang="az"]');
