@@ -25,9 +25,6 @@
 #define IMPORT_ROWS_MAX     20000000       /* data rows in one import, all files */
 #define IMPORT_FILES_MAX    256            /* files in one import */
 #define IMPORT_TEXT_MAX     1000           /* characters in a personal text value */
-#define IMPORT_NOTE_MAX     10000          /* characters in a service note */
-#define IMPORT_LIST_MAX     16             /* values in a ';'-separated list */
-#define IMPORT_ID_MAX       RECORD_REF_MAX /* characters in an id */
 
 enum import_stage { IMPORT_CHECKING, IMPORT_WRITING };
 
