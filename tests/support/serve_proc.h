@@ -58,20 +58,6 @@ static inline void sp_stop(pid_t pid, int sig)
 	waitpid(pid, NULL, 0);
 }
 
-static inline size_t sp_sink(char *data, size_t size, size_t n, void *ctx)
-{
-	struct hc_response *r = ctx;
-	size_t len = size * n;
-	char *b = realloc(r->body, r->len + len + 1);
-	if (!b)
-		return 0;
-	memcpy(b + r->len, data, len);
-	r->body = b;
-	r->len += len;
-	b[r->len] = '\0';
-	return len;
-}
-
 /* One request with the client's cookie and CSRF token, safe in any thread;
  * status 0 when the server could not be reached.  Caller frees r->body and
  * r->json (hc_free). */
@@ -96,7 +82,7 @@ static inline long sp_request(const struct hc *c, const char *method, const char
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, sp_sink);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, hc_body_cb);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT, 10L);
 	if (curl_easy_perform(e) == CURLE_OK)
