@@ -29,6 +29,8 @@ static const unsigned action_roles[ACT_COUNT] = {
 	[ACT_REFERRAL_UPDATE] = BIT(ROLE_OFFICER) | BIT(ROLE_CASEWORKER),
 	[ACT_USER_LIST] = BIT(ROLE_ADMIN),
 	[ACT_REPORT_READ] = BIT(ROLE_COORDINATOR) | BIT(ROLE_ANALYST),
+	[ACT_ERASURE_REQUEST] = BIT(ROLE_OFFICER),
+	[ACT_ERASURE_APPROVE] = BIT(ROLE_OFFICER),
 };
 
 static const char *const action_names[ACT_COUNT] = {
@@ -44,6 +46,8 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_REFERRAL_UPDATE] = "referral.update",
 	[ACT_USER_LIST] = "user.list",
 	[ACT_REPORT_READ] = "report.read",
+	[ACT_ERASURE_REQUEST] = "erasure.request",
+	[ACT_ERASURE_APPROVE] = "erasure.approve",
 };
 
 /* What a caseworker of each class reads of a person it may see. */
@@ -188,7 +192,7 @@ int policy_allows(const struct principal *p, enum action a)
 
 int policy_needs_step_up(const struct principal *p, enum action a)
 {
-	if (a == ACT_USER_LIST)
+	if (a == ACT_USER_LIST || a == ACT_ERASURE_REQUEST || a == ACT_ERASURE_APPROVE)
 		return 1;
 	return a == ACT_PERSON_READ && is_role(p, ROLE_COORDINATOR);
 }

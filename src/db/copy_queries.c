@@ -58,8 +58,11 @@ const struct copy_query copy_queries[] = {
 };
 
 /* Tables not copied: the schema's bookkeeping, and what only makes sense on
- * the server it was made on (sessions end; sign-in throttling starts afresh). */
-const char *const copy_skipped[] = {"schema_migrations", "sessions", "signin_throttle", 0};
+ * the server it was made on (sessions end; sign-in throttling starts afresh;
+ * erasure requests still pending are asked again, and the decided ones are
+ * in the audit log, which is copied). */
+const char *const copy_skipped[] = {"schema_migrations", "sessions", "signin_throttle",
+				    "erasure_requests", 0};
 
 /* PostgreSQL identity columns continue after the copied ids. */
 const char *const copy_pg_sequences[] = {

@@ -65,6 +65,23 @@ const char Q_THROTTLE_PUT[] =
 	"last_failure = excluded.last_failure, blocked_until = excluded.blocked_until";
 const char Q_THROTTLE_CLEAR[] = "DELETE FROM signin_throttle WHERE subject = $1";
 
+/* ---- erasure requests (erasure.c) ------------------------------------------ */
+
+const char Q_ERASURE_PERSON[] = "SELECT 1 FROM persons WHERE ref = $1";
+const char Q_ERASURE_PENDING_FOR[] =
+	"SELECT id FROM erasure_requests WHERE person_ref = $1 AND state = 'pending'";
+const char Q_ERASURE_INSERT[] =
+	"INSERT INTO erasure_requests (person_ref, reason, requested_by, requested_at, state) "
+	"VALUES ($1, $2, $3, $4, 'pending') RETURNING id";
+#define ERASURE_COLUMNS \
+	"id, person_ref, reason, requested_by, requested_at, state FROM erasure_requests "
+const char Q_ERASURE_GET[] = "SELECT " ERASURE_COLUMNS "WHERE id = $1";
+const char Q_ERASURE_PENDING[] = "SELECT " ERASURE_COLUMNS "WHERE state = 'pending' ORDER BY id";
+/* Only a pending request is decided, once: of two approvals one gets the row. */
+const char Q_ERASURE_DECIDE[] =
+	"UPDATE erasure_requests SET state = 'approved', decided_by = $2, decided_at = $3 "
+	"WHERE id = $1 AND state = 'pending' RETURNING id";
+
 /* ---- access-scoped records (caseview.c) ------------------------------------
  * The scope of policy.h as parameters: $all (every person), $blocked (persons
  * under an access block too), $dependants (dependants only), $agency (the

@@ -30,6 +30,13 @@ extern const char Q_THROTTLE_GET[];
 extern const char Q_THROTTLE_PUT[];
 extern const char Q_THROTTLE_CLEAR[];
 
+extern const char Q_ERASURE_PERSON[];
+extern const char Q_ERASURE_PENDING_FOR[];
+extern const char Q_ERASURE_INSERT[];
+extern const char Q_ERASURE_GET[];
+extern const char Q_ERASURE_PENDING[];
+extern const char Q_ERASURE_DECIDE[];
+
 extern const char Q_CASE_PERSON_IDS[];
 extern const char Q_CASE_PERSON_ONE[];
 extern const char Q_CASE_SERVICES[];

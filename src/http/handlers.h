@@ -34,4 +34,8 @@ err_t h_users_list(struct request *rq, struct reply *out);
 
 err_t h_report_annual(struct request *rq, struct reply *out);
 
+err_t h_erasure_request(struct request *rq, struct reply *out);
+err_t h_erasures_list(struct request *rq, struct reply *out);
+err_t h_erasure_approve(struct request *rq, struct reply *out);
+
 #endif

@@ -26,6 +26,7 @@ static const char *const b_service[] = {"service", "provider", "date", "end_date
 					"currency", "phase", "note", NULL};
 static const char *const b_referral[] = {"person_id", "to", "purpose", "date", NULL};
 static const char *const b_answer[] = {"status", "closed_on", NULL};
+static const char *const b_erasure[] = {"reason", NULL};
 
 #define NONE routes_none
 
@@ -66,6 +67,14 @@ const struct route routes[] = {
 	 "Referrals in sight (to=mine: the agency's inbox)", q_referrals, NULL},
 	{"PATCH", "/api/v1/referrals/{id}", ACT_REFERRAL_UPDATE, ROUTE_BODY, h_referral_update,
 	 200, "Accept, decline or complete a referral", NONE, b_answer},
+	{"POST", "/api/v1/persons/{id}/erasure", ACT_ERASURE_REQUEST, ROUTE_BODY,
+	 h_erasure_request, 202,
+	 "Ask for the erasure of a person's data; another officer must approve", NONE, b_erasure},
+	{"GET", "/api/v1/erasure-requests", ACT_ERASURE_APPROVE, 0, h_erasures_list, 200,
+	 "The erasure requests waiting for approval", NONE, NULL},
+	{"POST", "/api/v1/erasure-requests/{id}/approve", ACT_ERASURE_APPROVE, 0,
+	 h_erasure_approve, 200,
+	 "Approve another officer's erasure request: the person's data is erased", NONE, NULL},
 	{"GET", "/api/v1/users", ACT_USER_LIST, 0, h_users_list, 200, "The accounts", NONE, NULL},
 	{"GET", "/api/v1/reports/annual", ACT_REPORT_READ, 0, h_report_annual, 200,
 	 "The annual report of a year, in a format and language", q_report, NULL},

@@ -83,6 +83,7 @@ static void seed(struct hf *f, registry *r)
 	hf_add(f, r, "ana", "ngo", "analyst");
 	hf_add(f, r, "aud", "ngo", "auditor");
 	hf_add(f, r, "adm", "ngo", "admin");
+	hf_add(f, r, "kamala", "mia_ctd", "officer");
 
 	assert_int_equal(db_begin(registry_db(r)), ERR_OK);
 	put_person(r, "P1", "victim", NULL, "Aysel", "Quliyeva");
@@ -235,6 +236,12 @@ static void access_matrix(void **state)
 		 {404, 404, 404, 404, 404, 404}, {404, 404, 404, 404, 404, 404}},
 		{"POST", "/api/v1/session", "{}",
 		 {400, 400, 400, 400, 400, 400}, {400, 400, 400, 400, 400, 400}},
+		{"POST", "/api/v1/persons/@/erasure", "{\"reason\":\"court order 7\"}",
+		 {202, 403, 403, 403, 403, 403}, {202, 403, 403, 403, 403, 403}},
+		{"GET", "/api/v1/erasure-requests", NULL,
+		 {200, 403, 403, 403, 403, 403}, {200, 403, 403, 403, 403, 403}},
+		{"POST", "/api/v1/erasure-requests/@/approve", NULL,
+		 {404, 403, 403, 403, 403, 403}, {404, 403, 403, 403, 403, 403}},
 		{"POST", "/api/v1/session/reauth", "{}",
 		 {400, 400, 400, 400, 400, 400}, {400, 400, 400, 400, 400, 400}},
 		{"POST", "/api/v1/password-reset", "{}",
@@ -256,6 +263,9 @@ static void access_matrix(void **state)
 		 {403, 403, 200, 200, 403, 403}, {403, 403, 200, 200, 403, 403}},
 	};
 	const char *reason[] = {"X-Access-Reason: annual report check", NULL};
+	/* the officer signed in first, eleven sign-ins (30 s each) ago: erasure
+	 * needs an authentication of the last five minutes */
+	assert_int_equal(hc_reauth(&w->officer, hf_account(w->f, "rashad"), HC_PASSWORD), 200);
 	for (size_t i = 0; i < sizeof matrix / sizeof matrix[0]; i++)
 		for (int r = 0; r < ROLES; r++)
 			for (int other = 0; other < 2; other++) {
@@ -790,6 +800,96 @@ static void step_up(void **state)
 	assert_int_equal(hc_reauth(&w->adm, hf_account(w->f, "adm"), HC_PASSWORD), 200);
 }
 
+static int64_t audited(struct world *w, const char *action)
+{
+	registry *r = hf_registry(w->f);
+	db_stmt *st = NULL;
+	int64_t n = -1;
+	assert_int_equal(db_prepare(registry_db(r),
+				    "SELECT count(*) FROM audit_log WHERE action = $1", &st),
+			 ERR_OK);
+	assert_int_equal(db_bind_text(st, 1, action), ERR_OK);
+	if (db_step(st) == DB_ROW)
+		n = db_col_int(st, 0);
+	db_finalize(st);
+	registry_close(r);
+	return n;
+}
+
+/* ASVS-11 four eyes: an erasure asked over the API is done only when another
+ * officer approves it; the one who asked cannot. */
+static void four_eyes_erasure(void **state)
+{
+	struct world *w = *state;
+	struct hc second;
+	struct hc_response r;
+	char path[128];
+	assert_int_equal(hc_reauth(&w->officer, hf_account(w->f, "rashad"), HC_PASSWORD), 200);
+	hc_send(&w->officer, "POST", "/api/v1/persons",
+		"{\"status\":\"potential_victim\",\"given_name\":\"Sevda\",\"family_name\":\"Aliyeva\","
+		"\"sex\":\"female\",\"identified_on\":\"2024-05-01\","
+		"\"identification_source\":\"ngo_referral\"}",
+		NULL, &r);
+	assert_int_equal(r.status, 201);
+	char ref[RECORD_REF_MAX + 1];
+	snprintf(ref, sizeof ref, "%s", json_string_value(json_object_get(r.json, "id")));
+	hc_free(&r);
+	int64_t before = audited(w, "person.erase.request");
+
+	snprintf(path, sizeof path, "/api/v1/persons/%s/erasure", ref);
+	assert_int_equal(hc_status(&w->officer, "POST", path, "{}"), 400); /* a reason is required */
+	hc_send(&w->officer, "POST", path, "{\"reason\":\"court order 12/2025\"}", NULL, &r);
+	assert_int_equal(r.status, 202);
+	json_int_t id = json_integer_value(json_object_get(r.json, "id"));
+	assert_true(id > 0);
+	hc_free(&r);
+	assert_int_equal(audited(w, "person.erase.request"), before + 1);
+	/* one pending request per person */
+	assert_int_equal(hc_status(&w->officer, "POST", path, "{\"reason\":\"again\"}"), 409);
+	assert_int_equal(hc_status(&w->officer, "POST", "/api/v1/persons/P-none/erasure",
+				   "{\"reason\":\"x\"}"),
+			 404);
+
+	/* the officer who asked cannot approve */
+	snprintf(path, sizeof path, "/api/v1/erasure-requests/%lld/approve", (long long)id);
+	hc_send(&w->officer, "POST", path, NULL, NULL, &r);
+	assert_int_equal(r.status, 403);
+	assert_non_null(strstr(r.body, "four eyes"));
+	hc_free(&r);
+	snprintf(path, sizeof path, "/api/v1/persons/%s", ref);
+	hc_send(&w->officer, "GET", path, NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "Sevda")); /* not erased yet */
+	hc_free(&r);
+
+	/* a second officer sees it waiting and approves: now it is erased */
+	hc_init(&second, w->f);
+	assert_int_equal(hc_sign_in(&second, hf_account(w->f, "kamala")), 200);
+	hc_send(&second, "GET", "/api/v1/erasure-requests", NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, ref));
+	hc_free(&r);
+	snprintf(path, sizeof path, "/api/v1/erasure-requests/%lld/approve", (long long)id);
+	hc_send(&second, "POST", path, NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(json_string_value(json_object_get(r.json, "state")), "approved");
+	hc_free(&r);
+	assert_int_equal(hc_status(&second, "POST", path, NULL), 409); /* once */
+	assert_int_equal(audited(w, "person.erase"), 1);
+	snprintf(path, sizeof path, "/api/v1/persons/%s", ref);
+	hc_send(&second, "GET", path, NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_null(strstr(r.body, "Sevda"));
+	hc_free(&r);
+
+	/* step-up holds here too */
+	clock_shift(POLICY_STEP_UP_SECONDS + 1);
+	hc_send(&second, "GET", "/api/v1/erasure-requests", NULL, NULL, &r);
+	assert_int_equal(r.status, 401);
+	assert_non_null(strstr(r.body, "reauth-required"));
+	hc_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -805,6 +905,7 @@ int main(void)
 		cmocka_unit_test(concurrent_reads_audited),
 		cmocka_unit_test(reports),
 		cmocka_unit_test(step_up),
+		cmocka_unit_test(four_eyes_erasure),
 	};
 	if (sodium_init() < 0)
 		return 1;
