@@ -209,7 +209,7 @@ static err_t record_years(db *d, int *first, int *last)
 static err_t compare_reports(registry *a, registry *b, struct copy_summary *out, char *errbuf)
 {
 	struct report_def *def = NULL;
-	int first, last;
+	int first = 0, last = 0;
 	err_t e = report_def_load(NULL, &def, errbuf);
 	if (e == ERR_OK)
 		e = record_years(registry_db(a), &first, &last);
