@@ -1,0 +1,100 @@
+/*
+ * test_server_faults.c - the server under a failing disk (REL-04, REL-05):
+ * while every write fails (SQLITE_FULL or an I/O error, through the fault
+ * VFS), a write request gets a clear 5xx and writes nothing, reads and
+ * /healthz keep being answered, and once the fault clears the same request
+ * succeeds; the database stays whole and its audit chain holds.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "core/audit.h"
+#include "faultvfs.h"
+#include "http_client.h"
+#include "util/date.h"
+
+#define SERVICE_BODY "{\"service\":\"social_assistance\",\"provider\":\"mia_ctd\",\"date\":\"2024-09-01\"}"
+
+static void seed(struct hf *f, registry *r)
+{
+	enum put_outcome o;
+	struct person victim = {.ref = "P-DISK", .status = "victim", .given_name = "Aygün",
+				.family_name = "Həsənova", .sex = "female", .identified_on = 1704067200,
+				.identification_source = "police", .recognized_on = 1704153600,
+				.decided_on = DATE_NONE};
+	hf_add(f, r, "officer1", "mia_ctd", "officer");
+	assert_int_equal(db_begin(registry_db(r)), ERR_OK);
+	assert_int_equal(registry_put_person(r, &victim, 0, &o), ERR_OK);
+	assert_int_equal(db_commit(registry_db(r)), ERR_OK);
+}
+
+static err_t count(const struct service *s, void *ctx)
+{
+	(void)s;
+	(*(int *)ctx)++;
+	return ERR_OK;
+}
+
+static void run(int rc)
+{
+	struct hf *f = hf_start(seed, 0);
+	struct hc c;
+	struct hc_response r;
+	int stored = 0;
+	hc_init(&c, f);
+	assert_int_equal(hc_sign_in(&c, hf_account(f, "officer1")), 200);
+
+	fault_at(OP_WRITE, 1, 1, rc); /* every write from now on fails */
+	for (int i = 0; i < 3; i++) {
+		hc_send(&c, "POST", "/api/v1/persons/P-DISK/services", SERVICE_BODY, NULL, &r);
+		assert_true(r.status >= 500);
+		assert_non_null(strstr(r.body, "\"title\"")); /* problem+json, said clearly */
+		hc_free(&r);
+	}
+	assert_int_equal(hc_status(&c, "GET", "/healthz", NULL), 200);
+	faults_off();
+
+	hc_send(&c, "POST", "/api/v1/persons/P-DISK/services", SERVICE_BODY, NULL, &r);
+	assert_int_equal(r.status, 201);
+	hc_free(&r);
+	assert_int_equal(hc_status(&c, "GET", "/api/v1/persons/P-DISK", NULL), 200);
+
+	registry *reg = hf_registry(f);
+	assert_int_equal(registry_each_service(reg, "P-DISK", count, &stored), ERR_OK);
+	assert_int_equal(stored, 1); /* the refused writes left nothing */
+	db_stmt *st;
+	assert_int_equal(db_prepare(registry_db(reg), "PRAGMA integrity_check", &st), ERR_OK);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "ok");
+	db_finalize(st);
+	struct audit_verdict v;
+	assert_int_equal(audit_verify(registry_db(reg), &v), ERR_OK);
+	assert_int_equal(v.first_bad, 0);
+	registry_close(reg);
+	hf_stop(f);
+}
+
+static void test_disk_full(void **state)
+{
+	(void)state;
+	run(SQLITE_FULL);
+}
+
+static void test_write_errors(void **state)
+{
+	(void)state;
+	run(SQLITE_IOERR_WRITE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_disk_full),
+		cmocka_unit_test(test_write_errors),
+	};
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return cmocka_run_group_tests(tests, fv_install, NULL);
+}
