@@ -151,6 +151,7 @@ err_t h_session_delete(struct request *rq, struct reply *out)
 	if (e != ERR_OK)
 		return e;
 	snprintf(out->cookie, sizeof out->cookie, HTTP_COOKIE_NAME "=" COOKIE_ATTRIBUTES "; Max-Age=0");
+	out->clear_site_data = 1; /* ASVS 14.3.1: nothing of the session stays in the browser */
 	out->status = 204;
 	return ERR_OK;
 }

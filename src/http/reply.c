@@ -198,6 +198,8 @@ static void queue(struct request *rq, unsigned status, char *body, size_t len, c
 		MHD_add_response_header(resp, "Set-Cookie", r->cookie);
 	if (r && r->allow[0])
 		MHD_add_response_header(resp, "Allow", r->allow);
+	if (r && r->clear_site_data) /* not "storage": it keeps each user's language only */
+		MHD_add_response_header(resp, "Clear-Site-Data", "\"cache\", \"cookies\"");
 	if (status == 413 || status == 431 || status == 400)
 		MHD_add_response_header(resp, "Connection", "close");
 	MHD_queue_response(rq->conn, status, resp);

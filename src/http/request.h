@@ -62,6 +62,7 @@ struct reply {
 	const char *content_type; /* of `text`; static */
 	char cookie[160];         /* a Set-Cookie value, "" for none */
 	char allow[64];           /* the Allow header of a 405, "" for none */
+	int clear_site_data;      /* sign-out: Clear-Site-Data for cache and cookies */
 	/* for failures */
 	enum http_fail fail;
 	const char *detail;       /* static text for the problem's detail */

@@ -263,6 +263,9 @@ static void csrf_and_origin(void **state)
 	char v[256];
 	assert_non_null(hc_header(&r, "Set-Cookie", v, sizeof v));
 	assert_non_null(strstr(v, "Max-Age=0"));
+	assert_non_null(hc_header(&r, "Clear-Site-Data", v, sizeof v));
+	assert_non_null(strstr(v, "\"cache\""));
+	assert_non_null(strstr(v, "\"cookies\""));
 	hc_free(&r);
 	assert_int_equal(hc_status(&c, "GET", "/api/v1/session", NULL), 401);
 }
