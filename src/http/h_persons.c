@@ -17,6 +17,7 @@
 #include "http/body.h"
 #include "http/cursor.h"
 #include "http/handlers.h"
+#include "http/readers.h"
 #include "http/json_out.h"
 #include "http/reply.h"
 #include "http/routes.h"
@@ -26,76 +27,13 @@
 
 #define PAGE_DEFAULT 50
 #define LIST_TEXT_MAX 1024 /* bytes of a joined exploitation list */
-#define CODE_MAX 64        /* characters of a code or an id */
+#define CODE_MAX READERS_CODE_MAX
 
 /* ---- JSON in ------------------------------------------------------------------ */
 
 static void field_problem(void *ctx, const char *field, const char *message)
 {
 	reply_field_error(ctx, field, "%s", message);
-}
-
-static size_t max_chars(enum caseview_type t)
-{
-	switch (t) {
-	case CV_TEXT: return VALIDATE_TEXT_MAX;
-	case CV_BIRTH: return DATE_TEXT_MAX;
-	case CV_COUNTRY: return 3;
-	default: return CODE_MAX;
-	}
-}
-
-/* An array of codes joined with ';' into buf. */
-static const char *read_list(json_t *v, const char *name, char *buf, size_t len, struct reply *out)
-{
-	size_t used = 0, i;
-	json_t *item;
-	buf[0] = '\0';
-	if (json_is_null(v))
-		return NULL;
-	if (!json_is_array(v) || json_array_size(v) > VALIDATE_LIST_MAX) {
-		reply_field_error(out, name, "must be a list of at most %d codes", VALIDATE_LIST_MAX);
-		return NULL;
-	}
-	json_array_foreach(v, i, item)
-	{
-		const char *s = json_string_value(item);
-		size_t n = s ? strlen(s) : 0;
-		if (!s || n == 0 || n > CODE_MAX || strchr(s, ';') || used + n + 2 > len) {
-			reply_field_error(out, name, "must be a list of codes");
-			return NULL;
-		}
-		if (used)
-			buf[used++] = ';';
-		memcpy(buf + used, s, n + 1);
-		used += n;
-	}
-	return used ? buf : NULL;
-}
-
-/* Reads the person members of `body` into *in (strings borrowed from body). */
-static void read_person(struct request *rq, json_t *body, struct person_input *in, char *list,
-			size_t listlen, struct reply *out)
-{
-	memset(in, 0, sizeof *in);
-	in->p = (struct person){.identified_on = DATE_NONE, .recognized_on = DATE_NONE,
-				.decided_on = DATE_NONE};
-	body_only(body, rq->route->fields, out);
-	for (size_t i = 0; i < caseview_person_nfields; i++) {
-		const struct caseview_field *f = &caseview_person_fields[i];
-		json_t *v = json_object_get(body, f->name);
-		if (!v)
-			continue;
-		in->set |= 1u << i;
-		if (f->type == CV_DATE)
-			*caseview_date_of(&in->p, f) = body_date(body, f->name, 0, out);
-		else if (f->type == CV_LIST)
-			*caseview_text_of(&in->p, f) = read_list(v, f->name, list, listlen, out);
-		else
-			*caseview_text_of(&in->p, f) =
-				body_string(body, f->name, 0, max_chars(f->type), out);
-	}
-	in->access_block = body_bool(body, "access_block", out);
 }
 
 static struct validate validator(struct request *rq, struct reply *out)
@@ -302,7 +240,7 @@ err_t h_person_create(struct request *rq, struct reply *out)
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	read_person(rq, body, &in, list, sizeof list, out);
+	readers_person(body, rq->route, &in, list, sizeof list, out);
 	e = body_ok(out) ? caseview_create_person(&c, &in, &v, ref) : ERR_INVALID;
 	if (e == ERR_OK)
 		e = created(out, ref);
@@ -320,7 +258,7 @@ err_t h_person_update(struct request *rq, struct reply *out)
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	read_person(rq, body, &in, list, sizeof list, out);
+	readers_person(body, rq->route, &in, list, sizeof list, out);
 	if (body_ok(out) && !in.set && in.access_block < 0) {
 		reply_field_error(out, "body", "name at least one field to change");
 	}
@@ -334,20 +272,6 @@ err_t h_person_update(struct request *rq, struct reply *out)
 }
 
 /* A money amount written as a decimal string ("700.50"). */
-static void read_amount(json_t *body, struct service *s, struct reply *out)
-{
-	const char *text = body_string(body, "amount", 0, MONEY_TEXT_MAX, out);
-	s->has_amount = 0;
-	if (!text)
-		return;
-	if (money_parse(text, &s->amount) != ERR_OK) {
-		reply_field_error(out, "amount", "a decimal amount of at least 0 with at most two "
-						 "decimals, written as a string like \"700.50\"");
-		return;
-	}
-	s->has_amount = 1;
-}
-
 err_t h_service_create(struct request *rq, struct reply *out)
 {
 	char ref[RECORD_REF_MAX + 1];
@@ -357,18 +281,8 @@ err_t h_service_create(struct request *rq, struct reply *out)
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	body_only(body, rq->route->fields, out);
-	struct service s = {
-		.person_ref = rq->param,
-		.service = body_string(body, "service", 1, CODE_MAX, out),
-		.provider = body_string(body, "provider", 1, CODE_MAX, out),
-		.date = body_date(body, "date", 1, out),
-		.end_date = body_date(body, "end_date", 0, out),
-		.currency = body_string(body, "currency", 0, 3, out),
-		.phase = body_string(body, "phase", 0, CODE_MAX, out),
-		.note = body_string(body, "note", 0, VALIDATE_NOTE_MAX, out),
-	};
-	read_amount(body, &s, out);
+	struct service s = {.person_ref = rq->param};
+	readers_service(body, rq->route, &s, out);
 	e = body_ok(out) ? caseview_create_service(&c, &s, &v, ref) : ERR_INVALID;
 	if (e == ERR_OK)
 		e = created(out, ref);

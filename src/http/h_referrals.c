@@ -12,13 +12,14 @@
 #include "http/body.h"
 #include "http/cursor.h"
 #include "http/handlers.h"
+#include "http/readers.h"
 #include "http/json_out.h"
 #include "http/reply.h"
 #include "http/routes.h"
 #include "http/server.h"
 #include "util/date.h"
 
-#define CODE_MAX 64
+#define CODE_MAX READERS_CODE_MAX
 #define PAGE_DEFAULT 50
 
 static void field_problem(void *ctx, const char *field, const char *message)
@@ -42,17 +43,8 @@ err_t h_referral_create(struct request *rq, struct reply *out)
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	body_only(body, rq->route->fields, out);
-	struct referral f = {
-		.person_ref = body_string(body, "person_id", 1, RECORD_REF_MAX, out),
-		.to = body_string(body, "to", 1, CODE_MAX, out),
-		.purpose = body_string(body, "purpose", 1, CODE_MAX, out),
-		.date = body_date(body, "date", 1, out),
-		.closed_on = DATE_NONE,
-	};
-	if (body_ok(out) && !validate_id(f.person_ref)) {
-		reply_field_error(out, "person_id", "not a valid id");
-	}
+	struct referral f;
+	readers_referral(body, rq->route, &f, out);
 	e = body_ok(out) ? caseview_create_referral(&c, &f, &v, ref) : ERR_INVALID;
 	if (e == ERR_OK) {
 		out->status = 201;
@@ -127,12 +119,9 @@ err_t h_referral_update(struct request *rq, struct reply *out)
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	body_only(body, rq->route->fields, out);
-	const char *status = body_string(body, "status", 1, CODE_MAX, out);
-	int64_t closed_on = body_date(body, "closed_on", 0, out);
-	if (status && strcmp(status, "accepted") != 0 && strcmp(status, "declined") != 0 &&
-	    strcmp(status, "completed") != 0)
-		reply_field_error(out, "status", "accepted, declined or completed");
+	const char *status = NULL;
+	int64_t closed_on = DATE_NONE;
+	readers_referral_answer(body, rq->route, &status, &closed_on, out);
 	e = body_ok(out) ? caseview_update_referral(&c, rq->param, status, closed_on, &v)
 			 : ERR_INVALID;
 	if (e == ERR_CONFLICT)

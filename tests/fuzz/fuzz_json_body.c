@@ -31,12 +31,12 @@
 #include "core/users.h"
 #include "core/validate.h"
 #include "http/body.h"
+#include "http/readers.h"
 #include "http/reply.h"
 #include "http/routes.h"
 #include "util/date.h"
 #include "util/money.h"
 
-#define CODE_MAX 64
 #define LIST_TEXT_MAX 1024
 #define MARKER "ZZCANARY"
 
@@ -214,134 +214,65 @@ static struct validate validator(struct reply *out)
 				 .report = field_problem, .ctx = out};
 }
 
-/* As h_persons.c's read_list. */
-static const char *read_list(json_t *v, const char *name, char *buf, size_t len,
-			     struct reply *out)
-{
-	size_t used = 0, i;
-	json_t *item;
-	buf[0] = '\0';
-	if (json_is_null(v))
-		return NULL;
-	if (!json_is_array(v) || json_array_size(v) > VALIDATE_LIST_MAX) {
-		reply_field_error(out, name, "must be a list of at most %d codes", VALIDATE_LIST_MAX);
-		return NULL;
-	}
-	json_array_foreach(v, i, item)
-	{
-		const char *s = json_string_value(item);
-		size_t n = s ? strlen(s) : 0;
-		if (!s || n == 0 || n > CODE_MAX || strchr(s, ';') || used + n + 2 > len) {
-			reply_field_error(out, name, "must be a list of codes");
-			return NULL;
-		}
-		if (used)
-			buf[used++] = ';';
-		memcpy(buf + used, s, n + 1);
-		used += n;
-	}
-	return used ? buf : NULL;
-}
-
-static size_t max_chars(enum caseview_type t)
-{
-	switch (t) {
-	case CV_TEXT: return VALIDATE_TEXT_MAX;
-	case CV_BIRTH: return DATE_TEXT_MAX;
-	case CV_COUNTRY: return 3;
-	default: return CODE_MAX;
-	}
-}
-
-/* As h_persons.c's read_person, then validate_person (caseview.c). */
+/* The person readers of the handlers (http/readers.c), then validate_person
+ * (caseview.c); every string kept within its limit. */
 static void person(json_t *body, const struct route *rt, int update, struct reply *out)
 {
 	char list[LIST_TEXT_MAX];
 	struct person_input in;
 	struct validate v = validator(out);
-	memset(&in, 0, sizeof in);
-	in.p = (struct person){.ref = "P-1", .identified_on = DATE_NONE,
-			       .recognized_on = DATE_NONE, .decided_on = DATE_NONE};
 	only(body, rt, out);
+	readers_person(body, rt, &in, list, sizeof list, out);
+	in.p.ref = "P-1";
 	for (size_t i = 0; i < caseview_person_nfields; i++) {
 		const struct caseview_field *f = &caseview_person_fields[i];
-		json_t *jv = json_object_get(body, f->name);
-		if (!jv)
-			continue;
-		in.set |= 1u << i;
-		if (f->type == CV_DATE)
-			*caseview_date_of(&in.p, f) = body_date(body, f->name, 0, out);
-		else if (f->type == CV_LIST)
-			*caseview_text_of(&in.p, f) = read_list(jv, f->name, list, sizeof list, out);
-		else
-			*caseview_text_of(&in.p, f) = checked(
-				body_string(body, f->name, 0, max_chars(f->type), out),
-				max_chars(f->type));
+		if (f->type != CV_DATE)
+			checked(*caseview_text_of(&in.p, f), f->type == CV_TEXT ? VALIDATE_TEXT_MAX
+										: LIST_TEXT_MAX);
 	}
-	in.access_block = body_bool(body, "access_block", out);
 	if (update && body_ok(out) && !in.set && in.access_block < 0)
 		reply_field_error(out, "body", "name at least one field to change");
 	if (body_ok(out))
 		validate_person(&v, &in.p);
 }
 
-/* As h_service_create. */
 static void service(json_t *body, const struct route *rt, struct reply *out)
 {
 	struct validate v = validator(out);
+	struct service s = {.person_ref = "P-1"};
 	only(body, rt, out);
-	struct service s = {
-		.person_ref = "P-1",
-		.service = checked(body_string(body, "service", 1, CODE_MAX, out), CODE_MAX),
-		.provider = checked(body_string(body, "provider", 1, CODE_MAX, out), CODE_MAX),
-		.date = body_date(body, "date", 1, out),
-		.end_date = body_date(body, "end_date", 0, out),
-		.currency = checked(body_string(body, "currency", 0, 3, out), 3),
-		.phase = checked(body_string(body, "phase", 0, CODE_MAX, out), CODE_MAX),
-		.note = checked(body_string(body, "note", 0, VALIDATE_NOTE_MAX, out),
-				VALIDATE_NOTE_MAX),
-	};
-	const char *amount = body_string(body, "amount", 0, MONEY_TEXT_MAX, out);
-	if (amount && money_parse(amount, &s.amount) != ERR_OK)
-		reply_field_error(out, "amount", "a decimal amount of at least 0 with at most two "
-						 "decimals, written as a string like \"700.50\"");
-	else
-		s.has_amount = amount != NULL;
+	readers_service(body, rt, &s, out);
+	checked(s.service, READERS_CODE_MAX);
+	checked(s.provider, READERS_CODE_MAX);
+	checked(s.currency, 3);
+	checked(s.phase, READERS_CODE_MAX);
+	checked(s.note, VALIDATE_NOTE_MAX);
 	if (body_ok(out))
 		validate_service(&v, &s);
 }
 
-/* As h_referral_create and h_referral_update. */
 static void referral(json_t *body, const struct route *rt, int answer, struct reply *out)
 {
 	struct validate v = validator(out);
 	only(body, rt, out);
 	if (answer) {
-		const char *status = body_string(body, "status", 1, CODE_MAX, out);
-		int64_t closed_on = body_date(body, "closed_on", 0, out);
 		struct referral f = {.ref = "R-1", .person_ref = "P-1", .from = "mia_ctd",
 				     .to = "ssa_assistance_center", .purpose = "shelter",
-				     .date = today, .status = status, .closed_on = closed_on};
-		if (status && strcmp(status, "accepted") != 0 && strcmp(status, "declined") != 0 &&
-		    strcmp(status, "completed") != 0)
-			reply_field_error(out, "status", "accepted, declined or completed");
+				     .date = today};
+		readers_referral_answer(body, rt, &f.status, &f.closed_on, out);
+		checked(f.status, READERS_CODE_MAX);
 		if (body_ok(out))
 			validate_referral(&v, &f);
 		return;
 	}
-	struct referral f = {
-		.ref = "R-1",
-		.person_ref = checked(body_string(body, "person_id", 1, RECORD_REF_MAX, out),
-				      RECORD_REF_MAX),
-		.from = "mia_ctd",
-		.to = checked(body_string(body, "to", 1, CODE_MAX, out), CODE_MAX),
-		.purpose = checked(body_string(body, "purpose", 1, CODE_MAX, out), CODE_MAX),
-		.date = body_date(body, "date", 1, out),
-		.status = "sent",
-		.closed_on = DATE_NONE,
-	};
-	if (body_ok(out) && !validate_id(f.person_ref))
-		reply_field_error(out, "person_id", "not a valid id");
+	struct referral f;
+	readers_referral(body, rt, &f, out);
+	f.ref = "R-1";
+	f.from = "mia_ctd";
+	f.status = "sent";
+	checked(f.person_ref, RECORD_REF_MAX);
+	checked(f.to, READERS_CODE_MAX);
+	checked(f.purpose, READERS_CODE_MAX);
 	if (body_ok(out))
 		validate_referral(&v, &f);
 }
@@ -362,8 +293,8 @@ static void signin_or_search(json_t *body, const struct route *rt, int search, s
 		reply_field_error(out, y && !json_is_integer(y) ? "year" : "limit",
 				  "must be a whole number");
 	checked(body_string(body, "name", 1, CASEVIEW_NAME_MAX, out), CASEVIEW_NAME_MAX);
-	checked(body_string(body, "status", 0, CODE_MAX, out), CODE_MAX);
-	checked(body_string(body, "agency", 0, CODE_MAX, out), CODE_MAX);
+	checked(body_string(body, "status", 0, READERS_CODE_MAX, out), READERS_CODE_MAX);
+	checked(body_string(body, "agency", 0, READERS_CODE_MAX, out), READERS_CODE_MAX);
 	body_string(body, "cursor", 0, 96, out);
 }
 
