@@ -19,6 +19,7 @@
 #include "core/audit.h"
 #include "core/blindidx.h"
 #include "core/caseview.h"
+#include "util/normalize.h"
 #include "db/http_queries.h"
 #include "util/crypto.h"
 #include "util/date.h"
@@ -497,16 +498,49 @@ static int is_candidate(const struct candidates *cs, int64_t id)
 	return 0;
 }
 
-static err_t name_matches(const struct caseview_ctx *c, const char *ref, const char *query,
-			  int *match)
+/* The true-match check on a decrypted candidate: every word of the name
+ * begins one of the person's, and the document number normalises equal. */
+static err_t search_matches(const struct caseview_ctx *c, const char *ref,
+			    const struct caseview_filter *f, int *match)
 {
+	char want[NORMALIZE_MAX], have[NORMALIZE_MAX];
 	struct owned_person o;
 	err_t e = load_person(c, ref, &o);
 	if (e != ERR_OK)
 		return e;
-	*match = bidx_name_matches(&o.p, query);
+	*match = !f->name || bidx_name_matches(&o.p, f->name);
+	if (*match && f->document) {
+		normalize_document(f->document, want);
+		normalize_document(o.p.document_number ? o.p.document_number : "", have);
+		*match = strcmp(want, have) == 0;
+	}
 	owned_free(&o);
 	return ERR_OK;
+}
+
+/* The blind index's candidates for the filter's name and document. */
+static err_t search_candidates(const struct caseview_ctx *c, const struct caseview_filter *f,
+			       struct candidates *cs)
+{
+	struct candidates doc = {0};
+	err_t e = ERR_OK;
+	if (f->name)
+		e = registry_name_candidates(c->r, f->name, &cs->ids, &cs->n);
+	if (e == ERR_OK && f->document) {
+		e = registry_document_candidates(c->r, f->document, &doc.ids, &doc.n);
+		if (e == ERR_OK && !f->name) {
+			*cs = doc;
+			return ERR_OK;
+		}
+		/* both given: the persons the two lists share */
+		size_t k = 0;
+		for (size_t i = 0; e == ERR_OK && i < cs->n; i++)
+			if (is_candidate(&doc, cs->ids[i]))
+				cs->ids[k++] = cs->ids[i];
+		cs->n = e == ERR_OK ? k : cs->n;
+		free(doc.ids);
+	}
+	return e;
 }
 
 static err_t bind_filter(db_stmt *st, const struct person_scope *s, const struct caseview_filter *f,
@@ -533,7 +567,8 @@ static err_t scan_batch(const struct caseview_ctx *c, const struct person_scope 
 			const struct caseview_filter *f, const struct candidates *cs, struct page *pg,
 			size_t *scanned, int *done)
 {
-	int64_t batch = f->name ? SCAN_BATCH : (int64_t)(f->limit - pg->n) + 1;
+	int search = f->name || f->document;
+	int64_t batch = search ? SCAN_BATCH : (int64_t)(f->limit - pg->n) + 1;
 	db_stmt *st = NULL;
 	int64_t rows = 0;
 	err_t e = db_prepare(registry_db(c->r), Q_CASE_PERSON_IDS, &st);
@@ -542,16 +577,16 @@ static err_t scan_batch(const struct caseview_ctx *c, const struct person_scope 
 	while (e == ERR_OK && step_ok(db_step(st), &e) == DB_ROW) {
 		int match = 1;
 		rows++;
-		if (pg->n == f->limit || (f->name && *scanned >= CASEVIEW_SCAN_MAX)) {
+		if (pg->n == f->limit || (search && *scanned >= CASEVIEW_SCAN_MAX)) {
 			pg->more = 1; /* a row beyond what this page takes */
 			break;
 		}
 		const char *ref = db_col_text(st, 1);
 		pg->last_seen = db_col_int(st, 0);
-		if (f->name && !is_candidate(cs, pg->last_seen))
+		if (search && !is_candidate(cs, pg->last_seen))
 			continue; /* the index rules it out: not decrypted */
 		(*scanned)++;
-		if (f->name && (e = name_matches(c, ref, f->name, &match)) != ERR_OK)
+		if (search && (e = search_matches(c, ref, f, &match)) != ERR_OK)
 			break;
 		if (match) {
 			pg->id[pg->n] = pg->last_seen;
@@ -582,6 +617,7 @@ err_t caseview_list(const struct caseview_ctx *c, const struct caseview_filter *
 	err_t e = ERR_OK;
 	unsigned fields = policy_person_fields(c->who);
 	if (((f->status || f->year) && !(fields & FG_STATUS)) ||
+	    ((f->name || f->document) && !(fields & FG_IDENTITY)) ||
 	    (f->agency && !policy_filter_agency(c->who, f->agency)))
 		return ERR_FORBIDDEN;
 	if (f->limit < 1 || f->limit > CASEVIEW_PAGE_MAX)
@@ -594,7 +630,7 @@ err_t caseview_list(const struct caseview_ctx *c, const struct caseview_filter *
 		return ERR_NOMEM;
 	pg->last_seen = f->after;
 	struct candidates cs = {0};
-	if (f->name && (e = registry_name_candidates(c->r, f->name, &cs.ids, &cs.n)) != ERR_OK) {
+	if ((f->name || f->document) && (e = search_candidates(c, f, &cs)) != ERR_OK) {
 		free(pg);
 		return e;
 	}

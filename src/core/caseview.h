@@ -118,6 +118,7 @@ struct caseview_filter {
 	int year;           /* identified in this year, 0: any */
 	const char *agency; /* related to this agency, NULL: any */
 	const char *name;   /* part of a given, family or patronymic name, NULL: any */
+	const char *document; /* a document number, however written, NULL: any */
 	int64_t after;      /* internal position to continue after, 0: from the start */
 	unsigned limit;     /* 1..CASEVIEW_PAGE_MAX */
 };

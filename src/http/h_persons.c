@@ -201,6 +201,16 @@ err_t h_persons_list(struct request *rq, struct reply *out)
 	return answer_list(rq, &f, out);
 }
 
+/* A search text keeps at least one letter or digit once normalised. */
+static int search_text_ok(const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		if ((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    *p >= 0x80)
+			return 1;
+	return 0;
+}
+
 err_t h_persons_search(struct request *rq, struct reply *out)
 {
 	char year[16] = "", limit[16] = "";
@@ -218,13 +228,21 @@ err_t h_persons_search(struct request *rq, struct reply *out)
 		reply_field_error(out, y && !json_is_integer(y) ? "year" : "limit",
 				  "must be a whole number");
 	struct caseview_filter f = {
-		.name = body_string(body, "name", 1, CASEVIEW_NAME_MAX, out),
+		.name = body_string(body, "name", 0, CASEVIEW_NAME_MAX, out),
+		.document = body_string(body, "document_number", 0, CASEVIEW_NAME_MAX, out),
 		.status = body_string(body, "status", 0, CODE_MAX, out),
 		.agency = body_string(body, "agency", 0, CODE_MAX, out),
 		.year = year_of(year[0] ? year : NULL, out),
 		.limit = page_size(limit[0] ? limit : NULL, out),
 	};
 	f.after = position_of(body_string(body, "cursor", 0, CURSOR_TEXT_MAX, out), out);
+	if (body_ok(out) && !f.name && !f.document)
+		reply_field_error(out, "name", "give a name, a document number, or both");
+	if (body_ok(out) && f.document && !search_text_ok(f.document))
+		reply_field_error(out, "document_number", "letters and digits (spaces and dashes "
+							   "are ignored)");
+	if (body_ok(out) && f.name && !search_text_ok(f.name))
+		reply_field_error(out, "name", "at least one letter");
 	e = body_ok(out) ? answer_list(rq, &f, out) : ERR_INVALID;
 	json_decref(body);
 	return e;

@@ -15,7 +15,8 @@ static const char *const q_report[] = {"year", "format", "lang", NULL};
 static const char *const b_signin[] = {"username", "password", "otp", NULL};
 static const char *const b_reauth[] = {"password", "otp", NULL};
 static const char *const b_reset[] = {"username", "code", "new_password", "otp", NULL};
-static const char *const b_search[] = {"name", "status", "year", "agency", "cursor", "limit", NULL};
+static const char *const b_search[] = {"name",   "document_number", "status", "year",
+				       "agency", "cursor",          "limit",  NULL};
 /* caseview_person_fields and access_block (test_http_openapi checks) */
 static const char *const b_person[] = {
 	"status", "parent_id", "given_name", "family_name", "patronymic", "sex", "birth_date",
@@ -52,7 +53,8 @@ const struct route routes[] = {
 	{"GET", "/api/v1/persons", ACT_PERSON_LIST, 0, h_persons_list, 200,
 	 "Persons in sight, a page at a time", q_persons, NULL},
 	{"POST", "/api/v1/persons/search", ACT_PERSON_LIST, ROUTE_BODY, h_persons_search, 200,
-	 "Persons in sight whose name contains a text", NONE, b_search},
+	 "Persons in sight by name (any spelling, or its beginning) or document number",
+	 NONE, b_search},
 	{"POST", "/api/v1/persons", ACT_PERSON_CREATE, ROUTE_BODY, h_person_create, 201,
 	 "Register a person", NONE, b_person},
 	{"GET", "/api/v1/persons/{id}", ACT_PERSON_READ, 0, h_person_read, 200,

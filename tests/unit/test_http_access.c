@@ -626,6 +626,49 @@ static void lists_and_cursors(void **state)
 	json_decref(j);
 }
 
+/* Search by document number, however it is written, and by name in another
+ * alphabet, through the blind indexes; only persons in sight are found. */
+static void document_and_name_search(void **state)
+{
+	struct world *w = *state;
+	struct hc_response a;
+	char buf[256];
+	enum put_outcome o;
+	registry *r = hf_registry(w->f);
+	struct person p = {.ref = "P5", .status = "victim", .given_name = "Səbinə",
+			   .family_name = "Cəfərova", .sex = "female", .document_number = "AA 12-34567",
+			   .identified_on = day("2024-03-01"), .identification_source = "police",
+			   .recognized_on = day("2024-03-05"), .decided_on = DATE_NONE};
+	assert_int_equal(db_begin(registry_db(r)), ERR_OK);
+	assert_int_equal(registry_put_person(r, &p, 0, &o), ERR_OK);
+	assert_int_equal(db_commit(registry_db(r)), ERR_OK);
+	registry_close(r);
+	hc_send(&w->officer, "POST", "/api/v1/persons/search", "{\"document_number\":\"aa1234567\"}",
+		NULL, &a);
+	assert_int_equal(a.status, 200);
+	assert_string_equal(ids(json_object_get(a.json, "persons"), buf, sizeof buf), "P5");
+	hc_free(&a);
+	hc_send(&w->officer, "POST", "/api/v1/persons/search", "{\"name\":\"Джафарова\"}", NULL, &a);
+	assert_int_equal(a.status, 200);
+	assert_string_equal(ids(json_object_get(a.json, "persons"), buf, sizeof buf), "P5");
+	hc_free(&a);
+	hc_send(&w->officer, "POST", "/api/v1/persons/search",
+		"{\"name\":\"Cafarova\",\"document_number\":\"ZZ999\"}", NULL, &a);
+	assert_int_equal(a.status, 200);
+	assert_int_equal(json_array_size(json_object_get(a.json, "persons")), 0);
+	hc_free(&a);
+	/* out of the NGO's sight: found by nobody there */
+	hc_send(&w->ngo, "POST", "/api/v1/persons/search", "{\"document_number\":\"AA1234567\"}", NULL,
+		&a);
+	assert_int_equal(a.status, 200);
+	assert_int_equal(json_array_size(json_object_get(a.json, "persons")), 0);
+	hc_free(&a);
+	assert_int_equal(hc_status(&w->officer, "POST", "/api/v1/persons/search", "{}"), 400);
+	assert_int_equal(hc_status(&w->officer, "POST", "/api/v1/persons/search",
+				   "{\"document_number\":\" - \"}"),
+			 400);
+}
+
 /* Reads are audited by reference; no personal value reaches the log. */
 static void reads_audited(void **state)
 {
@@ -904,6 +947,7 @@ int main(void)
 		cmocka_unit_test(reads_audited),
 		cmocka_unit_test(concurrent_reads_audited),
 		cmocka_unit_test(reports),
+		cmocka_unit_test(document_and_name_search),
 		cmocka_unit_test(step_up),
 		cmocka_unit_test(four_eyes_erasure),
 	};
