@@ -55,9 +55,33 @@ static err_t start_session(struct request *rq, const struct principal *who, stru
 	return out->json ? ERR_OK : ERR_NOMEM;
 }
 
-err_t h_session_create(struct request *rq, struct reply *out)
+/* Checks the credentials in `s` and, when they hold (and are `me`'s, when
+ * given), starts a new session.  A refusal counts as a sign-in failure and
+ * answers as `fail` says.  Wipes the secrets in `body` and frees it. */
+static err_t authenticate(struct request *rq, json_t *body, const struct users_signin *s,
+			  const struct principal *me, enum http_fail fail, struct reply *out)
 {
 	struct principal who;
+	err_t e = ERR_INVALID;
+	if (body_ok(out)) {
+		e = users_signin(rq->reg, s, clock_now(), &who);
+		if (e == ERR_OK && me && who.user_id != me->user_id)
+			e = ERR_FORBIDDEN;
+		if (e == ERR_FORBIDDEN || e == ERR_LIMIT) {
+			metrics_signin_failure(http_server_metrics(rq->srv));
+			out->fail = fail;
+		} else if (e == ERR_OK) {
+			e = start_session(rq, &who, out);
+		}
+	}
+	wipe_member(body, "password");
+	wipe_member(body, "otp");
+	json_decref(body);
+	return e;
+}
+
+err_t h_session_create(struct request *rq, struct reply *out)
+{
 	json_t *body = NULL;
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
@@ -70,23 +94,7 @@ err_t h_session_create(struct request *rq, struct reply *out)
 		.address = rq->address,
 		.request_id = rq->request_id,
 	};
-	if (!body_ok(out)) {
-		e = ERR_INVALID;
-		goto out;
-	}
-	e = users_signin(rq->reg, &s, clock_now(), &who);
-	if (e == ERR_FORBIDDEN || e == ERR_LIMIT) {
-		metrics_signin_failure(http_server_metrics(rq->srv));
-		out->fail = HF_SIGNIN;
-		goto out;
-	}
-	if (e == ERR_OK)
-		e = start_session(rq, &who, out);
-out:
-	wipe_member(body, "password");
-	wipe_member(body, "otp");
-	json_decref(body);
-	return e;
+	return authenticate(rq, body, &s, NULL, HF_SIGNIN, out);
 }
 
 err_t h_session_show(struct request *rq, struct reply *out)
@@ -109,7 +117,6 @@ err_t h_session_show(struct request *rq, struct reply *out)
 err_t h_session_reauth(struct request *rq, struct reply *out)
 {
 	const struct principal *me = request_who(rq);
-	struct principal who;
 	json_t *body = NULL;
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
@@ -123,25 +130,7 @@ err_t h_session_reauth(struct request *rq, struct reply *out)
 		.request_id = rq->request_id,
 		.action = "reauth",
 	};
-	if (!body_ok(out)) {
-		e = ERR_INVALID;
-		goto out;
-	}
-	e = users_signin(rq->reg, &s, clock_now(), &who);
-	if (e == ERR_OK && who.user_id != me->user_id)
-		e = ERR_FORBIDDEN;
-	if (e == ERR_FORBIDDEN || e == ERR_LIMIT) {
-		metrics_signin_failure(http_server_metrics(rq->srv));
-		out->fail = HF_REAUTH;
-		goto out;
-	}
-	if (e == ERR_OK)
-		e = start_session(rq, &who, out);
-out:
-	wipe_member(body, "password");
-	wipe_member(body, "otp");
-	json_decref(body);
-	return e;
+	return authenticate(rq, body, &s, me, HF_REAUTH, out);
 }
 
 err_t h_session_delete(struct request *rq, struct reply *out)
