@@ -148,6 +148,19 @@ const char *codes_agency_name(const codes *c, const char *agency, const char *la
 	return codes_label(c, AGENCY_LIST, agency, lang);
 }
 
+err_t codes_each(const codes *c, codes_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const struct code_entry *e = &c->v[i];
+		struct codes_item it = {e->list, e->code, e->label_en, e->label_az, e->kind,
+					e->money};
+		err_t rc = fn(&it, ctx);
+		if (rc != ERR_OK)
+			return rc;
+	}
+	return ERR_OK;
+}
+
 void codes_allowed(const codes *c, const char *list, char *buf, size_t len)
 {
 	size_t used = 0;

@@ -30,6 +30,18 @@ const char *codes_agency_kind(const codes *c, const char *agency);
 const char *codes_label(const codes *c, const char *list, const char *code, const char *lang);
 const char *codes_agency_name(const codes *c, const char *agency, const char *lang);
 
+/* One code as codes_each hands it over (all borrowed, valid during the
+ * call).  `list` is "agency" for agencies, whose `kind` is set. */
+struct codes_item {
+	const char *list, *code, *label_en, *label_az, *kind;
+	int money;
+};
+
+/* Calls fn for every code and agency, by list and code; a non-OK return
+ * stops and is returned. */
+typedef err_t (*codes_fn)(const struct codes_item *it, void *ctx);
+err_t codes_each(const codes *c, codes_fn fn, void *ctx);
+
 /* Writes the allowed values of a list, comma-separated, into buf (for error
  * messages); "agency" names the agencies. Truncates with "..." when long. */
 void codes_allowed(const codes *c, const char *list, char *buf, size_t len);

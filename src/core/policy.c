@@ -31,6 +31,9 @@ static const unsigned action_roles[ACT_COUNT] = {
 	[ACT_REPORT_READ] = BIT(ROLE_COORDINATOR) | BIT(ROLE_ANALYST),
 	[ACT_ERASURE_REQUEST] = BIT(ROLE_OFFICER),
 	[ACT_ERASURE_APPROVE] = BIT(ROLE_OFFICER),
+	[ACT_USER_MANAGE] = BIT(ROLE_ADMIN),
+	[ACT_AUDIT_READ] = BIT(ROLE_AUDITOR),
+	[ACT_REPORT_FREEZE] = BIT(ROLE_COORDINATOR),
 };
 
 static const char *const action_names[ACT_COUNT] = {
@@ -48,6 +51,9 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_REPORT_READ] = "report.read",
 	[ACT_ERASURE_REQUEST] = "erasure.request",
 	[ACT_ERASURE_APPROVE] = "erasure.approve",
+	[ACT_USER_MANAGE] = "user.manage",
+	[ACT_AUDIT_READ] = "audit.read",
+	[ACT_REPORT_FREEZE] = "report.freeze",
 };
 
 /* What a caseworker of each class reads of a person it may see. */
@@ -192,7 +198,8 @@ int policy_allows(const struct principal *p, enum action a)
 
 int policy_needs_step_up(const struct principal *p, enum action a)
 {
-	if (a == ACT_USER_LIST || a == ACT_ERASURE_REQUEST || a == ACT_ERASURE_APPROVE)
+	if (a == ACT_USER_LIST || a == ACT_USER_MANAGE || a == ACT_REPORT_FREEZE ||
+	    a == ACT_ERASURE_REQUEST || a == ACT_ERASURE_APPROVE)
 		return 1;
 	return a == ACT_PERSON_READ && is_role(p, ROLE_COORDINATOR);
 }

@@ -66,6 +66,9 @@ enum action {
 	ACT_REPORT_READ, /* run a report: aggregates only */
 	ACT_ERASURE_REQUEST, /* ask for a person's erasure (four eyes) */
 	ACT_ERASURE_APPROVE, /* list and approve another officer's request */
+	ACT_USER_MANAGE,     /* add, disable, reset, change accounts (admin) */
+	ACT_AUDIT_READ,      /* read and verify the audit log (auditor) */
+	ACT_REPORT_FREEZE,   /* approve a year's report (coordinator) */
 	ACT_COUNT
 };
 
@@ -128,7 +131,8 @@ int policy_allows(const struct principal *p, enum action a);
 /* Step-up (ASVS 7.5.3): the sensitive actions need an authentication (a
  * sign-in or a re-authentication with password and one-time code) not older
  * than POLICY_STEP_UP_SECONDS: an administrator's user management, a
- * coordinator's read of a single record, asking for and approving erasures.  1 when `a` by `p` is one. */
+ * coordinator's read of a single record and approval of a report, asking for
+ * and approving erasures.  1 when `a` by `p` is one. */
 #define POLICY_STEP_UP_SECONDS (5 * 60)
 int policy_needs_step_up(const struct principal *p, enum action a);
 

@@ -55,16 +55,60 @@ static err_t by_hash(registry *r, const char *sql, const unsigned char *hash, in
 	return e;
 }
 
+/* The CSRF token of a session token's raw bytes: BLAKE2b keyed with the
+ * session token over a fixed label, so that GET /api/v1/session can hand it
+ * out again after a reload without storing it or changing anything (a GET
+ * never mutates).  Whoever reads the CSRF token still cannot work back to the
+ * session token; whoever holds the session token has won already. */
+static void csrf_of_raw(const unsigned char raw[SESSION_TOKEN_BYTES], char text[SESSION_TOKEN_TEXT],
+			unsigned char hash[SESSION_HASH_BYTES])
+{
+	static const char label[] = "haven csrf token, version 1";
+	unsigned char csrf[SESSION_TOKEN_BYTES];
+	crypto_generichash(csrf, sizeof csrf, (const unsigned char *)label, sizeof label - 1, raw,
+			   SESSION_TOKEN_BYTES);
+	sodium_bin2base64(text, SESSION_TOKEN_TEXT, csrf, sizeof csrf, B64_VARIANT);
+	crypto_generichash(hash, SESSION_HASH_BYTES, csrf, sizeof csrf, NULL, 0);
+	sodium_memzero(csrf, sizeof csrf);
+}
+
+/* The raw bytes of a token's text; ERR_FORBIDDEN unless it is exactly one. */
+static err_t token_raw(const char *text, unsigned char raw[SESSION_TOKEN_BYTES])
+{
+	size_t len = 0;
+	const char *end = NULL;
+	if (!text || strlen(text) != SESSION_TOKEN_TEXT - 1)
+		return ERR_FORBIDDEN;
+	if (sodium_base642bin(raw, SESSION_TOKEN_BYTES, text, SESSION_TOKEN_TEXT - 1, NULL, &len,
+			      &end, B64_VARIANT) != 0 ||
+	    len != SESSION_TOKEN_BYTES || *end != '\0')
+		return ERR_FORBIDDEN;
+	return ERR_OK;
+}
+
+err_t session_csrf_of(const char *token, char csrf[SESSION_TOKEN_TEXT])
+{
+	unsigned char raw[SESSION_TOKEN_BYTES], hash[SESSION_HASH_BYTES];
+	err_t e = token_raw(token, raw);
+	if (e == ERR_OK)
+		csrf_of_raw(raw, csrf, hash);
+	sodium_memzero(raw, sizeof raw);
+	return e;
+}
+
 err_t session_create(registry *r, int64_t user_id, int64_t now, struct session_tokens *out)
 {
 	struct session_tokens t;
-	unsigned char th[SESSION_HASH_BYTES], ch[SESSION_HASH_BYTES];
+	unsigned char th[SESSION_HASH_BYTES], ch[SESSION_HASH_BYTES], raw[SESSION_TOKEN_BYTES];
 	db_stmt *st = NULL;
 	err_t e;
 	int rc;
 
 	new_token(t.token, th);
-	new_token(t.csrf, ch);
+	if ((e = token_raw(t.token, raw)) != ERR_OK)
+		goto out;
+	csrf_of_raw(raw, t.csrf, ch);
+	sodium_memzero(raw, sizeof raw);
 	if ((e = db_prepare(registry_db(r), Q_SESSION_INSERT, &st)) != ERR_OK)
 		goto out;
 	if ((e = db_bind_blob(st, 1, th, sizeof th)) || (e = db_bind_int(st, 2, user_id)) ||

@@ -3,7 +3,7 @@
  * database only by their hash.
  *
  * A session is created at sign-in with two tokens: the session token (the
- * cookie) and a CSRF token (returned to the client, sent back in the
+ * cookie) and a CSRF token derived from it (returned to the client, sent back in the
  * X-CSRF-Token header of every state-changing request).  The database keeps
  * the BLAKE2b-256 hash of each, so a copy of the database opens no session.
  * A session ends SESSION_IDLE_SECONDS after its last request and
@@ -53,6 +53,11 @@ err_t session_resolve(registry *r, const char *token, int64_t now, struct sessio
 /* 1 when `csrf` (borrowed, may be NULL) is the session's CSRF token; compared
  * in constant time. */
 int session_csrf_ok(const struct session_info *s, const char *csrf);
+
+/* The CSRF token of the session `token` (borrowed) into `csrf`: derived from
+ * the session token, so it can be handed out again without being stored.
+ * ERR_FORBIDDEN when `token` is not a token's text.  A secret: wipe it. */
+err_t session_csrf_of(const char *token, char csrf[SESSION_TOKEN_TEXT]);
 
 /* Ends the session of `token` (unknown tokens are not an error). */
 err_t session_end(registry *r, const char *token);

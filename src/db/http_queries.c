@@ -160,3 +160,16 @@ const char Q_CASE_SERVICE_AUTHOR[] =
 const char Q_CASE_REF_EXISTS[] =
 	"SELECT 1 FROM persons WHERE ref = $1 UNION ALL SELECT 1 FROM services WHERE ref = $1 "
 	"UNION ALL SELECT 1 FROM referrals WHERE ref = $1";
+
+/* ---- a family (family.c) ---------------------------------------------------- */
+
+/* The references of a person's children, oldest first, at most $2. */
+const char Q_FAMILY_CHILDREN[] =
+	"SELECT c.ref FROM persons c JOIN persons p ON c.parent_id = p.id WHERE p.ref = $1 "
+	"ORDER BY c.id LIMIT $2";
+
+/* ---- the audit log as the auditor reads it (auditlog.c) ---------------------
+ * Never the detail: a coordinator's stated reason is free text. */
+const char Q_AUDITLOG_PAGE[] =
+	"SELECT seq, at, actor, agency, role, action, object_type, object_ref, outcome "
+	"FROM audit_log WHERE (CAST($1 AS BIGINT) = 0 OR seq < $1) ORDER BY seq DESC LIMIT $2";

@@ -1,7 +1,7 @@
 /*
  * http_queries.h - the SQL texts of accounts, sessions, sign-in throttling
  * and access-scoped reads and writes of the registry (users.c, session.c,
- * caseview.c).  Written once for SQLite and PostgreSQL: `$n` placeholders
+ * caseview.c, family.c, auditlog.c).  Written once for SQLite and PostgreSQL: `$n` placeholders
  * bound by the caller, never formatted.  Column lists here and the column
  * numbers read by the callers go together.
  */
@@ -47,5 +47,8 @@ extern const char Q_CASE_ACCESS_PUT[];
 extern const char Q_CASE_ACCESS_BLOCK[];
 extern const char Q_CASE_SERVICE_AUTHOR[];
 extern const char Q_CASE_REF_EXISTS[];
+
+extern const char Q_FAMILY_CHILDREN[];
+extern const char Q_AUDITLOG_PAGE[];
 
 #endif

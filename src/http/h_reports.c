@@ -2,7 +2,8 @@
  * h_reports.c - GET /api/v1/reports/annual?year=Y&format=F&lang=L: the
  * National Coordinator's annual report in any of the report module's formats
  * (json by default), as `haven report` prints it: the approved figures with
- * their restatements when the year is approved, else the live ones.
+ * their restatements when the year is approved, else the live ones; and
+ * POST /api/v1/reports/annual/freeze, the coordinator's approval of a year.
  *
  * Aggregates only.  Analysts get it with small cells hidden, as published
  * (policy_report_suppressed); the coordinator gets the full figures.  Every
@@ -14,8 +15,10 @@
 #include <unistd.h>
 
 #include "core/audit.h"
+#include "http/body.h"
 #include "http/handlers.h"
 #include "http/reply.h"
+#include "http/routes.h"
 #include "report/report.h"
 #include "util/date.h"
 
@@ -173,6 +176,66 @@ err_t h_report_annual(struct request *rq, struct reply *out)
 		if (e == ERR_INVALID || e == ERR_NOT_FOUND)
 			e = ERR_DB; /* a definition or data problem of the server's, not the caller's */
 	}
+	report_free(r);
+	report_def_free(def);
+	return e;
+}
+
+/* POST /api/v1/reports/annual/freeze {"year"}: the coordinator approves the
+ * year's report as `haven report freeze` does; the approval and its audit
+ * entry commit together.  A year is approved once (409 after). */
+err_t h_report_freeze(struct request *rq, struct reply *out)
+{
+	const struct principal *who = request_who(rq);
+	char errbuf[ERRBUF_MAX] = "", ref[32], detail[64];
+	struct report_def *def = NULL;
+	struct report *r = NULL;
+	db *d = registry_db(rq->reg);
+	json_t *body = NULL;
+	json_int_t year = 0;
+	err_t e = body_object(rq, out, &body);
+	if (e != ERR_OK)
+		return e;
+	body_only(body, rq->route->fields, out);
+	json_t *y = json_object_get(body, "year");
+	if (!json_is_integer(y) || (year = json_integer_value(y)) < DATE_MIN_YEAR ||
+	    year > DATE_MAX_YEAR)
+		reply_field_error(out, "year", "required: a year from %d to %d", DATE_MIN_YEAR,
+				  DATE_MAX_YEAR);
+	json_decref(body);
+	if (!body_ok(out))
+		return ERR_INVALID;
+	if ((e = report_def_load(NULL, &def, errbuf)) != ERR_OK ||
+	    (e = report_compute(d, def, (int)year, &r, errbuf)) != ERR_OK)
+		goto out;
+	snprintf(ref, sizeof ref, "annual/%d", (int)year);
+	struct audit_entry a = {.actor = who->username, .agency = who->agency,
+				.role = policy_role_name(who->role), .action = "report.freeze",
+				.object_type = "report", .object_ref = ref,
+				.request_id = rq->request_id, .outcome = "ok", .detail = detail};
+	if ((e = db_begin(d)) != ERR_OK)
+		goto out;
+	e = report_freeze_in(d, r, errbuf);
+	if (e == ERR_OK) {
+		snprintf(detail, sizeof detail, "definitions=%s", r->frozen->definitions_version);
+		e = audit_append(d, &a, NULL);
+	}
+	if (e == ERR_OK)
+		e = db_commit(d);
+	if (e != ERR_OK)
+		db_rollback(d);
+	if (e == ERR_CONFLICT)
+		out->detail = "this year's report is approved already; an approved report is never "
+			      "changed, later changes show as restatements";
+	else if (e == ERR_OK)
+		out->json = json_pack("{s:I, s:I, s:s, s:s}", "year", year, "frozen_at",
+				      (json_int_t)r->frozen->frozen_at, "definitions_version",
+				      r->frozen->definitions_version, "hash", r->frozen->hash);
+	if (e == ERR_OK && !out->json)
+		e = ERR_NOMEM;
+out:
+	if (e == ERR_INVALID || (e == ERR_NOT_FOUND && !out->errors))
+		e = ERR_DB; /* a definition or data problem of the server's, not the caller's */
 	report_free(r);
 	report_def_free(def);
 	return e;

@@ -97,14 +97,24 @@ err_t h_session_create(struct request *rq, struct reply *out)
 	return authenticate(rq, body, &s, NULL, HF_SIGNIN, out);
 }
 
+/* GET /api/v1/session: who is signed in, and the session's CSRF token again
+ * (derived from the cookie, session.h), so that a reloaded page, whose
+ * sessionStorage may be gone, goes on working without a new sign-in. */
 err_t h_session_show(struct request *rq, struct reply *out)
 {
 	const struct principal *who = request_who(rq);
-	out->json = json_pack("{s:o, s:I, s:I, s:I}", "user", user_json(who), "expires_at",
+	const char *token = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, HTTP_COOKIE_NAME);
+	char csrf[SESSION_TOKEN_TEXT];
+	err_t e = session_csrf_of(token, csrf);
+	if (e != ERR_OK)
+		return e;
+	out->json = json_pack("{s:s, s:o, s:I, s:I, s:I}", "csrf_token", csrf, "user",
+			      user_json(who), "expires_at",
 			      (json_int_t)(rq->session.created_at + SESSION_ABSOLUTE_SECONDS),
 			      "authenticated_at", (json_int_t)rq->session.created_at,
 			      "step_up_until",
 			      (json_int_t)(rq->session.created_at + POLICY_STEP_UP_SECONDS));
+	sodium_memzero(csrf, sizeof csrf);
 	return out->json ? ERR_OK : ERR_NOMEM;
 }
 

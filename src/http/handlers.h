@@ -1,7 +1,8 @@
 /*
  * handlers.h - the handlers of the route table, one file per area:
  * h_system.c (health, metrics), h_session.c (sign-in and out), h_persons.c
- * (persons and their services), h_referrals.c, h_users.c, h_reports.c.  Each follows
+ * (persons and their services), h_family.c (children), h_referrals.c, h_users.c,
+ * h_codes.c, h_audit.c, h_reports.c.  Each follows
  * http_handler (request.h).
  */
 #ifndef HAVEN_HTTP_HANDLERS_H
@@ -31,8 +32,17 @@ err_t h_referrals_list(struct request *rq, struct reply *out);
 err_t h_referral_update(struct request *rq, struct reply *out);
 
 err_t h_users_list(struct request *rq, struct reply *out);
+err_t h_user_add(struct request *rq, struct reply *out);
+err_t h_user_change(struct request *rq, struct reply *out);
+err_t h_user_reset(struct request *rq, struct reply *out);
+
+err_t h_codes(struct request *rq, struct reply *out);
+err_t h_person_children(struct request *rq, struct reply *out);
+err_t h_audit_list(struct request *rq, struct reply *out);
+err_t h_audit_verify(struct request *rq, struct reply *out);
 
 err_t h_report_annual(struct request *rq, struct reply *out);
+err_t h_report_freeze(struct request *rq, struct reply *out);
 
 err_t h_erasure_request(struct request *rq, struct reply *out);
 err_t h_erasures_list(struct request *rq, struct reply *out);

@@ -28,6 +28,10 @@ static const char *const b_service[] = {"service", "provider", "date", "end_date
 static const char *const b_referral[] = {"person_id", "to", "purpose", "date", NULL};
 static const char *const b_answer[] = {"status", "closed_on", NULL};
 static const char *const b_erasure[] = {"reason", NULL};
+static const char *const q_audit[] = {"before", "limit", NULL};
+static const char *const b_user_add[] = {"username", "role", "agency", NULL};
+static const char *const b_user_change[] = {"role", "agency", "disabled", NULL};
+static const char *const b_freeze[] = {"year", NULL};
 
 #define NONE routes_none
 
@@ -78,8 +82,26 @@ const struct route routes[] = {
 	 h_erasure_approve, 200,
 	 "Approve another officer's erasure request: the person's data is erased", NONE, NULL},
 	{"GET", "/api/v1/users", ACT_USER_LIST, 0, h_users_list, 200, "The accounts", NONE, NULL},
+	{"POST", "/api/v1/users", ACT_USER_MANAGE, ROUTE_BODY, h_user_add, 201,
+	 "Add an account: its one-time-code URI and a reset code for its first password, once",
+	 NONE, b_user_add},
+	{"PATCH", "/api/v1/users/{id}", ACT_USER_MANAGE, ROUTE_BODY, h_user_change, 200,
+	 "Change an account's role, agency or state; its sessions end", NONE, b_user_change},
+	{"POST", "/api/v1/users/{id}/reset", ACT_USER_MANAGE, 0, h_user_reset, 200,
+	 "A password reset code for an account, once; its password and sessions end", NONE,
+	 NULL},
+	{"GET", "/api/v1/codes", ACT_SIGNED_IN, 0, h_codes, 200,
+	 "The code lists and agencies with their labels", NONE, NULL},
+	{"GET", "/api/v1/persons/{id}/children", ACT_PERSON_READ, 0, h_person_children, 200,
+	 "A person's children and parent, those in sight", NONE, NULL},
+	{"GET", "/api/v1/audit", ACT_AUDIT_READ, 0, h_audit_list, 200,
+	 "Audit log entries, newest first (before: the next page)", q_audit, NULL},
+	{"GET", "/api/v1/audit/verify", ACT_AUDIT_READ, 0, h_audit_verify, 200,
+	 "Recompute the audit log's hash chain", NONE, NULL},
 	{"GET", "/api/v1/reports/annual", ACT_REPORT_READ, 0, h_report_annual, 200,
 	 "The annual report of a year, in a format and language", q_report, NULL},
+	{"POST", "/api/v1/reports/annual/freeze", ACT_REPORT_FREEZE, ROUTE_BODY, h_report_freeze,
+	 200, "Approve a year's annual report (once)", NONE, b_freeze},
 	{"GET", "/", ACT_PUBLIC, 0, h_asset_index, 200, "The web interface", NONE, NULL},
 	{"GET", "/assets/{id}", ACT_PUBLIC, 0, h_asset_file, 200, "A file of the web interface",
 	 NONE, NULL},

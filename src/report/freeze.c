@@ -98,7 +98,9 @@ static err_t insert(db *d, const struct report *r, int64_t at, const char *figur
 	return e;
 }
 
-err_t report_freeze(db *d, struct report *r, char *errbuf)
+/* The approval of r as one INSERT, inside the caller's transaction when
+ * `own_txn` is 0, else in a transaction of its own. */
+static err_t freeze(db *d, struct report *r, int own_txn, char *errbuf)
 {
 	unsigned char hash[HASH_BYTES];
 	json_t *j;
@@ -118,7 +120,9 @@ err_t report_freeze(db *d, struct report *r, char *errbuf)
 	}
 	freeze_hash(r->report_id, r->year, r->def->version, r->def->digest, DEF_DIGEST_BYTES, at,
 		    figures, hash);
-	if ((e = db_begin(d)) == ERR_OK) {
+	if (!own_txn) {
+		e = insert(d, r, at, figures, hash);
+	} else if ((e = db_begin(d)) == ERR_OK) {
 		e = insert(d, r, at, figures, hash);
 		if (e == ERR_OK)
 			e = db_commit(d);
@@ -135,6 +139,16 @@ err_t report_freeze(db *d, struct report *r, char *errbuf)
 	else if ((e = set_frozen(r, at, r->def->version, hash)) != ERR_OK)
 		snprintf(errbuf, ERRBUF_MAX, "out of memory");
 	return e;
+}
+
+err_t report_freeze(db *d, struct report *r, char *errbuf)
+{
+	return freeze(d, r, 1, errbuf);
+}
+
+err_t report_freeze_in(db *d, struct report *r, char *errbuf)
+{
+	return freeze(d, r, 0, errbuf);
 }
 
 /* ---- reading the figures back ---------------------------------------------------- */

@@ -160,6 +160,9 @@ void report_suppress(struct report *r);
  * and a BLAKE2b-256 hash over them.  A year is frozen once: a second freeze
  * answers ERR_CONFLICT.  On success fills r->frozen. */
 err_t report_freeze(db *d, struct report *r, char *errbuf);
+/* The same inside the caller's open transaction (db_begin), so that the
+ * caller's audit entry commits with the approval or neither does. */
+err_t report_freeze_in(db *d, struct report *r, char *errbuf);
 
 /* Reads the approved report of `year` back, checking its hash (ERR_CRYPTO
  * when the stored figures were altered).  ERR_NOT_FOUND when the year was

@@ -261,6 +261,26 @@ static void access_matrix(void **state)
 		 {400, 400, 403, 403, 403, 403}, {400, 400, 403, 403, 403, 403}},
 		{"GET", "/api/v1/reports/annual?year=2024", NULL,
 		 {403, 403, 200, 200, 403, 403}, {403, 403, 200, 200, 403, 403}},
+		/* the second approval of a year is refused: approved once */
+		{"POST", "/api/v1/reports/annual/freeze", "{\"year\":2019}",
+		 {403, 403, 200, 403, 403, 403}, {403, 403, 409, 403, 403, 403}},
+		{"GET", "/api/v1/persons/@/children", NULL,
+		 {200, 200, 200, 403, 403, 403}, {200, 404, 200, 403, 403, 403}},
+		{"GET", "/api/v1/codes", NULL,
+		 {200, 200, 200, 200, 200, 200}, {200, 200, 200, 200, 200, 200}},
+		{"GET", "/api/v1/audit", NULL,
+		 {403, 403, 403, 403, 200, 403}, {403, 403, 403, 403, 200, 403}},
+		{"GET", "/api/v1/audit/verify", NULL,
+		 {403, 403, 403, 403, 200, 403}, {403, 403, 403, 403, 200, 403}},
+		/* a name is taken the second time */
+		{"POST", "/api/v1/users", "{\"username\":\"matrix.user\",\"role\":\"analyst\","
+		 "\"agency\":\"ngo\"}",
+		 {403, 403, 403, 403, 403, 201}, {403, 403, 403, 403, 403, 400}},
+		/* P1 and P2 are no account names: past the gate, not found */
+		{"PATCH", "/api/v1/users/@", "{\"disabled\":false}",
+		 {403, 403, 403, 403, 403, 404}, {403, 403, 403, 403, 403, 404}},
+		{"POST", "/api/v1/users/@/reset", NULL,
+		 {403, 403, 403, 403, 403, 404}, {403, 403, 403, 403, 403, 404}},
 	};
 	const char *reason[] = {"X-Access-Reason: annual report check", NULL};
 	/* the officer signed in first, eleven sign-ins (30 s each) ago: erasure
@@ -669,6 +689,134 @@ static void document_and_name_search(void **state)
 			 400);
 }
 
+/* What the web interface needs besides records: the CSRF token again from
+ * GET /api/v1/session, the vocabularies, a person's family within sight, the
+ * auditor's log and its verification, accounts managed by the administrator
+ * (sessions end with every change), and the coordinator's approval. */
+static void interface_routes(void **state)
+{
+	struct world *w = *state;
+	const char *why[] = {"X-Access-Reason: family check", NULL};
+	struct hc_response r;
+	char buf[256];
+	json_t *j;
+
+	/* a reload keeps the same CSRF token, and it works */
+	j = get(&w->shelter, "/api/v1/session", 200);
+	assert_string_equal(json_string_value(json_object_get(j, "csrf_token")), w->shelter.csrf);
+	json_decref(j);
+
+	j = get(&w->ana, "/api/v1/codes", 200);
+	assert_true(mentions(json_object_get(json_object_get(j, "codes"), "status"), "qurban"));
+	assert_true(mentions(json_object_get(j, "agencies"), "\"kind\": \"employment\""));
+	json_decref(j);
+
+	/* P3 is P1's child: the shelter (which referred P3) sees both ways */
+	j = get(&w->shelter, "/api/v1/persons/P1/children", 200);
+	assert_string_equal(ids(json_object_get(j, "children"), buf, sizeof buf), "P3");
+	assert_null(json_object_get(j, "parent"));
+	json_decref(j);
+	j = get(&w->shelter, "/api/v1/persons/P3/children", 200);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "parent"), "id")),
+			    "P1");
+	json_decref(j);
+	/* the employment agency sees P1 but not her child: absent, not an error */
+	j = get(&w->job, "/api/v1/persons/P1/children", 200);
+	assert_int_equal(json_array_size(json_object_get(j, "children")), 0);
+	json_decref(j);
+	/* the school sees the child and not its parent (only the parent's name) */
+	j = get(&w->school, "/api/v1/persons/P3/children", 200);
+	assert_null(json_object_get(j, "parent"));
+	json_decref(j);
+	assert_int_equal(hc_status(&w->ngo, "GET", "/api/v1/persons/P1/children", NULL), 404);
+	assert_int_equal(hc_reauth(&w->coord, hf_account(w->f, "coord"), HC_PASSWORD), 200);
+	hc_send(&w->coord, "GET", "/api/v1/persons/P1/children", NULL, why, &r);
+	assert_int_equal(r.status, 200);
+	hc_free(&r);
+	hc_send(&w->coord, "GET", "/api/v1/persons/P1/children", NULL, NULL, &r);
+	assert_int_equal(r.status, 403);
+	hc_free(&r);
+
+	/* the audit log: who, what, when, which record; never the detail */
+	j = get(&w->aud, "/api/v1/audit?limit=5", 200);
+	assert_int_equal(json_array_size(json_object_get(j, "entries")), 5);
+	json_t *first = json_array_get(json_object_get(j, "entries"), 0);
+	assert_non_null(json_object_get(first, "actor"));
+	assert_null(json_object_get(first, "detail"));
+	assert_false(mentions(j, "family check"));
+	json_int_t next = json_integer_value(json_object_get(j, "next"));
+	assert_true(next > 0);
+	snprintf(buf, sizeof buf, "/api/v1/audit?limit=5&before=%lld", (long long)next);
+	json_decref(j);
+	j = get(&w->aud, buf, 200);
+	assert_true(json_integer_value(json_object_get(json_array_get(json_object_get(j, "entries"),
+								       0),
+						       "seq")) < next);
+	json_decref(j);
+	json_decref(get(&w->aud, "/api/v1/audit?limit=0", 400));
+	j = get(&w->aud, "/api/v1/audit/verify", 200);
+	assert_true(json_is_true(json_object_get(j, "intact")));
+	assert_true(json_integer_value(json_object_get(j, "entries")) > 10);
+	json_decref(j);
+
+	/* accounts: added with a URI and a reset code, never a password */
+	assert_int_equal(hc_reauth(&w->adm, hf_account(w->f, "adm"), HC_PASSWORD), 200);
+	hc_send(&w->adm, "POST", "/api/v1/users",
+		"{\"username\":\"new.cw\",\"role\":\"caseworker\",\"agency\":\"ngo\"}", NULL, &r);
+	assert_int_equal(r.status, 201);
+	assert_non_null(strstr(json_string_value(json_object_get(r.json, "otpauth_uri")),
+			       "otpauth://totp/"));
+	assert_int_equal(strlen(json_string_value(json_object_get(r.json, "reset_code"))), 19);
+	assert_false(mentions(r.json, "password"));
+	hc_free(&r);
+	hc_send(&w->adm, "POST", "/api/v1/users",
+		"{\"username\":\"x\",\"role\":\"officer\",\"agency\":\"ngo\"}", NULL, &r);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(r.body, "\"username\""));
+	assert_non_null(strstr(r.body, "\"role\""));
+	hc_free(&r);
+	/* a change of agency ends the account's sessions */
+	assert_int_equal(hc_status(&w->adm, "PATCH", "/api/v1/users/bar1",
+				   "{\"agency\":\"mia_support_fund\"}"),
+			 200);
+	assert_int_equal(hc_status(&w->bar, "GET", "/api/v1/session", NULL), 401);
+	assert_int_equal(hc_status(&w->adm, "PATCH", "/api/v1/users/bar1",
+				   "{\"agency\":\"bar_association\",\"disabled\":true}"),
+			 200);
+	j = get(&w->adm, "/api/v1/users", 200);
+	assert_true(mentions(j, "\"username\": \"bar1\", \"role\": \"caseworker\", \"agency\": "
+				"\"bar_association\", \"disabled\": true"));
+	json_decref(j);
+	assert_int_equal(hc_status(&w->adm, "PATCH", "/api/v1/users/bar1", "{\"disabled\":false}"),
+			 200);
+	assert_int_equal(hc_sign_in(&w->bar, hf_account(w->f, "bar1")), 200);
+	assert_int_equal(hc_status(&w->adm, "PATCH", "/api/v1/users/adm", "{\"disabled\":true}"),
+			 409);
+	hc_send(&w->adm, "POST", "/api/v1/users/ana/reset", NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(strlen(json_string_value(json_object_get(r.json, "reset_code"))), 19);
+	hc_free(&r);
+	assert_int_equal(hc_status(&w->ana, "GET", "/api/v1/session", NULL), 401);
+
+	/* approval: once, audited; the report then carries it */
+	hc_send(&w->coord, "POST", "/api/v1/reports/annual/freeze", "{\"year\":2024}", NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(strlen(json_string_value(json_object_get(r.json, "hash"))), 64);
+	hc_free(&r);
+	assert_int_equal(hc_status(&w->coord, "POST", "/api/v1/reports/annual/freeze",
+				   "{\"year\":2024}"),
+			 409);
+	assert_int_equal(hc_status(&w->coord, "POST", "/api/v1/reports/annual/freeze",
+				   "{\"year\":\"2024\"}"),
+			 400);
+	j = get(&w->coord, "/api/v1/reports/annual?year=2024", 200);
+	assert_non_null(json_object_get(json_object_get(j, "approved"), "restatements"));
+	json_decref(j);
+	j = get(&w->aud, "/api/v1/audit?limit=3", 200);
+	assert_true(mentions(j, "report.freeze"));
+	json_decref(j);
+}
+
 /* Reads are audited by reference; no personal value reaches the log. */
 static void reads_audited(void **state)
 {
@@ -950,6 +1098,7 @@ int main(void)
 		cmocka_unit_test(document_and_name_search),
 		cmocka_unit_test(step_up),
 		cmocka_unit_test(four_eyes_erasure),
+		cmocka_unit_test(interface_routes),
 	};
 	if (sodium_init() < 0)
 		return 1;

@@ -1,0 +1,44 @@
+/*
+ * auditlog.h - the audit log as the auditor reads it: pages of entries,
+ * newest first, and the verification of the chain (audit_verify of
+ * audit.h, reused, not repeated).
+ *
+ * An entry here is who (actor, agency, role), when, which action with which
+ * outcome, and which record by its pseudonymous reference; never the
+ * entry's free-text detail (a coordinator's stated reason may name a
+ * person), so nothing personal leaves this module.
+ */
+#ifndef HAVEN_AUDITLOG_H
+#define HAVEN_AUDITLOG_H
+
+#include <stdint.h>
+
+#include "core/audit.h"
+#include "core/registry.h"
+
+#define AUDITLOG_PAGE_MAX 100
+
+/* One entry as listed; strings borrowed, valid during the callback only. */
+struct auditlog_entry {
+	int64_t seq, at;
+	const char *actor, *agency, *role, *action, *object_type, *object_ref, *outcome;
+};
+
+/*
+ * Calls fn for up to `limit` (1..AUDITLOG_PAGE_MAX) entries older than
+ * sequence number `before` (0: from the newest), newest first.  *next gets
+ * the `before` of the following page, 0 when this one reached the first
+ * entry.  A non-OK return of fn stops and is returned.
+ */
+typedef err_t (*auditlog_fn)(const struct auditlog_entry *e, void *ctx);
+err_t auditlog_page(registry *r, int64_t before, unsigned limit, auditlog_fn fn, void *ctx,
+		    int64_t *next);
+
+/*
+ * Verifies the whole chain (audit_verify) for the principal `by` and writes
+ * an "audit.verify" entry with the outcome in its own transaction, after the
+ * check: the verification itself is on record.  *out as audit_verify.
+ */
+err_t auditlog_verify(registry *r, const struct audit_entry *by, struct audit_verdict *out);
+
+#endif

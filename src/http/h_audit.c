@@ -1,0 +1,87 @@
+/*
+ * h_audit.c - the audit log for auditors: GET /api/v1/audit?before&limit
+ * (entries newest first, a page at a time) and GET /api/v1/audit/verify
+ * (the whole chain recomputed, audit_verify through auditlog.c).  Entries
+ * carry who, agency, role, when, action, outcome and the record's
+ * pseudonymous reference, never a personal value or free text.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <sodium.h>
+
+#include "core/auditlog.h"
+#include "http/handlers.h"
+#include "http/reply.h"
+
+#define AUDIT_PAGE_DEFAULT 50
+
+static err_t add_entry(const struct auditlog_entry *x, void *ctx)
+{
+	json_t *item = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "seq",
+				 (json_int_t)x->seq, "at", (json_int_t)x->at, "actor",
+				 x->actor ? x->actor : "", "agency", x->agency ? x->agency : "",
+				 "role", x->role ? x->role : "", "action", x->action ? x->action : "",
+				 "object_type", x->object_type ? x->object_type : "", "object_id",
+				 x->object_ref ? x->object_ref : "", "outcome",
+				 x->outcome ? x->outcome : "");
+	return item && json_array_append_new(ctx, item) == 0 ? ERR_OK : ERR_NOMEM;
+}
+
+/* A whole number in [lo, hi] from query text (NULL: `dflt`); -1 when not. */
+static long long number(const char *text, long long lo, long long hi, long long dflt)
+{
+	char *end = NULL;
+	long long v;
+	if (!text)
+		return dflt;
+	v = strtoll(text, &end, 10);
+	return *text && !*end && v >= lo && v <= hi ? v : -1;
+}
+
+err_t h_audit_list(struct request *rq, struct reply *out)
+{
+	long long before = number(request_query(rq, "before"), 1, INT64_MAX, 0);
+	long long limit = number(request_query(rq, "limit"), 1, AUDITLOG_PAGE_MAX,
+				 AUDIT_PAGE_DEFAULT);
+	int64_t next = 0;
+	json_t *list;
+	err_t e;
+	if (before < 0)
+		reply_field_error(out, "before", "a sequence number from 1");
+	if (limit < 0)
+		reply_field_error(out, "limit", "a whole number from 1 to %d", AUDITLOG_PAGE_MAX);
+	if (before < 0 || limit < 0)
+		return ERR_INVALID;
+	if (!(list = json_array()))
+		return ERR_NOMEM;
+	e = auditlog_page(rq->reg, before, (unsigned)limit, add_entry, list, &next);
+	if (e != ERR_OK) {
+		json_decref(list);
+		return e;
+	}
+	out->json = json_pack("{s:o}", "entries", list);
+	if (out->json && next && json_object_set_new(out->json, "next", json_integer(next)) != 0)
+		return ERR_NOMEM;
+	return out->json ? ERR_OK : ERR_NOMEM;
+}
+
+err_t h_audit_verify(struct request *rq, struct reply *out)
+{
+	const struct principal *who = request_who(rq);
+	struct audit_entry by = {.actor = who->username, .agency = who->agency,
+				 .role = policy_role_name(who->role), .request_id = rq->request_id};
+	struct audit_verdict v;
+	char head[2 * AUDIT_HASH_BYTES + 1];
+	err_t e = auditlog_verify(rq->reg, &by, &v);
+	if (e != ERR_OK)
+		return e;
+	sodium_bin2hex(head, sizeof head, v.head, AUDIT_HASH_BYTES);
+	out->json = json_pack("{s:b, s:I, s:s}", "intact", v.first_bad == 0, "entries",
+			      (json_int_t)v.entries, "head", head);
+	if (out->json && v.first_bad &&
+	    (json_object_set_new(out->json, "first_bad", json_integer(v.first_bad)) != 0 ||
+	     json_object_set_new(out->json, "reason", json_string(v.reason)) != 0))
+		return ERR_NOMEM;
+	return out->json ? ERR_OK : ERR_NOMEM;
+}
