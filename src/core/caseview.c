@@ -349,11 +349,35 @@ static void clear_unreadable(struct person *p, unsigned fields)
 	}
 }
 
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* The mask and, when the number is long enough that they give little away,
+ * its last CASEVIEW_DOC_SHOWN characters (whole UTF-8 sequences). */
+static void mask_document(const char *doc, char out[CASEVIEW_MASKED_MAX])
+{
+	const char *tail = doc + strlen(doc);
+	snprintf(out, CASEVIEW_MASKED_MAX, "%s", CASEVIEW_MASK);
+	if (utf8_chars(doc) < 2 * CASEVIEW_DOC_SHOWN + 2)
+		return;
+	for (int k = 0; k < CASEVIEW_DOC_SHOWN && tail > doc;) {
+		tail--;
+		k += ((unsigned char)*tail & 0xC0) != 0x80;
+	}
+	snprintf(out, CASEVIEW_MASKED_MAX, "%s%s", CASEVIEW_MASK, tail);
+}
+
 static err_t emit_person(const struct caseview_ctx *c, const char *ref, int blocked,
 			 const struct caseview_sink *sink)
 {
 	struct owned_person o, parent = {0};
 	struct person shown;
+	char masked[CASEVIEW_MASKED_MAX];
 	unsigned fields = policy_person_fields(c->who);
 	err_t e = load_person(c, ref, &o);
 	if (e != ERR_OK)
@@ -361,6 +385,11 @@ static err_t emit_person(const struct caseview_ctx *c, const char *ref, int bloc
 	shown = o.p;
 	clear_unreadable(&shown, fields);
 	struct caseview_person cp = {.p = &shown, .fields = fields, .blocked = blocked};
+	if (shown.document_number) {
+		mask_document(shown.document_number, masked);
+		cp.document_masked = masked;
+		shown.document_number = NULL;
+	}
 	if ((fields & FG_PARENT_NAME) && o.p.parent_ref &&
 	    (e = load_person(c, o.p.parent_ref, &parent)) == ERR_OK) {
 		cp.parent_given_name = parent.p.given_name;
@@ -368,6 +397,7 @@ static err_t emit_person(const struct caseview_ctx *c, const char *ref, int bloc
 	}
 	if (e == ERR_OK)
 		e = sink->person(&cp, sink->ctx);
+	sodium_memzero(masked, sizeof masked);
 	owned_free(&parent);
 	owned_free(&o);
 	return e;
@@ -463,6 +493,40 @@ err_t caseview_read(const struct caseview_ctx *c, const char *ref, const char *r
 	    (e = emit_services(c, rel.id, ref, sink)) != ERR_OK)
 		return e;
 	return emit_referrals(c, rel.id, ref, sink);
+}
+
+err_t caseview_reveal(const struct caseview_ctx *c, const char *ref, const char *reason,
+		      char **out)
+{
+	struct relation rel;
+	struct owned_person o;
+	err_t e = relation_of(c, ref, &rel);
+	int seen = e == ERR_OK && policy_person_visible(c->who, &rel.rel, reason != NULL) &&
+		   (policy_person_fields(c->who) & FG_IDENTITY);
+	*out = NULL;
+	if (e != ERR_OK && e != ERR_NOT_FOUND)
+		return e;
+	struct audit_entry a = entry(c, "person.reveal", "person", ref,
+				     seen ? "ok" : e == ERR_OK ? "denied" : "not_found",
+				     reason ? reason : "document_number");
+	if ((e = audit_reads(c, &a, 1)) != ERR_OK)
+		return e; /* not audited: not shown */
+	if (!seen)
+		return ERR_NOT_FOUND;
+	if ((e = load_person(c, ref, &o)) != ERR_OK)
+		return e;
+	*out = (char *)(uintptr_t)o.p.document_number; /* ours (own_person): handed over */
+	o.p.document_number = NULL;
+	owned_free(&o);
+	return ERR_OK;
+}
+
+void caseview_secret_free(char *s)
+{
+	if (s) {
+		sodium_memzero(s, strlen(s));
+		free(s);
+	}
 }
 
 /* ---- lists ------------------------------------------------------------------ */

@@ -60,9 +60,22 @@ struct person_input {
 	int access_block; /* -1 when not sent, else 0 or 1 */
 };
 
+/*
+ * A document number is never shown whole in a record or a list (ASVS-34):
+ * readers get CASEVIEW_MASK followed by its last CASEVIEW_DOC_SHOWN
+ * characters, enough to tell two documents apart at a glance, and the whole
+ * number only through caseview_reveal, which is audited on its own.  The mask
+ * has a fixed length so that it does not give the number's length away.
+ */
+#define CASEVIEW_MASK "\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2" /* three U+2022 bullets */
+#define CASEVIEW_DOC_SHOWN 3
+#define CASEVIEW_MASKED_MAX (sizeof CASEVIEW_MASK + 4 * CASEVIEW_DOC_SHOWN)
+
 /* A person as a reader sees it. */
 struct caseview_person {
-	const struct person *p; /* with unreadable fields cleared */
+	const struct person *p; /* with unreadable fields cleared, and the
+				 * document number always cleared */
+	const char *document_masked; /* FG_IDENTITY and a number on file: masked */
 	unsigned fields;        /* FG_* groups shown */
 	const char *parent_given_name, *parent_family_name; /* FG_PARENT_NAME */
 	int blocked;            /* meaningful with FG_BLOCK */
@@ -112,6 +125,17 @@ struct caseview_ctx {
  */
 err_t caseview_read(const struct caseview_ctx *c, const char *ref, const char *reason,
 		    const struct caseview_sink *sink);
+
+/*
+ * The whole document number of one person, for a reader who may see the
+ * person's identity (and, as for caseview_read, a coordinator only with a
+ * reason).  The reveal is audited ("person.reveal") and committed before the
+ * number is handed out.  *out (NULL when none is on file) is the caller's, to
+ * free with caseview_secret_free.  ERR_NOT_FOUND as for caseview_read.
+ */
+err_t caseview_reveal(const struct caseview_ctx *c, const char *ref, const char *reason,
+		      char **out);
+void caseview_secret_free(char *s); /* wipes, then frees; accepts NULL */
 
 struct caseview_filter {
 	const char *status; /* status code, NULL: any */

@@ -1,7 +1,8 @@
 /*
  * h_persons.c - persons and their services: list (GET /api/v1/persons),
  * search by name (POST /api/v1/persons/search: a name is personal data and
- * never travels in a URL), read, register, change, and record a service.
+ * never travels in a URL), read, reveal a document number (reads show it
+ * masked), register, change, and record a service.
  *
  * Everything about who sees what is decided in core (caseview.c asking
  * policy.c); this file turns JSON into records and records into JSON.  A
@@ -98,21 +99,30 @@ static void gather_free(struct gather *g)
 
 /* ---- handlers --------------------------------------------------------------------- */
 
+/* The X-Access-Reason header, checked: 1 to HTTP_REASON_MAX characters, and
+ * required of the roles that may open a record only with a reason. */
+static err_t access_reason(struct request *rq, const struct caseview_ctx *c, struct reply *out,
+			   const char **reason)
+{
+	*reason = request_header(rq, HTTP_REASON_HEADER);
+	if (*reason && (!**reason || body_chars(*reason) > HTTP_REASON_MAX)) {
+		reply_field_error(out, HTTP_REASON_HEADER, "1 to %d characters", HTTP_REASON_MAX);
+		return ERR_INVALID;
+	}
+	if (policy_read_needs_reason(c->who) && !*reason) {
+		out->fail = HF_REASON;
+		return ERR_FORBIDDEN;
+	}
+	return ERR_OK;
+}
+
 err_t h_person_read(struct request *rq, struct reply *out)
 {
 	struct gather g = {NULL, json_array(), json_array(), NULL};
 	struct caseview_sink sink = {add_person, add_service, add_referral, &g};
 	struct caseview_ctx c = ctx_of(rq);
-	const char *reason = request_header(rq, HTTP_REASON_HEADER);
-	err_t e = ERR_OK;
-	if (reason && (!*reason || body_chars(reason) > HTTP_REASON_MAX)) {
-		reply_field_error(out, HTTP_REASON_HEADER, "1 to %d characters", HTTP_REASON_MAX);
-		e = ERR_INVALID;
-	}
-	if (e == ERR_OK && policy_read_needs_reason(c.who) && !reason) {
-		out->fail = HF_REASON;
-		e = ERR_FORBIDDEN;
-	}
+	const char *reason;
+	err_t e = access_reason(rq, &c, out, &reason);
 	if (e == ERR_OK && (!g.services || !g.referrals))
 		e = ERR_NOMEM;
 	if (e == ERR_OK)
@@ -123,6 +133,22 @@ err_t h_person_read(struct request *rq, struct reply *out)
 		e = out->json ? ERR_OK : ERR_NOMEM;
 	}
 	gather_free(&g);
+	return e;
+}
+
+err_t h_person_reveal(struct request *rq, struct reply *out)
+{
+	struct caseview_ctx c = ctx_of(rq);
+	const char *reason;
+	char *doc = NULL;
+	err_t e = access_reason(rq, &c, out, &reason);
+	if (e == ERR_OK)
+		e = caseview_reveal(&c, rq->param, reason, &doc);
+	if (e == ERR_OK) {
+		out->json = json_pack("{s:s, s:s?}", "id", rq->param, "document_number", doc);
+		e = out->json ? ERR_OK : ERR_NOMEM;
+	}
+	caseview_secret_free(doc);
 	return e;
 }
 

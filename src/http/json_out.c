@@ -1,4 +1,5 @@
 /* json_out.c - records into JSON (json_out.h). */
+#include <stddef.h>
 #include <string.h>
 
 #include "http/json_out.h"
@@ -33,6 +34,10 @@ static json_t *list_json(const char *list)
 	return a;
 }
 
+/* The document number goes out masked only (caseview.h), under a name of its
+ * own so that a client cannot send the mask back as a new number. */
+#define MASKED_DOCUMENT "document_number_masked"
+
 json_t *json_person(const struct caseview_person *cp)
 {
 	struct person p = *cp->p;
@@ -40,16 +45,20 @@ json_t *json_person(const struct caseview_person *cp)
 	int bad = !o;
 	for (size_t i = 0; !bad && i < caseview_person_nfields; i++) {
 		const struct caseview_field *f = &caseview_person_fields[i];
+		const char *name = f->name;
 		json_t *v;
 		if (!(policy_field_group(f->name) & cp->fields))
 			continue;
-		if (f->type == CV_DATE)
+		if (f->offset == offsetof(struct person, document_number)) {
+			name = MASKED_DOCUMENT;
+			v = text_json(cp->document_masked);
+		} else if (f->type == CV_DATE)
 			v = date_json(*caseview_date_of(&p, f));
 		else if (f->type == CV_LIST)
 			v = list_json(*caseview_text_of(&p, f));
 		else
 			v = text_json(*caseview_text_of(&p, f));
-		bad = !v || json_object_set_new(o, f->name, v) != 0;
+		bad = !v || json_object_set_new(o, name, v) != 0;
 	}
 	if (!bad && (cp->fields & FG_PARENT_NAME) && cp->parent_given_name)
 		bad = json_object_set_new(o, "parent",

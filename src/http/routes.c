@@ -63,6 +63,8 @@ const struct route routes[] = {
 	 "Register a person", NONE, b_person},
 	{"GET", "/api/v1/persons/{id}", ACT_PERSON_READ, 0, h_person_read, 200,
 	 "One person with the services and referrals in sight", NONE, NULL},
+	{"POST", "/api/v1/persons/{id}/reveal", ACT_PERSON_READ, 0, h_person_reveal, 200,
+	 "A person's whole document number (reads show it masked); audited", NONE, NULL},
 	{"PATCH", "/api/v1/persons/{id}", ACT_PERSON_UPDATE, ROUTE_BODY, h_person_update, 200,
 	 "Change fields of a person", NONE, b_person},
 	{"POST", "/api/v1/persons/{id}/services", ACT_SERVICE_CREATE, ROUTE_BODY,

@@ -211,6 +211,8 @@ static void access_matrix(void **state)
 	} matrix[] = {
 		{"GET", "/api/v1/persons/@", NULL,
 		 {200, 200, 200, 403, 403, 403}, {200, 404, 200, 403, 403, 403}},
+		{"POST", "/api/v1/persons/@/reveal", NULL,
+		 {200, 200, 200, 403, 403, 403}, {200, 404, 200, 403, 403, 403}},
 		{"PATCH", "/api/v1/persons/@", "{\"address\":\"Sumqayit\"}",
 		 {200, 400, 403, 403, 403, 403}, {200, 404, 403, 403, 403, 403}},
 		{"POST", "/api/v1/persons/@/services",
@@ -689,6 +691,75 @@ static void document_and_name_search(void **state)
 			 400);
 }
 
+/* ASVS-34: records and lists show a document number masked; the whole number
+ * comes only from an audited reveal, for those who may see the identity. */
+static void document_masked_until_revealed(void **state)
+{
+	struct world *w = *state;
+	struct hc_response a;
+	enum put_outcome o;
+	registry *r = hf_registry(w->f);
+	struct person p = {.ref = "P6", .status = "victim", .given_name = "Aynur",
+			   .family_name = "Quliyeva", .sex = "female", .document_number = "AA7654321",
+			   .identified_on = day("2024-03-01"), .identification_source = "police",
+			   .recognized_on = day("2024-03-05"), .decided_on = DATE_NONE};
+	assert_int_equal(db_begin(registry_db(r)), ERR_OK);
+	assert_int_equal(registry_put_person(r, &p, 0, &o), ERR_OK);
+	p.ref = "P7", p.document_number = "AB12"; /* too short to show any of it */
+	assert_int_equal(registry_put_person(r, &p, 0, &o), ERR_OK);
+	assert_int_equal(db_commit(registry_db(r)), ERR_OK);
+	registry_close(r);
+	json_t *j = get(&w->officer, "/api/v1/persons/P6", 200);
+	json_t *person = json_object_get(j, "person");
+	assert_false(has_key(person, "document_number"));
+	assert_string_equal(json_string_value(json_object_get(person, "document_number_masked")),
+			    "\u2022\u2022\u2022" "321");
+	assert_false(mentions(j, "A7654")); /* upper case: no random reference has it */
+	json_decref(j);
+	j = get(&w->officer, "/api/v1/persons/P7", 200);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "person"),
+							      "document_number_masked")),
+			    "\u2022\u2022\u2022");
+	json_decref(j);
+	j = get(&w->officer, "/api/v1/persons?limit=100", 200);
+	assert_false(mentions(j, "A7654"));
+	assert_true(mentions(j, "\u2022\u2022\u2022" "321"));
+	json_decref(j);
+	hc_send(&w->officer, "POST", "/api/v1/persons/P6/reveal", NULL, NULL, &a);
+	assert_int_equal(a.status, 200);
+	assert_string_equal(json_string_value(json_object_get(a.json, "document_number")),
+			    "AA7654321");
+	hc_free(&a);
+	/* out of the caseworker's sight: as missing as an unknown id */
+	hc_send(&w->ngo, "POST", "/api/v1/persons/P6/reveal", NULL, NULL, &a);
+	assert_int_equal(a.status, 404);
+	assert_false(a.body && strstr(a.body, "A7654"));
+	hc_free(&a);
+	/* the mask cannot be sent back as a number */
+	assert_int_equal(hc_status(&w->officer, "PATCH", "/api/v1/persons/P6",
+				   "{\"document_number_masked\":\"x\"}"),
+			 400);
+	char errbuf[ERRBUF_MAX];
+	db *conn = NULL;
+	db_stmt *st;
+	int ok = 0, refused = 0;
+	assert_int_equal(db_open(w->f->dbpath, DB_OPEN_EXISTING, &conn, errbuf), ERR_OK);
+	assert_int_equal(db_prepare(conn,
+				    "SELECT actor, outcome FROM audit_log WHERE action = "
+				    "'person.reveal' AND object_ref = 'P6'",
+				    &st),
+			 ERR_OK);
+	while (db_step(st) == DB_ROW) {
+		ok += strcmp(db_col_text(st, 0), "rashad") == 0 &&
+		      strcmp(db_col_text(st, 1), "ok") == 0;
+		refused += strcmp(db_col_text(st, 1), "ok") != 0;
+	}
+	db_finalize(st);
+	db_close(conn);
+	assert_int_equal(ok, 1);
+	assert_int_equal(refused, 1);
+}
+
 /* What the web interface needs besides records: the CSRF token again from
  * GET /api/v1/session, the vocabularies, a person's family within sight, the
  * auditor's log and its verification, accounts managed by the administrator
@@ -1096,6 +1167,7 @@ int main(void)
 		cmocka_unit_test(concurrent_reads_audited),
 		cmocka_unit_test(reports),
 		cmocka_unit_test(document_and_name_search),
+		cmocka_unit_test(document_masked_until_revealed),
 		cmocka_unit_test(step_up),
 		cmocka_unit_test(four_eyes_erasure),
 		cmocka_unit_test(interface_routes),
