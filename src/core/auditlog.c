@@ -3,9 +3,21 @@
  * an auditor's request (auditlog.h).  The chain's rules are audit.c's.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "core/auditlog.h"
 #include "db/http_queries.h"
+
+/* A row of Q_AUDITLOG_PAGE or Q_AUDITLOG_ACCOUNT; strings borrowed from st. */
+static struct auditlog_entry row_entry(db_stmt *st)
+{
+	return (struct auditlog_entry){
+		.seq = db_col_int(st, 0),       .at = db_col_int(st, 1),
+		.actor = db_col_text(st, 2),    .agency = db_col_text(st, 3),
+		.role = db_col_text(st, 4),     .action = db_col_text(st, 5),
+		.object_type = db_col_text(st, 6), .object_ref = db_col_text(st, 7),
+		.outcome = db_col_text(st, 8)};
+}
 
 err_t auditlog_page(registry *r, int64_t before, unsigned limit, auditlog_fn fn, void *ctx,
 		    int64_t *next)
@@ -22,12 +34,7 @@ err_t auditlog_page(registry *r, int64_t before, unsigned limit, auditlog_fn fn,
 	    (e = db_bind_int(st, 2, limit)) != ERR_OK)
 		goto out;
 	while ((rc = db_step(st)) == DB_ROW) {
-		struct auditlog_entry x = {
-			.seq = db_col_int(st, 0),       .at = db_col_int(st, 1),
-			.actor = db_col_text(st, 2),    .agency = db_col_text(st, 3),
-			.role = db_col_text(st, 4),     .action = db_col_text(st, 5),
-			.object_type = db_col_text(st, 6), .object_ref = db_col_text(st, 7),
-			.outcome = db_col_text(st, 8)};
+		struct auditlog_entry x = row_entry(st);
 		if ((e = fn(&x, ctx)) != ERR_OK)
 			goto out;
 		last = x.seq;
@@ -36,6 +43,37 @@ err_t auditlog_page(registry *r, int64_t before, unsigned limit, auditlog_fn fn,
 	e = rc == DB_DONE ? ERR_OK : rc < 0 ? (err_t)-rc : ERR_DB;
 	if (e == ERR_OK)
 		*next = n == limit && last > 1 ? last : 0;
+out:
+	db_finalize(st);
+	return e;
+}
+
+/* What a user should be told of: a refusal, or someone else's doing. */
+static int notable(const struct auditlog_entry *x, const char *username)
+{
+	return strcmp(x->outcome, "ok") != 0 || strcmp(x->actor, username) != 0;
+}
+
+err_t auditlog_account(registry *r, const char *username, unsigned limit, auditlog_account_fn fn,
+		       void *ctx)
+{
+	db_stmt *st = NULL;
+	int signins = 0, rc = DB_DONE;
+	err_t e;
+	if (limit < 1 || limit > AUDITLOG_PAGE_MAX)
+		return ERR_INVALID;
+	if ((e = db_prepare(registry_db(r), Q_AUDITLOG_ACCOUNT, &st)) != ERR_OK ||
+	    (e = db_bind_text(st, 1, username)) != ERR_OK ||
+	    (e = db_bind_int(st, 2, limit)) != ERR_OK)
+		goto out;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct auditlog_entry x = row_entry(st);
+		/* the latest successful sign-in is the user's own, this one */
+		signins += strcmp(x.action, "signin") == 0 && strcmp(x.outcome, "ok") == 0;
+		if ((e = fn(&x, signins < 2 && notable(&x, username), ctx)) != ERR_OK)
+			goto out;
+	}
+	e = rc == DB_DONE ? ERR_OK : rc < 0 ? (err_t)-rc : ERR_DB;
 out:
 	db_finalize(st);
 	return e;

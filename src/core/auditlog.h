@@ -35,6 +35,19 @@ err_t auditlog_page(registry *r, int64_t before, unsigned limit, auditlog_fn fn,
 		    int64_t *next);
 
 /*
+ * What happened to one's own account (ASVS 6.3.7, 6.4.6: users are told of
+ * failed sign-ins and of changes others made to their account; Haven has no
+ * mail server, so the telling is in the interface).  Calls fn for up to
+ * `limit` (1..AUDITLOG_PAGE_MAX) entries about account `username`, newest
+ * first, with `notice` set on those the user should be told of: made since
+ * the sign-in before the latest one, and either refused (a wrong password,
+ * a wrong reset code) or done by someone else (a reset, a new role).
+ */
+typedef err_t (*auditlog_account_fn)(const struct auditlog_entry *e, int notice, void *ctx);
+err_t auditlog_account(registry *r, const char *username, unsigned limit, auditlog_account_fn fn,
+		       void *ctx);
+
+/*
  * Verifies the whole chain (audit_verify) for the principal `by` and writes
  * an "audit.verify" entry with the outcome in its own transaction, after the
  * check: the verification itself is on record.  *out as audit_verify.

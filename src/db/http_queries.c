@@ -173,3 +173,7 @@ const char Q_FAMILY_CHILDREN[] =
 const char Q_AUDITLOG_PAGE[] =
 	"SELECT seq, at, actor, agency, role, action, object_type, object_ref, outcome "
 	"FROM audit_log WHERE (CAST($1 AS BIGINT) = 0 OR seq < $1) ORDER BY seq DESC LIMIT $2";
+/* audit_log_object serves this: one account's entries are few */
+const char Q_AUDITLOG_ACCOUNT[] =
+	"SELECT seq, at, actor, agency, role, action, object_type, object_ref, outcome "
+	"FROM audit_log WHERE object_type = 'user' AND object_ref = $1 ORDER BY seq DESC LIMIT $2";

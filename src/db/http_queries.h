@@ -50,5 +50,6 @@ extern const char Q_CASE_REF_EXISTS[];
 
 extern const char Q_FAMILY_CHILDREN[];
 extern const char Q_AUDITLOG_PAGE[];
+extern const char Q_AUDITLOG_ACCOUNT[];
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * h_audit.c - the audit log for auditors: GET /api/v1/audit?before&limit
  * (entries newest first, a page at a time) and GET /api/v1/audit/verify
- * (the whole chain recomputed, audit_verify through auditlog.c).  Entries
+ * (the whole chain recomputed, audit_verify through auditlog.c); and, for
+ * every signed-in user, GET /api/v1/session/activity: the entries about
+ * their own account, those they should be told of marked.  Entries
  * carry who, agency, role, when, action, outcome and the record's
  * pseudonymous reference, never a personal value or free text.
  */
@@ -16,18 +18,6 @@
 
 #define AUDIT_PAGE_DEFAULT 50
 
-static err_t add_entry(const struct auditlog_entry *x, void *ctx)
-{
-	json_t *item = json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "seq",
-				 (json_int_t)x->seq, "at", (json_int_t)x->at, "actor",
-				 x->actor ? x->actor : "", "agency", x->agency ? x->agency : "",
-				 "role", x->role ? x->role : "", "action", x->action ? x->action : "",
-				 "object_type", x->object_type ? x->object_type : "", "object_id",
-				 x->object_ref ? x->object_ref : "", "outcome",
-				 x->outcome ? x->outcome : "");
-	return item && json_array_append_new(ctx, item) == 0 ? ERR_OK : ERR_NOMEM;
-}
-
 /* A whole number in [lo, hi] from query text (NULL: `dflt`); -1 when not. */
 static long long number(const char *text, long long lo, long long hi, long long dflt)
 {
@@ -37,6 +27,55 @@ static long long number(const char *text, long long lo, long long hi, long long 
 		return dflt;
 	v = strtoll(text, &end, 10);
 	return *text && !*end && v >= lo && v <= hi ? v : -1;
+}
+
+static json_t *entry_json(const struct auditlog_entry *x)
+{
+	return json_pack("{s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "seq",
+				 (json_int_t)x->seq, "at", (json_int_t)x->at, "actor",
+				 x->actor ? x->actor : "", "agency", x->agency ? x->agency : "",
+				 "role", x->role ? x->role : "", "action", x->action ? x->action : "",
+				 "object_type", x->object_type ? x->object_type : "", "object_id",
+				 x->object_ref ? x->object_ref : "", "outcome",
+				 x->outcome ? x->outcome : "");
+}
+
+static err_t add_entry(const struct auditlog_entry *x, void *ctx)
+{
+	json_t *item = entry_json(x);
+	return item && json_array_append_new(ctx, item) == 0 ? ERR_OK : ERR_NOMEM;
+}
+
+static err_t add_account_entry(const struct auditlog_entry *x, int notice, void *ctx)
+{
+	json_t *item = entry_json(x);
+	if (item && json_object_set_new(item, "notice", json_boolean(notice)) != 0) {
+		json_decref(item);
+		item = NULL;
+	}
+	return item && json_array_append_new(ctx, item) == 0 ? ERR_OK : ERR_NOMEM;
+}
+
+err_t h_session_activity(struct request *rq, struct reply *out)
+{
+	long long limit = number(request_query(rq, "limit"), 1, AUDITLOG_PAGE_MAX,
+				 AUDIT_PAGE_DEFAULT);
+	json_t *list;
+	err_t e;
+	if (limit < 0) {
+		reply_field_error(out, "limit", "a whole number from 1 to %d", AUDITLOG_PAGE_MAX);
+		return ERR_INVALID;
+	}
+	if (!(list = json_array()))
+		return ERR_NOMEM;
+	e = auditlog_account(rq->reg, request_who(rq)->username, (unsigned)limit,
+			     add_account_entry, list);
+	if (e != ERR_OK) {
+		json_decref(list);
+		return e;
+	}
+	out->json = json_pack("{s:o}", "entries", list);
+	return out->json ? ERR_OK : ERR_NOMEM;
 }
 
 err_t h_audit_list(struct request *rq, struct reply *out)

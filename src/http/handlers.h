@@ -40,6 +40,7 @@ err_t h_user_reset(struct request *rq, struct reply *out);
 err_t h_codes(struct request *rq, struct reply *out);
 err_t h_person_children(struct request *rq, struct reply *out);
 err_t h_audit_list(struct request *rq, struct reply *out);
+err_t h_session_activity(struct request *rq, struct reply *out);
 err_t h_audit_verify(struct request *rq, struct reply *out);
 
 err_t h_report_annual(struct request *rq, struct reply *out);

@@ -48,6 +48,9 @@ const struct route routes[] = {
 	 NONE, NULL},
 	{"DELETE", "/api/v1/session", ACT_SIGNED_IN, 0, h_session_delete, 204, "Sign out", NONE,
 	 NULL},
+	{"GET", "/api/v1/session/activity", ACT_SIGNED_IN, 0, h_session_activity, 200,
+	 "What happened to one's own account: sign-ins, refusals, changes by others",
+	 NONE, NULL},
 	{"POST", "/api/v1/session/reauth", ACT_SIGNED_IN, ROUTE_BODY, h_session_reauth, 200,
 	 "Authenticate again (password and one-time code) for the sensitive actions: a new "
 	 "session", NONE, b_reauth},

@@ -495,13 +495,20 @@ static long redeem(struct hc *c, const char *user, const char *code, const char 
 	return s;
 }
 
+/* Signs in with `password`; keeps the session's cookie when it succeeds. */
 static long sign_in_with(struct hc *c, const struct hc_account *a, const char *password)
 {
 	char code[TOTP_CODE_MAX], body[512];
+	struct hc_response r;
 	hc_next_code(a, code);
 	snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\",\"otp\":\"%s\"}",
 		 a->name, password, code);
-	return hc_status(c, "POST", "/api/v1/session", body);
+	hc_send(c, "POST", "/api/v1/session", body, NULL, &r);
+	if (r.status == 200)
+		hc_take_cookie(c, &r);
+	long s = r.status;
+	hc_free(&r);
+	return s;
 }
 
 static int64_t audit_count(registry *r, const char *action, const char *outcome)
@@ -517,6 +524,24 @@ static int64_t audit_count(registry *r, const char *action, const char *outcome)
 	if (db_step(st) == DB_ROW)
 		n = db_col_int(st, 0);
 	db_finalize(st);
+	return n;
+}
+
+/* The entries of the caller's own account activity with this action and
+ * outcome that are marked as notices. */
+static int notices(struct hc *c, const char *action, const char *outcome)
+{
+	struct hc_response r;
+	size_t i;
+	json_t *x;
+	int n = 0;
+	hc_send(c, "GET", "/api/v1/session/activity", NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	json_array_foreach(json_object_get(r.json, "entries"), i, x)
+		n += json_is_true(json_object_get(x, "notice")) &&
+		     strcmp(json_string_value(json_object_get(x, "action")), action) == 0 &&
+		     strcmp(json_string_value(json_object_get(x, "outcome")), outcome) == 0;
+	hc_free(&r);
 	return n;
 }
 
@@ -572,6 +597,16 @@ static void password_reset(void **state)
 			       sizeof type), 403);
 	assert_int_equal(sign_in_with(&c, a, HC_PASSWORD), 401);
 	assert_int_equal(sign_in_with(&c, a, fresh), 200);
+
+	/* ASVS-06 "user notified": what happened since the sign-in before this
+	 * one is marked for the user to see, until the next sign-in */
+	assert_true(notices(&c, "user.reset", "ok") == 1);
+	assert_true(notices(&c, "signin", "denied") >= 2);
+	assert_true(notices(&c, "user.reset.use", "denied") >= 3);
+	assert_int_equal(notices(&c, "signin", "ok"), 0);
+	assert_int_equal(sign_in_with(&c, a, fresh), 200);
+	assert_int_equal(notices(&c, "user.reset", "ok"), 0);
+	assert_int_equal(notices(&c, "signin", "denied"), 0);
 
 	/* short-lived: 30 minutes */
 	assert_int_equal(users_reset_issue(r, &by, "samir", clock_now(), code, errbuf), ERR_OK);
