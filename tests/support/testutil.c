@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/registry.h"
 #include "testutil.h"
 
 char *tu_tempdir(void)
@@ -147,4 +148,16 @@ int tu_tree_contains(const char *dir, const void *needle, size_t len)
 		n += (size_t)snprintf(hex + n, sizeof hex - n, "\\%03o", p[i]);
 	snprintf(cmd, sizeof cmd, "grep -rqaF \"$(printf '%s')\" '%s'", hex, dir);
 	return system(cmd) == 0;
+}
+
+registry *tu_registry_new(const char *dbpath, const char *key)
+{
+	struct registry_paths p = {dbpath, key};
+	char errbuf[ERRBUF_MAX] = "";
+	registry *r = NULL;
+	if (registry_init(&p, "AZE", errbuf) != ERR_OK)
+		fail_msg("cannot create %s: %s", dbpath, errbuf);
+	if (registry_open(&p, &r, errbuf) != ERR_OK)
+		fail_msg("cannot open %s: %s", dbpath, errbuf);
+	return r;
 }

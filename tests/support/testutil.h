@@ -45,3 +45,10 @@ char *tu_new_database(const char *dir);
 
 /* 1 when `needle` occurs in any regular file below `dir` (recursively). */
 int tu_tree_contains(const char *dir, const void *needle, size_t len);
+
+/* Creates a database and key file at `dbpath` and `key` (registry_init,
+ * country "AZE") and opens it; fails the test on any error.  The caller
+ * closes the registry (registry_close).  Declared with the struct tag so that
+ * this header does not bring core's type names into every test. */
+struct registry;
+struct registry *tu_registry_new(const char *dbpath, const char *key);

@@ -43,13 +43,10 @@ static void append(db *d, int i)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	char errbuf[ERRBUF_MAX];
 	f->dir = tu_tempdir();
 	f->dbpath = tu_new_database(f->dir);
 	f->keypath = tu_path(f->dir, "k.key");
-	struct registry_paths p = {f->dbpath, f->keypath};
-	assert_int_equal(registry_init(&p, "AZE", errbuf), ERR_OK);
-	assert_int_equal(registry_open(&p, &f->r, errbuf), ERR_OK);
+	f->r = tu_registry_new(f->dbpath, f->keypath);
 	*state = f;
 	for (int i = 1; i <= ENTRIES; i++)
 		append(registry_db(f->r), i);

@@ -77,13 +77,10 @@ static void put(registry *r, const char *ref, const char *given, const char *fam
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	char errbuf[ERRBUF_MAX];
 	f->dir = tu_tempdir();
 	f->db = tu_new_database(f->dir);
 	f->key = tu_path(f->dir, "b.key");
-	struct registry_paths p = {f->db, f->key};
-	assert_int_equal(registry_init(&p, "AZE", errbuf), ERR_OK);
-	assert_int_equal(registry_open(&p, &f->r, errbuf), ERR_OK);
+	f->r = tu_registry_new(f->db, f->key);
 	assert_int_equal(db_begin(registry_db(f->r)), ERR_OK);
 	put(f->r, "P-1", "Gülşən", "Məmmədova", "AZE 1234-567");
 	put(f->r, "P-2", "Aysel", "Quliyeva", NULL);

@@ -105,16 +105,14 @@ struct fx {
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	char *dbpath, *key, errbuf[ERRBUF_MAX];
+	char *dbpath, *key;
 	assert_non_null(f);
 	f->dir = tu_tempdir();
 	f->out = tu_path(f->dir, "out");
 	assert_int_equal(mkdir(f->out, 0700), 0);
 	dbpath = tu_new_database(f->dir);
 	key = tu_path(f->dir, "haven.key");
-	struct registry_paths p = {dbpath, key};
-	assert_int_equal(registry_init(&p, "AZE", errbuf), ERR_OK);
-	assert_int_equal(registry_open(&p, &f->r, errbuf), ERR_OK);
+	f->r = tu_registry_new(dbpath, key);
 	free(dbpath);
 	free(key);
 	*state = f;

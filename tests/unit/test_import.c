@@ -55,15 +55,6 @@ struct fx {
 	struct import_summary sum;
 };
 
-static registry *open_db(const char *dbpath, const char *key)
-{
-	struct registry_paths p = {dbpath, key};
-	char errbuf[ERRBUF_MAX];
-	registry *r = NULL;
-	assert_int_equal(registry_init(&p, "AZE", errbuf), ERR_OK);
-	assert_int_equal(registry_open(&p, &r, errbuf), ERR_OK);
-	return r;
-}
 
 static int setup(void **state)
 {
@@ -72,7 +63,7 @@ static int setup(void **state)
 	f->dir = tu_tempdir();
 	f->db = tu_new_database(f->dir);
 	f->key = tu_path(f->dir, "haven.key");
-	f->r = open_db(f->db, f->key);
+	f->r = tu_registry_new(f->db, f->key);
 	*state = f;
 	return 0;
 }
@@ -1069,7 +1060,7 @@ static void test_round_trip(void **state)
 	registry *r2;
 	load_base(f);
 	first = dump(f, f->r, "one");
-	r2 = open_db(db2, key2);
+	r2 = tu_registry_new(db2, key2);
 	expect_ok(f, import_opt(f, r2, 0, "one/referrals.csv", "one/services.csv",
 	                        "one/persons.csv", (const char *)NULL));
 	assert_int_equal(f->sum.persons.added, 4);
@@ -1150,7 +1141,7 @@ static void test_formula_cells_round_trip(void **state)
 	assert_true(HAS(p, "\"'-1\",potential_victim,,\"'=1+1\""));
 	assert_true(HAS(p, "\"''=x\""));
 	free(p);
-	r2 = open_db(db2, key2);
+	r2 = tu_registry_new(db2, key2);
 	expect_ok(f,
 	          import_opt(f, r2, 0, "one/persons.csv", "one/services.csv", (const char *)NULL));
 	memset(&got, 0, sizeof got);

@@ -191,14 +191,11 @@ static void build(struct fx *f)
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	struct registry_paths p;
 	char errbuf[ERRBUF_MAX];
 	f->dir = tu_tempdir();
 	f->db = tu_new_database(f->dir);
 	f->key = tu_path(f->dir, "h.key");
-	p = (struct registry_paths){f->db, f->key};
-	assert_int_equal(registry_init(&p, "AZE", errbuf), ERR_OK);
-	assert_int_equal(registry_open(&p, &f->r, errbuf), ERR_OK);
+	f->r = tu_registry_new(f->db, f->key);
 	assert_int_equal(report_def_load(NULL, &f->def, errbuf), ERR_OK);
 	build(f);
 	if (report_compute(registry_db(f->r), f->def, 2024, &f->rep, errbuf) != ERR_OK)

@@ -42,9 +42,7 @@ static int setup_all(void **state)
 	fx.dir = tu_tempdir();
 	dbpath = tu_new_database(fx.dir);
 	key = tu_path(fx.dir, "demo.key");
-	struct registry_paths p = {dbpath, key};
-	assert_int_equal(registry_init(&p, "AZE", errbuf), ERR_OK);
-	assert_int_equal(registry_open(&p, &fx.r, errbuf), ERR_OK);
+	fx.r = tu_registry_new(dbpath, key);
 	assert_int_equal(demo_write_csv(fx.dir, errbuf, sizeof errbuf), ERR_OK);
 	for (int i = 0; i < 3; i++)
 		paths[i] = tu_path(fx.dir, names[i]);

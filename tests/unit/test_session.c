@@ -41,13 +41,10 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	char errbuf[ERRBUF_MAX];
 	f->dir = tu_tempdir();
 	f->dbpath = tu_new_database(f->dir);
 	f->keypath = tu_path(f->dir, "h.key");
-	struct registry_paths p = {f->dbpath, f->keypath};
-	assert_int_equal(registry_init(&p, "AZE", errbuf), ERR_OK);
-	assert_int_equal(registry_open(&p, &f->r, errbuf), ERR_OK);
+	f->r = tu_registry_new(f->dbpath, f->keypath);
 	clock_reset();
 	*state = f;
 	return 0;

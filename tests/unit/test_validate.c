@@ -50,14 +50,11 @@ static void collect(void *ctx, const char *field, const char *message)
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	char errbuf[ERRBUF_MAX];
 	assert_non_null(f);
 	f->dir = tu_tempdir();
 	f->db = tu_path(f->dir, "haven.db");
 	f->key = tu_path(f->dir, "haven.key");
-	struct registry_paths p = {f->db, f->key};
-	assert_int_equal(registry_init(&p, "AZE", errbuf), ERR_OK);
-	assert_int_equal(registry_open(&p, &f->r, errbuf), ERR_OK);
+	f->r = tu_registry_new(f->db, f->key);
 	f->v = (struct validate){
 	    .codes = registry_codes(f->r), .today = DATE_NONE, .report = collect, .ctx = f};
 	*state = f;
