@@ -7,10 +7,14 @@
 // seen here.  A 401 on any call but the sign-in means the session ended:
 // the handler set with onExpired (app.js) asks the user to sign in again
 // and the call is then repeated once, so a form being saved is not lost.
+// A 401 of type reauth-required (a sensitive action, an authentication over
+// five minutes old) is met the same way through onStepUp.  After a reload,
+// GET /api/v1/session gives the token again.
 
 const CSRF_KEY = 'haven.csrf';
 let csrf = null;
 let expiredHandler = null;
+let stepUpHandler = null;
 
 try {
 	csrf = sessionStorage.getItem(CSRF_KEY);
@@ -49,6 +53,15 @@ export function onExpired(fn) {
 	expiredHandler = fn;
 }
 
+// The same for a sensitive action that needs a recent authentication (401
+// of type reauth-required: the session goes on, password and one-time code
+// are asked again).
+export function onStepUp(fn) {
+	stepUpHandler = fn;
+}
+
+const problemIs = (e, type) => e instanceof ApiError && String(e.problem.type || '').endsWith(`/${type}`);
+
 async function send(method, path, body, headers) {
 	const h = { Accept: 'application/json', ...headers };
 	if (body !== undefined) h['Content-Type'] = 'application/json';
@@ -80,11 +93,13 @@ export async function call(method, path, body, options = {}) {
 	try {
 		return await send(method, path, body, options.headers);
 	} catch (e) {
-		const csrfMissing = e instanceof ApiError && e.status === 403 &&
-			String(e.problem.type || '').endsWith('/csrf');
-		if (!(e instanceof ApiError) || !(e.status === 401 || csrfMissing) || options.signin ||
-		    !expiredHandler)
-			throw e;
+		if (!(e instanceof ApiError) || options.signin) throw e;
+		if (e.status === 401 && problemIs(e, 'reauth-required')) {
+			if (!stepUpHandler || !(await stepUpHandler(e))) throw e;
+			return send(method, path, body, options.headers);
+		}
+		const csrfMissing = e.status === 403 && problemIs(e, 'csrf');
+		if (!(e.status === 401 || csrfMissing) || !expiredHandler) throw e;
 		if (!(await expiredHandler(e))) throw e;
 		return send(method, path, body, options.headers);
 	}

@@ -19,6 +19,8 @@ import * as person from './page-person.js';
 import * as dashboard from './page-dashboard.js';
 import * as users from './page-users.js';
 import * as audit from './page-audit.js';
+import * as report from './page-report.js';
+import * as reset from './page-reset.js';
 
 const { t } = i18n;
 
@@ -40,6 +42,7 @@ const menu = [
 	{ href: '#/', key: 'nav.home', roles: ['officer', 'caseworker'] },
 	{ href: '#/persons/new', key: 'nav.register', roles: ['officer', 'caseworker'] },
 	{ href: '#/dashboard', key: 'nav.dashboard', roles: ['coordinator', 'analyst'] },
+	{ href: '#/report', key: 'nav.report', roles: ['coordinator'] },
 	{ href: '#/users', key: 'nav.users', roles: ['admin'] },
 	{ href: '#/audit', key: 'nav.audit', roles: ['auditor'] },
 ];
@@ -56,6 +59,7 @@ function route(hash) {
 	let m;
 	if ((m = /^\/persons\/([A-Za-z0-9._:-]{1,64})$/.exec(path))) return [person, { ...params, id: m[1] }];
 	if (path === '/dashboard') return [dashboard, params];
+	if (path === '/report') return [report, params];
 	if (path === '/users') return [users, params];
 	if (path === '/audit') return [audit, params];
 	return [null, params];
@@ -206,8 +210,7 @@ async function switchLang(l) {
 	const saved = snapshot();
 	i18n.setLang(l, state.user && state.user.username);
 	if (!state.user) {
-		renderHeader();
-		signin.render(root.main, { onSignedIn });
+		showSignedOut();
 		restore(saved);
 		return;
 	}
@@ -219,12 +222,32 @@ async function switchLang(l) {
 
 // ---- signing in and out -----------------------------------------------------------
 
-function onSignedIn(result) {
+// The code lists and agencies the forms offer, as the server has them.
+async function loadVocabularies() {
+	try {
+		i18n.setVocabularies(await api.get('/api/v1/codes'));
+	} catch {
+		/* the interface's own lists serve until the next page load */
+	}
+}
+
+async function onSignedIn(result) {
 	api.setCsrf(result.csrf_token);
 	state.user = result.user;
 	i18n.setLang(i18n.initialLang(state.user.username), state.user.username);
 	firstPage = false;
+	await loadVocabularies();
 	show();
+}
+
+// The page for a visitor who is not signed in: the sign-in form, or the
+// form that sets a new password with a reset code.
+function showSignedOut(opts = {}) {
+	renderHeader();
+	if ((location.hash || '').startsWith('#/reset'))
+		reset.render(root.main, { done: () => { history.replaceState(null, '', '#/'); showSignedOut({ message: t('reset.done') }); } });
+	else
+		signin.render(root.main, { onSignedIn, ...opts });
 }
 
 async function signOut() {
@@ -236,32 +259,39 @@ async function signOut() {
 	api.setCsrf(null);
 	state.user = null;
 	history.replaceState(null, '', '#/');
-	renderHeader();
-	signin.render(root.main, { onSignedIn, message: t('signin.signedOut') });
+	showSignedOut({ message: t('signin.signedOut') });
 }
 
-// The session ended while the user works: a modal sign-in over the page,
-// which stays as it was.  Resolves true once signed in again.
+// The session ended while the user works (kind 'expired'), or a sensitive
+// action needs the password and code again (kind 'stepup', the session goes
+// on): a modal dialog over the page, which stays as it was.  Resolves true
+// once authenticated again, false when the user cancels a step-up.
 let pending = null;
-function reauthenticate() {
+function reauthenticate(kind = 'expired') {
 	if (pending) return pending;
+	const stepUp = kind === 'stepup';
 	pending = new Promise((resolve) => {
+		const finish = (ok) => {
+			dialog.close();
+			dialog.remove();
+			pending = null;
+			resolve(ok);
+		};
 		const form = new Form({
-			label: t('signin.title'),
-			submit: t('signin.submit'),
+			label: stepUp ? t('stepup.title') : t('signin.title'),
+			submit: stepUp ? t('stepup.submit') : t('signin.submit'),
+			extraButtons: stepUp ? h('button', { type: 'button', class: 'secondary', text: t('common.cancel'), onclick: () => finish(false) }) : null,
 			onSubmit: async (v) => {
 				try {
-					const r = await api.post('/api/v1/session',
-						{ username: state.user.username, password: v.password, ...(v.otp ? { otp: v.otp } : {}) },
-						{ signin: true });
+					const otp = v.otp ? { otp: v.otp } : {};
+					const r = stepUp
+						? await api.post('/api/v1/session/reauth', { password: v.password, ...otp }, { signin: true })
+						: await api.post('/api/v1/session', { username: state.user.username, password: v.password, ...otp }, { signin: true });
 					api.setCsrf(r.csrf_token);
-					dialog.close();
-					dialog.remove();
-					pending = null;
-					resolve(true);
+					finish(true);
 				} catch (e) {
 					form.clearErrors();
-					form.say(signin.failureText(e), 'error');
+					form.say(e instanceof api.ApiError && e.status === 403 && stepUp ? t('signin.failed') : signin.failureText(e), 'error');
 					form.field('password').input.value = '';
 					form.field('otp').input.value = '';
 					form.field('password').focus();
@@ -271,14 +301,17 @@ function reauthenticate() {
 		form.add(
 			new Field({ name: 'password', label: t('signin.password'), type: 'password', required: true, autocomplete: 'current-password' }),
 			new Field({ name: 'otp', label: t('signin.otp'), type: 'otp', hint: t('signin.otpHint'), autocomplete: 'one-time-code', maxlength: 6 }));
-		const dialog = h('dialog', { class: 'reauth', 'aria-labelledby': 'reauth-title' },
-			h('h2', { id: 'reauth-title', text: t('signin.expiredTitle') }),
-			h('p', { text: t('signin.expired') }),
+		const dialog = h('dialog', { class: stepUp ? 'reauth stepup' : 'reauth', 'aria-labelledby': 'reauth-title' },
+			h('h2', { id: 'reauth-title', text: stepUp ? t('stepup.title') : t('signin.expiredTitle') }),
+			h('p', { text: stepUp ? t('stepup.intro') : t('signin.expired') }),
 			h('p', { class: 'who-again', text: `${t('signin.username')}: ${state.user.username}` }),
 			form.el,
-			h('p', {}, h('button', { type: 'button', class: 'link', text: t('signin.other'),
+			stepUp ? null : h('p', {}, h('button', { type: 'button', class: 'link', text: t('signin.other'),
 				onclick: () => { api.setCsrf(null); location.hash = '#/'; location.reload(); } })));
-		dialog.addEventListener('cancel', (e) => e.preventDefault());
+		dialog.addEventListener('cancel', (e) => {
+			e.preventDefault();
+			if (stepUp) finish(false);
+		});
 		document.body.append(dialog);
 		dialog.showModal();
 		form.field('password').focus();
@@ -288,7 +321,8 @@ function reauthenticate() {
 
 // A 403 for a missing CSRF token (a tab opened after sign-in) is met the
 // same way: signing in again gives this tab its token.
-api.onExpired(reauthenticate);
+api.onExpired(() => reauthenticate('expired'));
+api.onStepUp(() => reauthenticate('stepup'));
 
 async function start() {
 	i18n.setLang(i18n.initialLang());
@@ -305,15 +339,16 @@ async function start() {
 	try {
 		const s = await api.get('/api/v1/session', { signin: true });
 		state.user = s.user;
+		if (s.csrf_token) api.setCsrf(s.csrf_token); // a reload, or a new tab
 		i18n.setLang(i18n.initialLang(state.user.username), state.user.username);
 	} catch (e) {
-		renderHeader();
-		signin.render(root.main, { onSignedIn, error: e.status === 401 ? null : e });
+		showSignedOut({ error: e.status === 401 ? null : e });
 		return;
 	}
+	await loadVocabularies();
 	show();
 }
 
-window.addEventListener('hashchange', show);
+window.addEventListener('hashchange', () => (state.user ? show() : showSignedOut()));
 start();
 export { state };

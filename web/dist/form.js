@@ -249,6 +249,7 @@ export class Form {
 // What a failed call means to the user, in their language.
 export function errorText(e) {
 	if (!(e instanceof ApiError)) return t('common.error');
+	if (e.status === 401 && String(e.problem.type || '').endsWith('/reauth-required')) return t('stepup.cancelled');
 	const byStatus = { 0: 'common.network', 403: 'common.forbidden', 404: 'common.notFound',
 		409: 'common.conflict', 429: 'common.tooMany', 400: 'common.invalid' };
 	const text = t(byStatus[e.status] || 'common.error');

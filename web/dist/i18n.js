@@ -63,16 +63,42 @@ export function t(key, params = {}) {
 	return text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
 }
 
-// The label of a code of a list (status, service, agency, ...); the code
-// itself when this interface does not know it (a deployment's own code).
-export function label(list, code) {
-	if (code === null || code === undefined) return '';
-	return LANGS[current].codes[list]?.[code] ?? en.codes[list]?.[code] ?? code;
+// The server's vocabularies (GET /api/v1/codes), set once signed in:
+// {codes: {list: [{code, en, az, money}]}, agencies: [{code, kind, en, az}]}.
+let vocab = null;
+
+export function setVocabularies(v) {
+	vocab = v && v.codes ? v : null;
 }
 
-// The codes of a list known to the interface, in their order.
+function served(list) {
+	if (!vocab) return null;
+	return list === 'agency' ? vocab.agencies : vocab.codes[list] || null;
+}
+
+// The label of a code of a list (status, service, agency, ...): the
+// interface's own short label where it has one (agencies' official names
+// are long), else the server's label in this language (a deployment's own
+// code), else in English, else the code itself.
+export function label(list, code) {
+	if (code === null || code === undefined) return '';
+	const own = LANGS[current].codes[list]?.[code] ?? (current === 'en' || current === 'az' ? undefined : en.codes[list]?.[code]);
+	if (own !== undefined) return own;
+	const s = served(list)?.find((x) => x.code === code);
+	return (s && (s[current] || s.en)) || en.codes[list]?.[code] || code;
+}
+
+// The codes of a list as the server has them (so a form offers exactly the
+// codes the server accepts), or the interface's own list before they came.
 export function codesOf(list) {
-	return Object.keys(en.codes[list] || {});
+	const s = served(list);
+	return s ? s.map((x) => x.code) : Object.keys(en.codes[list] || {});
+}
+
+// Whether a service is paid in money (its record needs an amount).
+export function isMoney(service) {
+	const s = served('service')?.find((x) => x.code === service);
+	return s ? Boolean(s.money) : ['one_time_allowance', 'financial_assistance'].includes(service);
 }
 
 // ---- numbers and money ----------------------------------------------------

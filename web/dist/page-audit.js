@@ -1,12 +1,73 @@
-// page-audit.js - the auditor's page.  The API has no audit-log route yet:
-// the page says so and how the log is verified meanwhile.  When
-// GET /api/v1/audit exists, its entries (who, what, when, which record id)
-// belong in a table here.
+// page-audit.js - the auditor's page: the audit log newest first, a page at
+// a time (GET /api/v1/audit), and the verification of its hash chain (GET
+// /api/v1/audit/verify), whose verdict is shown as the server gave it.
+// Entries name who, which agency and role, when, what, which record (by its
+// pseudonymous id) and the outcome; the API sends nothing personal.
 
 import { h, fill } from './dom.js';
-import { t } from './i18n.js';
+import * as api from './api.js';
+import * as i18n from './i18n.js';
+import { errorText } from './form.js';
+import { section, table } from './people.js';
 
-export async function render(main, ctx) {
+const { t } = i18n;
+const PAGE = 50;
+
+function rows(entries) {
+	return entries.map((e) => h('tr', { 'data-seq': String(e.seq), class: e.outcome === 'ok' ? null : 'refused' },
+		h('td', { class: 'num', text: String(e.seq) }),
+		h('td', { text: i18n.formatTimestamp(e.at) }),
+		h('th', { scope: 'row', text: e.actor }),
+		h('td', { text: e.agency ? i18n.label('agency', e.agency) : '' }),
+		h('td', { text: e.role ? i18n.label('role', e.role) : '' }),
+		h('td', {}, h('code', { text: e.action })),
+		h('td', {}, e.object_id ? h('code', { text: e.object_type ? `${e.object_type} ${e.object_id}` : e.object_id }) : ''),
+		h('td', {}, h('span', { class: `badge outcome-${e.outcome === 'ok' ? 'ok' : 'other'}`, text: t(`audit.outcome.${e.outcome}`) }))));
+}
+
+function verdict(v) {
+	if (v.intact)
+		return h('p', { class: 'notice ok verdict', role: 'status', text: t('audit.intact', { n: i18n.formatNumber(v.entries), head: v.head.slice(0, 16) }) });
+	return h('p', { class: 'notice error verdict', role: 'alert', text: t('audit.broken', { n: i18n.formatNumber(v.entries), seq: v.first_bad, reason: v.reason || '' }) });
+}
+
+export async function render(main, ctx, current) {
 	ctx.title(t('audit.title'));
-	fill(main, h('h1', { text: t('audit.title') }), h('div', { class: 'card' }, h('p', { class: 'notice', text: t('audit.missing') })));
+	const first = await api.get(`/api/v1/audit${api.query({ limit: PAGE })}`);
+	if (!current()) return;
+	let next = first.next || 0;
+	const body = h('tbody', {}, rows(first.entries));
+	const tbl = table(t('audit.entries'),
+		[{ text: t('audit.seq'), num: true }, t('audit.when'), t('audit.who'), t('users.agency'), t('users.role'), t('audit.action'), t('audit.record'), t('audit.outcome')], []);
+	tbl.querySelector('tbody').replaceWith(body);
+	const more = h('button', { type: 'button', class: 'secondary', text: t('audit.older'), hidden: !next,
+		onclick: async () => {
+			try {
+				const r = await api.get(`/api/v1/audit${api.query({ limit: PAGE, before: next })}`);
+				body.append(...rows(r.entries));
+				next = r.next || 0;
+				more.hidden = !next;
+				ctx.announce(t('audit.shown', { n: i18n.formatNumber(body.children.length) }));
+			} catch (e) {
+				ctx.announce(errorText(e), 'error');
+			}
+		} });
+	const result = h('div', { class: 'verify-result', 'aria-live': 'polite' });
+	const verify = h('button', { type: 'button', class: 'primary', text: t('audit.verify'),
+		onclick: async () => {
+			verify.disabled = true;
+			fill(result, h('p', { class: 'loading', text: t('audit.verifying') }));
+			try {
+				fill(result, verdict(await api.get('/api/v1/audit/verify')));
+			} catch (e) {
+				fill(result, h('p', { class: 'notice error', text: errorText(e) }));
+			} finally {
+				verify.disabled = false;
+			}
+		} });
+	fill(main,
+		h('h1', { text: t('audit.title') }),
+		section(t('audit.chain'), h('p', { class: 'intro', text: t('audit.chainIntro') }), verify, result),
+		section(t('audit.entries'), h('p', { class: 'hint', text: t('audit.entriesIntro') }),
+			first.entries.length ? tbl : h('p', { class: 'empty', text: t('common.none') }), h('p', {}, more)));
 }

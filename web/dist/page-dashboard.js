@@ -19,7 +19,7 @@ const KEY = ['victims_identified', 'allowance_recipients', 'allowance_total', 's
 	'assistance_center_referrals', 'assistance_center_psychological', 'support_fund_recipients', 'support_fund_total'];
 const TREND_SHOWN = 4;
 
-function fmtValue(v, unit) {
+export function fmtValue(v, unit) {
 	if (v === null || v === undefined) return '';
 	if (typeof v === 'string' && !/^-?\d/.test(v)) return t('dash.hidden');
 	return unit === 'persons' ? i18n.formatNumber(Number(v)) : i18n.formatMoney(v, unit);
@@ -110,7 +110,7 @@ function breakdowns(r) {
 	})));
 }
 
-function downloads(year) {
+export function downloads(year) {
 	const links = [];
 	for (const format of ['pdf', 'xlsx', 'csv'])
 		for (const l of ['az', 'en'])
@@ -123,7 +123,7 @@ function downloads(year) {
 	return section(t('dash.downloads'), h('ul', { class: 'downloads' }, links));
 }
 
-function approval(r) {
+export function approval(r) {
 	if (!r.approved)
 		return h('p', { class: 'notice', text: t('dash.live') });
 	const a = r.approved;

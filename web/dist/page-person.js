@@ -1,6 +1,7 @@
 // page-person.js - one person: identification, status (and, for officers,
 // the status decision and the access block), a timeline of the services and
-// referrals the reader may see, the parent of a dependant; and the work on
+// referrals the reader may see, its children and parent (those in sight),
+// the document number masked with a button to reveal it; and the work on
 // the case: record a service, refer to another agency, answer a referral.
 //
 // Each section is drawn only from what the API returned: a field the reader
@@ -15,14 +16,58 @@ import { Field, Form, options, errorText } from './form.js';
 import { personName, statusBadge, section, isOverdue } from './people.js';
 
 const { t } = i18n;
-const MONEY = ['one_time_allowance', 'financial_assistance'];
 const WORKERS = ['officer', 'caseworker'];
 let reasons = new Map(); // person id -> the reason a coordinator gave, for redraws
 
-function dl(p, names) {
+function dl(p, names, extra = {}) {
 	const rows = names.filter((n) => n in p && p[n] !== null && p[n] !== '' && !(Array.isArray(p[n]) && !p[n].length));
 	if (!rows.length) return null;
-	return h('dl', { class: 'facts' }, rows.map((n) => [h('dt', { text: t(`field.${n}`) }), h('dd', {}, value(n, p[n]))]));
+	return h('dl', { class: 'facts' }, rows.map((n) => [h('dt', { text: t(`field.${n}`) }), h('dd', {}, extra[n] ? extra[n](p[n]) : value(n, p[n]))]));
+}
+
+// A document number as reads show it (masked), with a button that asks the
+// API for the whole number (POST .../reveal, audited) and shows its answer.
+function maskedDocument(p, ctx, headers) {
+	return (masked) => {
+		const shown = h('code', { class: 'docnum', text: masked });
+		const button = h('button', { type: 'button', class: 'small', text: t('person.reveal'),
+			'aria-label': t('person.revealFor', { name: personName(p) }),
+			onclick: async () => {
+				button.disabled = true;
+				try {
+					const r = await api.post(`/api/v1/persons/${encodeURIComponent(p.id)}/reveal`, undefined, { headers });
+					shown.textContent = r.document_number;
+					shown.classList.add('revealed');
+					button.remove();
+					ctx.announce(t('person.revealed'));
+					shown.setAttribute('tabindex', '-1');
+					shown.focus();
+				} catch (e) {
+					button.disabled = false;
+					ctx.announce(errorText(e), 'error');
+				}
+			} });
+		return h('span', { class: 'reveal' }, shown, ' ', button);
+	};
+}
+
+// The children of a person and its parent, as far as the reader may see
+// them (GET .../children: a child out of sight is absent).
+function family(p, fam, ctx) {
+	const children = fam ? fam.children : [];
+	const parent = fam && fam.parent;
+	const add = p.status !== 'dependant' && ctx.user.role === 'officer'
+		? h('p', {}, h('a', { href: `#/persons/new?parent=${encodeURIComponent(p.id)}`, text: t('person.childAdd') })) : null;
+	if (!parent && !children.length && !add) return null;
+	return section(t('person.family'),
+		parent ? h('p', { class: 'parent-of' }, `${t('field.parent')}: `, h('a', { href: `#/persons/${encodeURIComponent(parent.id)}`, text: personName(parent) })) : null,
+		children.length
+			? h('ul', { class: 'children' }, children.map((c) => h('li', { 'data-child': c.id },
+				h('a', { href: `#/persons/${encodeURIComponent(c.id)}`, text: personName(c) }),
+				c.birth_date ? ` · ${t('field.birth_date')} ${i18n.formatDate(c.birth_date)}` : '',
+				c.status ? [' ', statusBadge(c.status)] : null)))
+			: p.status !== 'dependant' ? h('p', { class: 'empty', text: t('person.childrenNone') }) : null,
+		add);
 }
 
 function value(name, v) {
@@ -118,7 +163,7 @@ function serviceForm(p, ctx, redraw) {
 		amount, currency, phase,
 		new Field({ name: 'note', label: t('field.note'), type: 'textarea', hint: t('field.noteHint'), maxlength: 2000 }));
 	const sync = () => {
-		const money = MONEY.includes(service.input.value);
+		const money = i18n.isMoney(service.input.value);
 		amount.show(money);
 		currency.show(money);
 		amount.spec.required = money;
@@ -208,13 +253,16 @@ async function draw(main, ctx, id, current, again = false) {
 	const headers = reason ? { 'X-Access-Reason': reason } : undefined;
 	const data = await api.get(`/api/v1/persons/${encodeURIComponent(id)}`, { headers });
 	if (!current()) return;
+	const fam = await api.get(`/api/v1/persons/${encodeURIComponent(id)}/children`, { headers }).catch(() => null);
+	if (!current()) return;
 	const p = data.person;
 	const name = personName(p);
 	ctx.title(name);
 	const redraw = () => draw(main, ctx, id, current, true).catch((e) => ctx.announce(errorText(e), 'error'));
 	const role = ctx.user.role;
 	const works = WORKERS.includes(role);
-	const identity = dl(p, ['given_name', 'patronymic', 'family_name', 'sex', 'birth_date', 'citizenship', 'document_number', 'parent_id']);
+	const identity = dl(p, ['given_name', 'patronymic', 'family_name', 'sex', 'birth_date', 'citizenship', 'document_number', 'document_number_masked', 'parent_id'],
+		{ document_number_masked: maskedDocument(p, ctx, headers) });
 	const contact = dl(p, ['phone', 'address']);
 	const status = dl(p, ['status', 'identified_on', 'identification_source', 'recognized_on', 'decided_on', 'exploitation', 'country_of_exploitation']);
 	const parent = p.parent ? h('p', {}, t('person.parentLink', { name: [p.parent.given_name, p.parent.family_name].filter(Boolean).join(' ') })) : null;
@@ -229,8 +277,7 @@ async function draw(main, ctx, id, current, again = false) {
 				contact ? section(t('person.contact'), contact) : null,
 				status ? section(t('person.identification'), status) : null,
 				'access_block' in p ? section(t('field.access_block'), blockControl(p, ctx, redraw)) : null,
-				p.status !== 'dependant' && role === 'officer'
-					? section(t('person.children'), h('p', {}, h('a', { href: `#/persons/new?parent=${encodeURIComponent(p.id)}`, text: t('person.childAdd') }))) : null),
+				family(p, fam, ctx)),
 			h('div', { class: 'col wide' },
 				section(t('person.timeline'), timeline(data, ctx, redraw)),
 				works ? h('div', { class: 'work', 'data-section': 'work' },

@@ -44,6 +44,7 @@ export function render(main, opts) {
 		h('h1', { text: t('signin.title') }),
 		opts.message ? h('p', { class: 'notice', role: 'status', text: opts.message }) : null,
 		opts.error ? h('p', { class: 'notice error', role: 'alert', text: errorText(opts.error) }) : null,
-		form.el));
+		form.el,
+		h('p', { class: 'signin-reset' }, h('a', { href: '#/reset', text: t('signin.haveCode') }))));
 	form.field('username').focus();
 }
