@@ -1,13 +1,18 @@
 /*
  * cmd_person.c - `haven person show ID`: one person's record with its
  * services and referrals as one timeline in date order, for officers working
- * at the server.
+ * at the server; `haven person erase ID`: the erasure, asked by one officer
+ * and approved by another at the console (erasure.h, console.h), as over the
+ * API.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/cli.h"
 #include "app/commands.h"
+#include "app/console.h"
+#include "core/clock.h"
+#include "core/erasure.h"
 #include "core/audit.h"
 #include "util/date.h"
 #include "util/money.h"
@@ -29,7 +34,8 @@ struct timeline {
 static void help(FILE *out)
 {
 	fputs("Usage: haven person show [--db PATH] [--key PATH] ID\n"
-	      "       haven person erase [--db PATH] [--key PATH] --reason TEXT ID\n"
+	      "       haven person erase [--db PATH] [--key PATH] --by USER --approver USER\n"
+	      "                          --reason TEXT ID\n"
 	      "\n"
 	      "show   prints the record of the person with reference ID (as in persons.csv):\n"
 	      "       identification, status, personal data, then every service and referral\n"
@@ -41,8 +47,15 @@ static void help(FILE *out)
 	      "       dates, sex, codes) stays.  Rows of this person imported later are refused.\n"
 	      "       --reason names the order or rule (a case number, never personal data).\n"
 	      "       Backups made earlier still hold the data: destroy or re-erase them.\n"
+	      "       Two officers answer for it: the one who asks (--by) and another who\n"
+	      "       approves (--approver), each with password and one-time code, asked on\n"
+	      "       the terminal without echo (or read from standard input when it is not a\n"
+	      "       terminal: password, code, password, code, a line each).\n"
 	      "\n"
-	      "Options:\n" CLI_COMMON_HELP,
+	      "Options:\n" CLI_COMMON_HELP
+	      "  --reason TEXT    (erase) the court order or rule, never personal data\n"
+	      "  --by USER        (erase) your account: an officer\n"
+	      "  --approver USER  (erase) another officer's account, approving\n",
 	      out);
 }
 
@@ -225,31 +238,33 @@ static int show(registry *r, const char *ref)
 	return 0;
 }
 
-static int erase(registry *r, const char *ref, const char *reason)
+struct erase_args {
+	const char *reason, *by, *approver;
+};
+
+static int erase(registry *r, const char *ref, const struct erase_args *a)
 {
-	char actor[64];
-	db *d = registry_db(r);
-	audit_cli_actor(actor, sizeof actor);
-	struct audit_entry a = {.actor = actor, .role = "operator", .action = "person.erase",
-				.object_type = "person", .object_ref = ref, .outcome = "ok",
-				.detail = reason};
-	err_t e = db_begin(d);
-	if (e == ERR_OK && (e = registry_erase_person(r, ref, reason)) == ERR_OK &&
-	    (e = audit_append(d, &a, NULL)) == ERR_OK)
-		e = db_commit(d);
+	struct principal who, second;
+	char request_id[CONSOLE_REQUEST_ID_MAX];
+	int64_t id = 0;
+	err_t e;
+	if (console_four_eyes(r, "person", a->by, a->approver, ACT_ERASURE_APPROVE, &who, &second,
+			      request_id) != 0)
+		return 1;
+	e = erasure_ask(r, &who, ref, a->reason, request_id, clock_now(), &id);
+	if (e == ERR_OK)
+		e = erasure_approve(r, &second, id, request_id, clock_now(), NULL);
 	if (e != ERR_OK) {
-		db_rollback(d);
-		cli_error("person", "%s", e == ERR_NOT_FOUND  ? "no such person"
-					  : e == ERR_CONFLICT ? "this person's data was erased already"
-							      : db_errmsg(d));
+		cli_error("person", "%s",
+			  e == ERR_NOT_FOUND ? "no such person"
+			  : e == ERR_CONFLICT
+				  ? "this person's data was erased already, or an erasure of it "
+				    "waits for approval over the API"
+				  : err_str(e));
 		return 1;
 	}
-	if (registry_flush_erased(r) != ERR_OK) {
-		cli_error("person", "erased, but the database's log could not be emptied yet: %s",
-			  db_errmsg(d));
-		return 1;
-	}
-	printf("Erased the personal data of %s.\n", ref);
+	printf("Erased the personal data of %s (asked by %s, approved by %s).\n", ref, who.username,
+	       second.username);
 	return 0;
 }
 
@@ -257,17 +272,19 @@ int cmd_person(int argc, char **argv)
 {
 	static const struct option opts[] = {CLI_COMMON_OPTIONS,
 					     {"reason", required_argument, NULL, 'r'},
+					     {"by", required_argument, NULL, 'b'},
+					     {"approver", required_argument, NULL, 'a'},
 					     {0, 0, 0, 0}};
 	struct cli_paths c = {0};
-	const char *reason = NULL;
+	struct erase_args ea = {0};
 	registry *r;
 	int opt, rc, is_erase;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (cli_common_option(&c, opt, optarg))
 			continue;
-		if (opt == 'r') {
-			reason = optarg;
+		if (opt == 'r' || opt == 'b' || opt == 'a') {
+			*(opt == 'r' ? &ea.reason : opt == 'b' ? &ea.by : &ea.approver) = optarg;
 			continue;
 		}
 		help(opt == CLI_OPT_HELP ? stdout : stderr);
@@ -275,13 +292,13 @@ int cmd_person(int argc, char **argv)
 	}
 	is_erase = argc - optind == 2 && strcmp(argv[optind], "erase") == 0;
 	if (argc - optind != 2 || (strcmp(argv[optind], "show") != 0 && !is_erase) ||
-	    (is_erase && !reason)) {
+	    (is_erase && (!ea.reason || !ea.by || !ea.approver))) {
 		help(stderr);
 		return 2;
 	}
 	if (!(r = cli_open(&c, "person")))
 		return 1;
-	rc = is_erase ? erase(r, argv[optind + 1], reason) : show(r, argv[optind + 1]);
+	rc = is_erase ? erase(r, argv[optind + 1], &ea) : show(r, argv[optind + 1]);
 	registry_close(r);
 	return rc;
 }

@@ -11,13 +11,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "app/cli.h"
 #include "app/commands.h"
+#include "app/console.h"
 #include "core/audit.h"
 #include "core/clock.h"
 #include "core/password.h"
@@ -62,53 +62,20 @@ static void help(FILE *out)
 	      out);
 }
 
-/* Reads one line without its line end into buf; 0 on success. */
-static int read_line(FILE *in, char *buf, size_t len)
-{
-	size_t n;
-	if (!fgets(buf, (int)len, in))
-		return -1;
-	n = strlen(buf);
-	if (n > 0 && buf[n - 1] != '\n' && !feof(in))
-		return -1; /* longer than any password may be */
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		buf[--n] = '\0';
-	return 0;
-}
-
-/* Asks on the terminal with echo off. */
-static int ask(const char *prompt, char *buf, size_t len)
-{
-	struct termios old, quiet;
-	int rc;
-	if (tcgetattr(STDIN_FILENO, &old) != 0)
-		return -1;
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t)ECHO;
-	fputs(prompt, stderr);
-	fflush(stderr);
-	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0)
-		return -1;
-	rc = read_line(stdin, buf, len);
-	tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-	fputc('\n', stderr);
-	return rc;
-}
-
 /* Reads the new password into buf (PASSWORD_BUF bytes); 0 on success. */
 static int read_password(char *buf)
 {
 	char again[PASSWORD_BUF];
 	int rc;
 	if (!isatty(STDIN_FILENO)) {
-		if (read_line(stdin, buf, PASSWORD_BUF) != 0) {
+		if (console_read_line(stdin, buf, PASSWORD_BUF) != 0) {
 			cli_error("user", "cannot read the password from standard input");
 			return -1;
 		}
 		return 0;
 	}
-	if (ask("New password: ", buf, PASSWORD_BUF) != 0 ||
-	    ask("The same again: ", again, sizeof again) != 0) {
+	if (console_secret("New password: ", buf, PASSWORD_BUF) != 0 ||
+	    console_secret("The same again: ", again, sizeof again) != 0) {
 		cli_error("user", "cannot read the password from the terminal");
 		rc = -1;
 	} else if (strcmp(buf, again) != 0) {

@@ -4,8 +4,8 @@
  * and only the approval erases (registry_erase_person).  The officer who
  * asked can never approve their own request.  Both steps are audited; the
  * requests are kept in `erasure_requests`.  The console's `haven person
- * erase` stays a single operator's act: access to the server's console is
- * its own control.
+ * erase` goes through the same two steps, with two officers authenticated
+ * at the console (app/console.h).
  */
 #ifndef HAVEN_ERASURE_H
 #define HAVEN_ERASURE_H

@@ -34,6 +34,7 @@ static const unsigned action_roles[ACT_COUNT] = {
 	[ACT_USER_MANAGE] = BIT(ROLE_ADMIN),
 	[ACT_AUDIT_READ] = BIT(ROLE_AUDITOR),
 	[ACT_REPORT_FREEZE] = BIT(ROLE_COORDINATOR),
+	[ACT_BULK_EXPORT] = BIT(ROLE_OFFICER),
 };
 
 static const char *const action_names[ACT_COUNT] = {
@@ -54,6 +55,7 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_USER_MANAGE] = "user.manage",
 	[ACT_AUDIT_READ] = "audit.read",
 	[ACT_REPORT_FREEZE] = "report.freeze",
+	[ACT_BULK_EXPORT] = "export",
 };
 
 /* What a caseworker of each class reads of a person it may see. */
@@ -199,7 +201,7 @@ int policy_allows(const struct principal *p, enum action a)
 int policy_needs_step_up(const struct principal *p, enum action a)
 {
 	if (a == ACT_USER_LIST || a == ACT_USER_MANAGE || a == ACT_REPORT_FREEZE ||
-	    a == ACT_ERASURE_REQUEST || a == ACT_ERASURE_APPROVE)
+	    a == ACT_ERASURE_REQUEST || a == ACT_ERASURE_APPROVE || a == ACT_BULK_EXPORT)
 		return 1;
 	return a == ACT_PERSON_READ && is_role(p, ROLE_COORDINATOR);
 }

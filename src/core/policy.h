@@ -69,6 +69,7 @@ enum action {
 	ACT_USER_MANAGE,     /* add, disable, reset, change accounts (admin) */
 	ACT_AUDIT_READ,      /* read and verify the audit log (auditor) */
 	ACT_REPORT_FREEZE,   /* approve a year's report (coordinator) */
+	ACT_BULK_EXPORT,     /* every record in clear at the console (two officers) */
 	ACT_COUNT
 };
 

@@ -11,7 +11,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <liboath/oath.h>
+
+#include "core/audit.h"
+#include "core/clock.h"
 #include "core/registry.h"
+#include "core/totp.h"
+#include "core/users.h"
 #include "testutil.h"
 
 char *tu_tempdir(void)
@@ -160,4 +166,42 @@ registry *tu_registry_new(const char *dbpath, const char *key)
 	if (registry_open(&p, &r, errbuf) != ERR_OK)
 		fail_msg("cannot open %s: %s", dbpath, errbuf);
 	return r;
+}
+
+void tu_add_account(const char *dbpath, const char *key, const char *name, const char *agency,
+		    const char *role, struct tu_account *out)
+{
+	const struct audit_entry by = {.actor = "cli:test", .agency = "", .role = "operator",
+				       .request_id = "test"};
+	struct registry_paths p = {dbpath, key};
+	char uri[TOTP_URI_MAX], errbuf[ERRBUF_MAX] = "", keybuf[4096], *raw = NULL;
+	const char *s;
+	size_t n, rawlen = 0;
+	registry *r = NULL;
+	registry_resolve_paths(&p, keybuf, sizeof keybuf);
+	if (registry_open(&p, &r, errbuf) != ERR_OK)
+		fail_msg("cannot open %s: %s", dbpath, errbuf);
+	if (users_add(r, &by, name, agency, role, TU_PASSWORD, uri, sizeof uri, errbuf) != ERR_OK)
+		fail_msg("cannot add account %s: %s", name, errbuf);
+	registry_close(r);
+	snprintf(out->name, sizeof out->name, "%s", name);
+	out->secret_len = 0;
+	if (!(s = strstr(uri, "secret=")))
+		return;
+	s += strlen("secret=");
+	n = strcspn(s, "&");
+	assert_int_equal(oath_base32_decode(s, n, &raw, &rawlen), OATH_OK);
+	assert_true(rawlen <= sizeof out->secret);
+	memcpy(out->secret, raw, rawlen);
+	out->secret_len = rawlen;
+	free(raw);
+}
+
+void tu_console_answers(const struct tu_account *a, char *buf, size_t len)
+{
+	char code[TOTP_CODE_MAX] = "";
+	size_t used = strlen(buf);
+	if (a->secret_len)
+		assert_int_equal(totp_code(a->secret, a->secret_len, clock_now(), code), ERR_OK);
+	snprintf(buf + used, len - used, " '%s' '%s'", TU_PASSWORD, code);
 }

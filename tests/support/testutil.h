@@ -29,8 +29,6 @@ int tu_file_contains(const char *path, const void *needle, size_t len);
  * (each malloc'd, may be NULL when not wanted) captured. */
 int tu_run(const char *cmdline, char **out, char **err);
 
-#endif
-
 /*
  * The storage engine a test runs on: $HAVEN_TEST_ENGINE, "sqlite" (default)
  * or "postgres".  A test file that contains the word TU_BOTH_ENGINES is run
@@ -52,3 +50,24 @@ int tu_tree_contains(const char *dir, const void *needle, size_t len);
  * this header does not bring core's type names into every test. */
 struct registry;
 struct registry *tu_registry_new(const char *dbpath, const char *key);
+
+/* An account made by tu_add_account, with what its owner knows. */
+#define TU_PASSWORD "river copper lantern"
+struct tu_account {
+	char name[65];
+	unsigned char secret[64]; /* TOTP secret, raw */
+	size_t secret_len;
+};
+
+/* Adds account `name` (password TU_PASSWORD) to the database at `dbpath`
+ * (key file `key`, NULL: the default beside it); fails the test on any
+ * error. */
+void tu_add_account(const char *dbpath, const char *key, const char *name, const char *agency,
+		    const char *role, struct tu_account *out);
+
+/* What the console asks of `a` (console.h), answered now: its password and
+ * its current one-time code, appended to buf as two single-quoted shell
+ * words, for `printf '%s\n' WORDS | haven ...`. */
+void tu_console_answers(const struct tu_account *a, char *buf, size_t len);
+
+#endif

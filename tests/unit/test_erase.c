@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
+#include "core/totp.h"
 #include "testutil.h"
 
 static char cmd[8192];
@@ -37,7 +39,8 @@ static void test_erase_leaves_nothing(void **state)
 	(void)state;
 	char *dir = tu_tempdir(), *db = tu_new_database(dir), *key = tu_path(dir, "k.key");
 	char *persons = tu_path(dir, "p.csv"), *services = tu_path(dir, "s.csv");
-	char *out = NULL, *err = NULL;
+	char *out = NULL, *err = NULL, answers[512] = "";
+	struct tu_account asks, approves, worker;
 	int pg = tu_engine_is_postgres();
 
 	assert_int_equal(run(NULL, NULL, "'%s' init --db '%s' --key '%s'", HAVEN_BIN, db, key), 0);
@@ -52,8 +55,35 @@ static void test_erase_leaves_nothing(void **state)
 				"ZZCANARY-er-note\n");
 	assert_int_equal(run(NULL, NULL, "'%s' import --db '%s' --key '%s' '%s' '%s'", HAVEN_BIN, db,
 			     key, persons, services), 0);
-	assert_int_equal(run(&out, NULL, "'%s' person erase --db '%s' --key '%s' --reason 'case 7/2026' "
-					 "P-ER1", HAVEN_BIN, db, key), 0);
+	tu_add_account(db, key, "officer.asks", "mia_ctd", "officer", &asks);
+	tu_add_account(db, key, "officer.approves", "mia_ctd", "officer", &approves);
+	tu_add_account(db, key, "ngo.worker", "ngo", "caseworker", &worker);
+	/* ASVS-11: not for one officer and a caseworker; nothing is erased */
+	tu_console_answers(&asks, answers, sizeof answers);
+	tu_console_answers(&worker, answers, sizeof answers);
+	assert_int_equal(run(NULL, &err, "printf '%%s\\n' %s | '%s' person erase --db '%s' --key '%s' "
+					 "--reason 'case 7/2026' --by officer.asks "
+					 "--approver ngo.worker P-ER1",
+			     answers, HAVEN_BIN, db, key),
+			 1);
+	assert_non_null(strstr(err, "ngo.worker is a caseworker"));
+	free(err);
+	assert_int_equal(run(&out, NULL, "'%s' person show --db '%s' --key '%s' P-ER1", HAVEN_BIN, db,
+			     key), 0);
+	assert_non_null(strstr(out, "ZZCANARY-er-given"));
+	free(out);
+	/* two officers: asked by one, approved by the other (their codes of the
+	 * next step: this one's of officer.asks is used) */
+	clock_shift(TOTP_STEP_SECONDS);
+	answers[0] = '\0';
+	tu_console_answers(&asks, answers, sizeof answers);
+	tu_console_answers(&approves, answers, sizeof answers);
+	assert_int_equal(run(&out, NULL, "printf '%%s\\n' %s | '%s' person erase --db '%s' --key '%s' "
+					 "--reason 'case 7/2026' --by officer.asks "
+					 "--approver officer.approves P-ER1",
+			     answers, HAVEN_BIN, db, key),
+			 0);
+	assert_non_null(strstr(out, "asked by officer.asks, approved by officer.approves"));
 	free(out);
 	if (!pg) {
 		char walpath[4200];

@@ -320,26 +320,89 @@ static void test_missing_directory(void **state)
 	free(dir);
 }
 
+/* ASVS-11: the console's export needs two officers, each with password and
+ * one-time code; a wrong code, one officer alone, or a role that may not
+ * export writes nothing. */
 static void test_binary_export(void **state)
 {
 	struct fx *f = *state;
-	char cmd[8192], *out = NULL, *err = NULL;
+	char cmd[8192], answers[512] = "", *out = NULL, *err = NULL;
 	char *clidb = tu_path(f->dir, "cli.db"), *dir = tu_path(f->dir, "cli-out");
-	snprintf(cmd, sizeof cmd, "'%s' init --db '%s' && '%s' export --db '%s' --out '%s'",
-	         HAVEN_BIN, clidb, HAVEN_BIN, clidb, dir);
+	char *persons = tu_path(dir, "persons.csv");
+	struct tu_account o1, o2, o3, o4, cw;
+	snprintf(cmd, sizeof cmd, "'%s' init --db '%s'", HAVEN_BIN, clidb);
+	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+	tu_add_account(clidb, NULL, "officer.one", "mia_ctd", "officer", &o1);
+	tu_add_account(clidb, NULL, "officer.two", "mia_ctd", "officer", &o2);
+	tu_add_account(clidb, NULL, "officer.three", "mia_ctd", "officer", &o3);
+	tu_add_account(clidb, NULL, "officer.four", "mia_ctd", "officer", &o4);
+	tu_add_account(clidb, NULL, "ngo.worker", "ngo", "caseworker", &cw);
+
+	/* a wrong one-time code for the approver */
+	tu_console_answers(&o1, answers, sizeof answers);
+	snprintf(cmd, sizeof cmd,
+		 "printf '%%s\\n' %s 'river copper lantern' '000000' | '%s' export --db '%s' "
+		 "--by officer.one --approver officer.two --out '%s'",
+		 answers, HAVEN_BIN, clidb, dir);
+	assert_int_equal(tu_run(cmd, NULL, &err), 1);
+	assert_non_null(strstr(err, "officer.two: wrong account, password or one-time code"));
+	assert_null(tu_read_file(persons, NULL));
+	free(err);
+	/* a caseworker may not approve an export */
+	answers[0] = '\0';
+	tu_console_answers(&o2, answers, sizeof answers);
+	tu_console_answers(&cw, answers, sizeof answers);
+	snprintf(cmd, sizeof cmd,
+		 "printf '%%s\\n' %s | '%s' export --db '%s' --by officer.two --approver ngo.worker "
+		 "--out '%s'",
+		 answers, HAVEN_BIN, clidb, dir);
+	assert_int_equal(tu_run(cmd, NULL, &err), 1);
+	assert_non_null(strstr(err, "ngo.worker is a caseworker"));
+	assert_null(tu_read_file(persons, NULL));
+	free(err);
+	/* one person cannot be both */
+	snprintf(cmd, sizeof cmd, "'%s' export --db '%s' --by officer.one --approver officer.one "
+		 "--out '%s' </dev/null", HAVEN_BIN, clidb, dir);
+	assert_int_equal(tu_run(cmd, NULL, &err), 1);
+	assert_non_null(strstr(err, "another person"));
+	free(err);
+	/* two officers whose codes of this 30-second step are not used yet */
+	answers[0] = '\0';
+	tu_console_answers(&o3, answers, sizeof answers);
+	tu_console_answers(&o4, answers, sizeof answers);
+	snprintf(cmd, sizeof cmd,
+		 "printf '%%s\\n' %s | '%s' export --db '%s' --by officer.three "
+		 "--approver officer.four --out '%s'",
+		 answers, HAVEN_BIN, clidb, dir);
 	assert_int_equal(tu_run(cmd, &out, &err), 0);
 	assert_non_null(strstr(out, "Wrote 0 persons, 0 services and 0 referrals"));
 	free(out);
 	free(err);
-	snprintf(cmd, sizeof cmd, "'%s' export --db '%s'", HAVEN_BIN, clidb);
+	/* the same codes again: refused, a code is good once */
+	snprintf(cmd, sizeof cmd,
+		 "printf '%%s\\n' %s | '%s' export --db '%s' --by officer.three "
+		 "--approver officer.four --out '%s'",
+		 answers, HAVEN_BIN, clidb, dir);
+	assert_int_equal(tu_run(cmd, NULL, &err), 1);
+	assert_non_null(strstr(err, "accepted once"));
+	free(err);
+	snprintf(cmd, sizeof cmd, "'%s' export --db '%s' --by a --approver b", HAVEN_BIN, clidb);
 	assert_int_equal(tu_run(cmd, NULL, &err), 2);
 	assert_non_null(strstr(err, "--out DIR is required"));
 	free(err);
+	snprintf(cmd, sizeof cmd, "'%s' export --db '%s' --out '%s'", HAVEN_BIN, clidb, dir);
+	assert_int_equal(tu_run(cmd, NULL, &err), 2);
+	assert_non_null(strstr(err, "--approver USER are required"));
+	free(err);
+	snprintf(cmd, sizeof cmd, "'%s' audit verify --db '%s'", HAVEN_BIN, clidb);
+	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
 	snprintf(cmd, sizeof cmd, "'%s' export --help", HAVEN_BIN);
 	assert_int_equal(tu_run(cmd, &out, NULL), 0);
 	assert_non_null(strstr(out, "--out DIR"));
+	assert_non_null(strstr(out, "--approver USER"));
 	assert_non_null(strstr(out, "formula"));
 	free(out);
+	free(persons);
 	free(clidb);
 	free(dir);
 }

@@ -173,7 +173,18 @@ static void cli_session(struct session *s)
 	snprintf(args, sizeof args, "person show --db '%s' P-NONE", s->db);
 	assert_int_not_equal(quiet_haven(s, args), 0);
 
-	snprintf(args, sizeof args, "export --db '%s' --out '%s'", s->db, s->out);
+	/* two officers answer for an export (ASVS-11) */
+	char answers[512] = "";
+	struct tu_account one, two;
+	tu_add_account(s->db, NULL, "export.one", "mia_ctd", "officer", &one);
+	tu_add_account(s->db, NULL, "export.two", "mia_ctd", "officer", &two);
+	tu_console_answers(&one, answers, sizeof answers);
+	tu_console_answers(&two, answers, sizeof answers);
+	snprintf(args, sizeof args, "printf '%%s\\n' %s > '%s/answers'", answers, s->dir);
+	assert_int_equal(tu_run(args, NULL, NULL), 0);
+	snprintf(args, sizeof args,
+		 "export --db '%s' --by export.one --approver export.two --out '%s' < '%s/answers'",
+		 s->db, s->out, s->dir);
 	assert_int_equal(quiet_haven(s, args), 0);
 
 	snprintf(args, sizeof args, "report --db '%s' --year 2024 --format text", s->db);
