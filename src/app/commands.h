@@ -14,6 +14,7 @@ int cmd_export(int argc, char **argv);
 int cmd_person(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_duplicates(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
 int cmd_key(int argc, char **argv);

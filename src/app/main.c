@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{"person", cmd_person, "show one person's record, or erase their personal data"},
 	{"demo", cmd_demo, "create a database filled with the demo data set"},
 	{"report", cmd_report, "write the National Coordinator's annual report (or freeze it)"},
+	{"duplicates", cmd_duplicates, "count persons once across agencies: probable duplicates"},
 	{"serve", cmd_serve, "serve the JSON API (and the web interface) over HTTP"},
 	{"user", cmd_user, "manage the accounts that sign in to the server"},
 	{"copy", cmd_copy, "copy a deployment to a new database (e.g. to PostgreSQL) and prove it"},

@@ -29,6 +29,7 @@ static const unsigned action_roles[ACT_COUNT] = {
 	[ACT_REFERRAL_UPDATE] = BIT(ROLE_OFFICER) | BIT(ROLE_CASEWORKER),
 	[ACT_USER_LIST] = BIT(ROLE_ADMIN),
 	[ACT_REPORT_READ] = BIT(ROLE_COORDINATOR) | BIT(ROLE_ANALYST),
+	[ACT_DUPLICATES_READ] = BIT(ROLE_OFFICER) | BIT(ROLE_COORDINATOR) | BIT(ROLE_ANALYST),
 	[ACT_ERASURE_REQUEST] = BIT(ROLE_OFFICER),
 	[ACT_ERASURE_APPROVE] = BIT(ROLE_OFFICER),
 	[ACT_USER_MANAGE] = BIT(ROLE_ADMIN),
@@ -50,6 +51,7 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_REFERRAL_UPDATE] = "referral.update",
 	[ACT_USER_LIST] = "user.list",
 	[ACT_REPORT_READ] = "report.read",
+	[ACT_DUPLICATES_READ] = "duplicates.read",
 	[ACT_ERASURE_REQUEST] = "erasure.request",
 	[ACT_ERASURE_APPROVE] = "erasure.approve",
 	[ACT_USER_MANAGE] = "user.manage",
@@ -209,6 +211,13 @@ int policy_needs_step_up(const struct principal *p, enum action a)
 int policy_report_suppressed(const struct principal *p)
 {
 	return !is_role(p, ROLE_COORDINATOR);
+}
+
+/* Officers see every record (access.md), so they may have the record ids of
+ * the probable duplicates, to merge or mark them; everyone else gets counts. */
+int policy_duplicates_refs(const struct principal *p)
+{
+	return is_role(p, ROLE_OFFICER);
 }
 
 int policy_read_needs_reason(const struct principal *p)

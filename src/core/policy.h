@@ -64,6 +64,7 @@ enum action {
 	ACT_REFERRAL_UPDATE,
 	ACT_USER_LIST,
 	ACT_REPORT_READ, /* run a report: aggregates only */
+	ACT_DUPLICATES_READ, /* probable duplicates across agencies: counts (officers: refs) */
 	ACT_ERASURE_REQUEST, /* ask for a person's erasure (four eyes) */
 	ACT_ERASURE_APPROVE, /* list and approve another officer's request */
 	ACT_USER_MANAGE,     /* add, disable, reset, change accounts (admin) */
@@ -140,6 +141,9 @@ int policy_needs_step_up(const struct principal *p, enum action a);
 /* Whether the reports a principal runs have their small cells hidden (as
  * published): all but the coordinator, who approves the full figures. */
 int policy_report_suppressed(const struct principal *p);
+
+/* Whether the probable-duplicates answer may name the records (officers). */
+int policy_duplicates_refs(const struct principal *p);
 
 /* Whether single-record reads need a stated reason (coordinators). */
 int policy_read_needs_reason(const struct principal *p);

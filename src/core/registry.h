@@ -128,6 +128,12 @@ int registry_is_erased(registry *r, const char *ref);
 err_t registry_name_candidates(registry *r, const char *query, int64_t **ids, size_t *n);
 err_t registry_document_candidates(registry *r, const char *query, int64_t **ids, size_t *n);
 
+/* Decrypts column `col` of the current row of `st`, sealed for
+ * table/ref/column, into *out (NULL when the column is NULL).  *out is the
+ * caller's, released with crypto_plain_free (which wipes it). */
+err_t registry_open_col(registry *r, db_stmt *st, int col, const char *table, const char *ref,
+			const char *column, char **out);
+
 /* Seals the key check value again under the current key. */
 err_t registry_reseal_key_check(registry *r);
 

@@ -13,9 +13,8 @@ static int64_t col_date(db_stmt *st, int col)
 	return db_col_is_null(st, col) ? DATE_NONE : db_col_int(st, col);
 }
 
-/* Decrypts column `col` for table/ref/column into *out (NULL when NULL). */
-static err_t open_col(registry *r, db_stmt *st, int col, const char *table, const char *ref,
-		      const char *column, char **out)
+err_t registry_open_col(registry *r, db_stmt *st, int col, const char *table, const char *ref,
+			const char *column, char **out)
 {
 	char ctx[CRYPTO_CONTEXT_MAX];
 	size_t len, plen;
@@ -63,7 +62,7 @@ static err_t emit_person(registry *r, db_stmt *st, registry_person_fn fn, void *
 	err_t e = load_forms(r, db_col_int(st, 0), forms, sizeof forms);
 
 	for (int i = 0; e == ERR_OK && i < PERSON_SECRETS; i++)
-		e = open_col(r, st, 11 + i, "persons", ref, registry_person_secret_cols[i], &secret[i]);
+		e = registry_open_col(r, st, 11 + i, "persons", ref, registry_person_secret_cols[i], &secret[i]);
 	if (e == ERR_OK) {
 		p = (struct person){
 			.ref = ref, .status = db_col_text(st, 2), .parent_ref = db_col_text(st, 3),
@@ -120,7 +119,7 @@ err_t registry_emit_service_row(registry *r, db_stmt *st, const struct walk *w)
 {
 	char *note = NULL;
 	const char *ref = db_col_text(st, 0);
-	err_t e = open_col(r, st, 9, "services", ref, "note", &note);
+	err_t e = registry_open_col(r, st, 9, "services", ref, "note", &note);
 	if (e == ERR_OK) {
 		struct service s = {
 			.ref = ref, .person_ref = db_col_text(st, 1), .service = db_col_text(st, 2),

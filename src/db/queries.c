@@ -168,4 +168,16 @@ const char Q_INDEX_ADD[] =
 const char Q_INDEX_LOOKUP[] =
 	"SELECT i.person_id, p.ref FROM person_index i JOIN persons p ON p.id = i.person_id "
 	"WHERE i.field = $1 AND i.value = $2 ORDER BY i.person_id";
+
+/* Probable duplicates (core/duplicates.h): every blind index row, and the
+ * persons identified in [$2, $3) (all when $1 = 0) with the agency a record
+ * is counted under: the one that registered it through the API, else the
+ * sender of its first referral, else '' (imported, never referred). */
+const char Q_DUP_INDEX[] = "SELECT person_id, field, value FROM person_index ORDER BY person_id";
+const char Q_DUP_PERSONS[] =
+	"SELECT p.id, p.ref, p.sex, COALESCE(a.registered_by, (SELECT f.from_agency FROM "
+	"referrals f WHERE f.person_id = p.id ORDER BY f.date, f.id LIMIT 1), ''), "
+	"p.given_name_enc, p.family_name_enc, p.birth_date_enc, p.document_number_enc "
+	"FROM persons p LEFT JOIN person_access a ON a.person_id = p.id "
+	"WHERE $1 = 0 OR (p.identified_on >= $2 AND p.identified_on < $3) ORDER BY p.id";
 const char Q_COPY_YEARS[] = "SELECT min(date), max(date) FROM services";

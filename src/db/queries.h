@@ -59,6 +59,8 @@ extern const char Q_SQLITE_INTEGRITY_CHECK[];
 extern const char Q_INDEX_CLEAR[];
 extern const char Q_INDEX_ADD[];
 extern const char Q_INDEX_LOOKUP[];
+extern const char Q_DUP_INDEX[];
+extern const char Q_DUP_PERSONS[];
 
 extern const char Q_AUDIT_HEAD[];
 extern const char Q_AUDIT_APPEND[];

@@ -2,7 +2,7 @@
  * handlers.h - the handlers of the route table, one file per area:
  * h_system.c (health, metrics), h_session.c (sign-in and out), h_persons.c
  * (persons and their services), h_family.c (children), h_referrals.c, h_users.c,
- * h_codes.c, h_audit.c, h_reports.c.  Each follows
+ * h_codes.c, h_audit.c, h_reports.c, h_duplicates.c.  Each follows
  * http_handler (request.h).
  */
 #ifndef HAVEN_HTTP_HANDLERS_H
@@ -44,6 +44,7 @@ err_t h_session_activity(struct request *rq, struct reply *out);
 err_t h_audit_verify(struct request *rq, struct reply *out);
 
 err_t h_report_annual(struct request *rq, struct reply *out);
+err_t h_duplicates(struct request *rq, struct reply *out);
 err_t h_report_freeze(struct request *rq, struct reply *out);
 
 err_t h_erasure_request(struct request *rq, struct reply *out);

@@ -12,6 +12,7 @@ const char *const routes_none[] = {NULL};
 static const char *const q_persons[] = {"status", "year", "agency", "cursor", "limit", NULL};
 static const char *const q_referrals[] = {"to", "status", "cursor", "limit", NULL};
 static const char *const q_report[] = {"year", "format", "lang", NULL};
+static const char *const q_duplicates[] = {"year", NULL};
 static const char *const b_signin[] = {"username", "password", "otp", NULL};
 static const char *const b_reauth[] = {"password", "otp", NULL};
 static const char *const b_reset[] = {"username", "code", "new_password", "otp", NULL};
@@ -105,6 +106,9 @@ const struct route routes[] = {
 	 "Recompute the audit log's hash chain", NONE, NULL},
 	{"GET", "/api/v1/reports/annual", ACT_REPORT_READ, 0, h_report_annual, 200,
 	 "The annual report of a year, in a format and language", q_report, NULL},
+	{"GET", "/api/v1/duplicates", ACT_DUPLICATES_READ, 0, h_duplicates, 200,
+	 "Persons counted once across agencies: probable-duplicate pairs by agency (officers: "
+	 "the groups' record ids too)", q_duplicates, NULL},
 	{"POST", "/api/v1/reports/annual/freeze", ACT_REPORT_FREEZE, ROUTE_BODY, h_report_freeze,
 	 200, "Approve a year's annual report (once)", NONE, b_freeze},
 	{"GET", "/", ACT_PUBLIC, 0, h_asset_index, 200, "The web interface", NONE, NULL},

@@ -265,6 +265,9 @@ static void access_matrix(void **state)
 		 {400, 400, 403, 403, 403, 403}, {400, 400, 403, 403, 403, 403}},
 		{"GET", "/api/v1/reports/annual?year=2024", NULL,
 		 {403, 403, 200, 200, 403, 403}, {403, 403, 200, 200, 403, 403}},
+		/* counts for the coordinator and analysts, record ids for officers */
+		{"GET", "/api/v1/duplicates?year=2024", NULL,
+		 {200, 403, 200, 200, 403, 403}, {200, 403, 200, 200, 403, 403}},
 		/* the second approval of a year is refused: approved once */
 		{"POST", "/api/v1/reports/annual/freeze", "{\"year\":2019}",
 		 {403, 403, 200, 403, 403, 403}, {403, 403, 409, 403, 403, 403}},

@@ -61,6 +61,7 @@ static void route_matrix(void **state)
 		const char *roles; /* initials of the roles granted: o c k n u a */
 	} expect[] = {
 		{ACT_PERSON_LIST, "oc"},     {ACT_PERSON_READ, "ock"},   {ACT_PERSON_CREATE, "oc"},
+		{ACT_DUPLICATES_READ, "okn"},
 		{ACT_PERSON_UPDATE, "oc"},   {ACT_SERVICE_CREATE, "oc"}, {ACT_REFERRAL_CREATE, "oc"},
 		{ACT_REFERRAL_LIST, "oc"},   {ACT_REFERRAL_UPDATE, "oc"}, {ACT_USER_LIST, "a"},
 		{ACT_REPORT_READ, "kn"},     {ACT_USER_MANAGE, "a"},     {ACT_AUDIT_READ, "u"},
