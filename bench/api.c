@@ -11,18 +11,21 @@
  * durable write, synchronous=FULL).
  *
  * Usage: bench_api [--seconds N] [--persons N] [--threads N] [--only read|create]
+ *                  [--connections N]
  *                  [--dir DIR]
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
+#include "core/caseview.h"
 #include "core/clock.h"
 #include "core/registry.h"
 #include "core/session.h"
@@ -42,7 +45,8 @@ static const int connections[] = {1, 8, 64};
 struct bench {
 	char dir[PATH_MAX_LEN], db[PATH_MAX_LEN], key[PATH_MAX_LEN], script[PATH_MAX_LEN];
 	unsigned seconds, persons, threads, port;
-	int only; /* -1: both, 0: reads only, 1: creates only */
+	int only;  /* -1: both, 0: reads only, 1: creates only */
+	int conns; /* 0: each of connections[] */
 	struct session_tokens tokens;
 };
 
@@ -51,6 +55,16 @@ static double now_s(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds this process (the server; wrk is a child and not counted) has
+ * used, user and system. */
+static double cpu_s(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 static int die(const char *what, const char *detail)
@@ -148,8 +162,9 @@ static int write_script(const struct bench *b, int create)
 	return fclose(f) == 0 ? 0 : die("cannot write the wrk script", b->script);
 }
 
-static int run_wrk(const struct bench *b, int create, int conns)
+static int run_wrk(const struct bench *b, http_server *srv, int create, int conns)
 {
+	uint64_t commits0, entries0, commits, entries;
 	char cmd[LINE_MAX_LEN * 2], line[LINE_MAX_LEN];
 	long requests = 0, bad = 0;
 	double rps = 0, p50 = 0, p99 = 0;
@@ -157,6 +172,8 @@ static int run_wrk(const struct bench *b, int create, int conns)
 	snprintf(cmd, sizeof cmd, "wrk -t %d -c %d -d %us -s %s http://127.0.0.1:%u%s 2>&1",
 		 conns < 4 ? conns : 4, conns, b->seconds, b->script, b->port,
 		 create ? "/api/v1/persons/B000001/services" : "/api/v1/persons/B000001");
+	double cpu = cpu_s();
+	caseview_batch_stats(http_server_batch(srv), &commits0, &entries0);
 	FILE *p = popen(cmd, "r");
 	if (!p)
 		return die("cannot run wrk", NULL);
@@ -165,9 +182,20 @@ static int run_wrk(const struct bench *b, int create, int conns)
 			found = 1;
 	if (pclose(p) != 0 || !found)
 		return die("wrk failed (is Debian's wrk package installed?)", NULL);
-	printf("%-7s %5d %10.0f %9.2f %9.2f %8ld\n", create ? "create" : "read", conns, rps, p50,
-	       p99, bad);
+	cpu = cpu_s() - cpu;
+	caseview_batch_stats(http_server_batch(srv), &commits, &entries);
+	commits -= commits0;
+	entries -= entries0;
+	printf("%-7s %5d %10.0f %9.2f %9.2f %8ld %9.0f %9.1f\n", create ? "create" : "read", conns,
+	       rps, p50, p99, bad, requests ? cpu * 1e6 / (double)requests : 0.0,
+	       commits ? (double)entries / (double)commits : 0.0);
 	return 0;
+}
+
+static int run_one(const struct bench *b, http_server *srv, int create, int conns)
+{
+	int rc = write_script(b, create);
+	return rc ? rc : run_wrk(b, srv, create, conns);
 }
 
 static int parse(int argc, char **argv, struct bench *b)
@@ -178,6 +206,7 @@ static int parse(int argc, char **argv, struct bench *b)
 					     {"dir", required_argument, NULL, 'd'},
 					     {"db", required_argument, NULL, 'b'},
 					     {"only", required_argument, NULL, 'o'},
+					     {"connections", required_argument, NULL, 'c'},
 					     {NULL, 0, NULL, 0}};
 	const char *base = getenv("TMPDIR"), *url = NULL;
 	int opt;
@@ -194,6 +223,8 @@ static int parse(int argc, char **argv, struct bench *b)
 			b->persons = (unsigned)v;
 		else if (opt == 't' && v > 0 && v <= HTTP_THREADS_MAX)
 			b->threads = (unsigned)v;
+		else if (opt == 'c' && v > 0 && v <= 1024)
+			b->conns = (int)v;
 		else if (opt == 'o' && (strcmp(optarg, "read") == 0 || strcmp(optarg, "create") == 0))
 			b->only = strcmp(optarg, "create") == 0;
 		else if (opt == 'd')
@@ -202,7 +233,8 @@ static int parse(int argc, char **argv, struct bench *b)
 			url = optarg; /* an empty PostgreSQL database instead of a file */
 		else
 			return die("usage: bench_api [--seconds N] [--persons N] [--threads N] "
-				   "[--only read|create] [--dir DIR] [--db postgresql://...]",
+				   "[--only read|create] [--connections N] [--dir DIR] "
+				   "[--db postgresql://...]",
 				   NULL);
 	}
 	if (!mkdtemp(b->dir))
@@ -233,12 +265,17 @@ int main(int argc, char **argv)
 	printf("bench_api: %u persons, %u worker threads, %us per run, database in %s\n",
 	       b.persons, b.threads, b.seconds, b.dir);
 	printf("one-row transactions committed per second on this disk: %.0f\n\n", commits);
-	printf("%-7s %5s %10s %9s %9s %8s\n", "what", "conns", "req/s", "p50 ms", "p99 ms",
-	       "errors");
-	for (int create = 0; rc == 0 && create < 2; create++)
-		for (size_t i = 0; rc == 0 && i < sizeof connections / sizeof connections[0]; i++)
-			if ((b.only < 0 || b.only == create) && (rc = write_script(&b, create)) == 0)
-				rc = run_wrk(&b, create, connections[i]);
+	printf("%-7s %5s %10s %9s %9s %8s %9s %9s\n", "what", "conns", "req/s", "p50 ms", "p99 ms",
+	       "errors", "cpu us/rq", "per sync");
+	for (int create = 0; rc == 0 && create < 2; create++) {
+		if (b.only >= 0 && b.only != create)
+			continue;
+		if (b.conns)
+			rc = run_one(&b, srv, create, b.conns);
+		for (size_t i = 0; !b.conns && rc == 0 && i < sizeof connections / sizeof connections[0];
+		     i++)
+			rc = run_one(&b, srv, create, connections[i]);
+	}
 	http_server_stop(srv);
 	sodium_memzero(&b.tokens, sizeof b.tokens);
 	snprintf(cleanup, sizeof cleanup, "rm -rf '%s'", b.dir);

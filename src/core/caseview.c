@@ -219,21 +219,29 @@ static void fields_detail(const struct person_input *in, char *buf, size_t len)
 /* ---- group commit of read audits -------------------------------------------- */
 
 /* A reader's entries and what became of them; lives on the reader's stack
- * until `done`, which the writing thread sets under the batch's lock. */
+ * until `done`, which the writing thread sets under the batch's lock.  Each
+ * waiter has its own condition, so that a finished batch wakes exactly its
+ * readers and the one reader chosen to write the next batch, and nobody
+ * else: with one shared condition every commit woke every waiting thread
+ * twice, and the context switches were a large part of a read's CPU. */
 struct waiter {
 	const struct audit_entry *e;
 	size_t n;
 	err_t result;
 	int done;
+	int lead; /* this reader is to write the queue */
+	pthread_cond_t wake;
 };
 
 struct caseview_batch {
 	pthread_mutex_t write; /* held around every write transaction of caseview */
-	pthread_mutex_t lock;  /* guards the queue */
-	pthread_cond_t changed;
+	pthread_mutex_t lock;  /* guards everything below */
+	pthread_cond_t room;   /* the queue was full and has room again */
 	struct waiter *queue[CASEVIEW_BATCH_MAX];
 	size_t n;
-	int writing;
+	unsigned full_waiters; /* threads waiting for room */
+	int leading;           /* a thread writes, or has been chosen to */
+	uint64_t commits, entries;
 };
 
 err_t caseview_batch_new(caseview_batch **out)
@@ -250,7 +258,7 @@ err_t caseview_batch_new(caseview_batch **out)
 		free(b);
 		return ERR_NOMEM;
 	}
-	if (pthread_cond_init(&b->changed, NULL) != 0) {
+	if (pthread_cond_init(&b->room, NULL) != 0) {
 		pthread_mutex_destroy(&b->lock);
 		pthread_mutex_destroy(&b->write);
 		free(b);
@@ -264,10 +272,18 @@ void caseview_batch_free(caseview_batch *b)
 {
 	if (!b)
 		return;
-	pthread_cond_destroy(&b->changed);
+	pthread_cond_destroy(&b->room);
 	pthread_mutex_destroy(&b->lock);
 	pthread_mutex_destroy(&b->write);
 	free(b);
+}
+
+void caseview_batch_stats(caseview_batch *b, uint64_t *commits, uint64_t *entries)
+{
+	pthread_mutex_lock(&b->lock);
+	*commits = b->commits;
+	*entries = b->entries;
+	pthread_mutex_unlock(&b->lock);
 }
 
 /* Writes the entries of `k` waiters in one transaction. */
@@ -283,42 +299,62 @@ static err_t write_batch(db *d, struct waiter *const *w, size_t k)
 	return e;
 }
 
-/* Takes everything queued and writes it, the lock released meanwhile. */
-static void lead(caseview_batch *b, db *d)
+/* Takes everything queued (the caller's own entry among it) and writes it,
+ * the lock released meanwhile; then answers those readers and hands the
+ * writing on to the first reader queued since, if any.  Called and returns
+ * with the lock held. */
+static void lead(caseview_batch *b, db *d, struct waiter *self)
 {
 	struct waiter *mine[CASEVIEW_BATCH_MAX];
 	size_t k = b->n;
 	memcpy(mine, b->queue, k * sizeof mine[0]);
 	b->n = 0;
-	b->writing = 1;
-	pthread_cond_broadcast(&b->changed); /* room in the queue again */
+	if (b->full_waiters)
+		pthread_cond_broadcast(&b->room);
 	pthread_mutex_unlock(&b->lock);
 	pthread_mutex_lock(&b->write);
 	err_t e = write_batch(d, mine, k);
 	pthread_mutex_unlock(&b->write);
 	pthread_mutex_lock(&b->lock);
+	b->commits += e == ERR_OK;
+	b->entries += e == ERR_OK ? k : 0;
 	for (size_t i = 0; i < k; i++) {
 		mine[i]->result = e;
 		mine[i]->done = 1;
+		if (mine[i] != self)
+			pthread_cond_signal(&mine[i]->wake);
 	}
-	b->writing = 0;
-	pthread_cond_broadcast(&b->changed);
+	if (b->n > 0) {
+		b->queue[0]->lead = 1; /* leading stays set: no newcomer leads too */
+		pthread_cond_signal(&b->queue[0]->wake);
+	} else {
+		b->leading = 0;
+	}
 }
 
 static err_t batch_record(caseview_batch *b, db *d, const struct audit_entry *e, size_t n)
 {
-	struct waiter me = {e, n, ERR_OK, 0};
+	struct waiter me = {.e = e, .n = n, .result = ERR_OK};
+	if (pthread_cond_init(&me.wake, NULL) != 0)
+		return ERR_NOMEM;
 	pthread_mutex_lock(&b->lock);
-	while (b->n == CASEVIEW_BATCH_MAX)
-		pthread_cond_wait(&b->changed, &b->lock);
-	b->queue[b->n++] = &me;
-	while (!me.done) {
-		if (!b->writing)
-			lead(b, d);
-		else
-			pthread_cond_wait(&b->changed, &b->lock);
+	while (b->n == CASEVIEW_BATCH_MAX) {
+		b->full_waiters++;
+		pthread_cond_wait(&b->room, &b->lock);
+		b->full_waiters--;
 	}
+	b->queue[b->n++] = &me;
+	if (!b->leading) {
+		b->leading = 1;
+		me.lead = 1;
+	}
+	while (!me.done && !me.lead)
+		pthread_cond_wait(&me.wake, &b->lock);
+	if (!me.done)
+		lead(b, d, &me);
 	pthread_mutex_unlock(&b->lock);
+	/* Whoever signalled did so under the lock, which it has released. */
+	pthread_cond_destroy(&me.wake);
 	return me.result;
 }
 
@@ -330,7 +366,7 @@ static err_t audit_reads(const struct caseview_ctx *c, const struct audit_entry 
 		return ERR_OK;
 	if (c->batch)
 		return batch_record(c->batch, d, e, n);
-	struct waiter w = {e, n, ERR_OK, 0}, *one = &w;
+	struct waiter w = {.e = e, .n = n, .result = ERR_OK}, *one = &w;
 	return write_batch(d, &one, 1);
 }
 

@@ -108,6 +108,9 @@ typedef struct caseview_batch caseview_batch;
  * uses it. */
 err_t caseview_batch_new(caseview_batch **out);
 void caseview_batch_free(caseview_batch *b); /* accepts NULL */
+/* The transactions the batch has committed and the entries in them, since
+ * it was made (their ratio is the readers served by one sync). */
+void caseview_batch_stats(caseview_batch *b, uint64_t *commits, uint64_t *entries);
 
 /* Who is asking, through which connection, for the audit's request id. */
 struct caseview_ctx {

@@ -34,10 +34,17 @@ struct lite_cached {
 	int in_use;
 };
 
+/* The transaction statements, prepared once per connection: parsing
+ * "BEGIN IMMEDIATE" and "COMMIT" again for every transaction cost more than
+ * a read's audit entry does to hash. */
+enum lite_tx { TX_BEGIN, TX_COMMIT, TX_ROLLBACK, TX_COUNT };
+static const char *const lite_tx_sql[TX_COUNT] = {"BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+
 struct lite {
 	struct db base;
 	sqlite3 *conn;
 	int in_tx;
+	sqlite3_stmt *tx[TX_COUNT]; /* NULL until first used */
 	struct lite_cached cache[LITE_CACHE_MAX];
 	int ncache;
 };
@@ -136,6 +143,8 @@ fail:
 
 static void lite_close(db *d)
 {
+	for (int i = 0; i < TX_COUNT; i++)
+		sqlite3_finalize(L(d)->tx[i]);
 	for (int i = 0; i < L(d)->ncache; i++) {
 		sqlite3_finalize(L(d)->cache[i].s->st);
 		free(L(d)->cache[i].s);
@@ -154,11 +163,22 @@ static err_t lite_exec(db *d, const char *sql)
 	return sqlite3_exec(L(d)->conn, sql, NULL, NULL, NULL) == SQLITE_OK ? ERR_OK : ERR_DB;
 }
 
+/* Runs one of the transaction statements. */
+static err_t lite_tx(db *d, enum lite_tx which)
+{
+	sqlite3_stmt **st = &L(d)->tx[which];
+	if (!*st && sqlite3_prepare_v2(L(d)->conn, lite_tx_sql[which], -1, st, NULL) != SQLITE_OK)
+		return ERR_DB;
+	int rc = sqlite3_step(*st);
+	sqlite3_reset(*st);
+	return rc == SQLITE_DONE ? ERR_OK : ERR_DB;
+}
+
 static err_t lite_begin(db *d)
 {
 	/* IMMEDIATE takes the write lock now, so a writer never fails half way
 	 * through with SQLITE_BUSY on lock upgrade. */
-	err_t e = lite_exec(d, "BEGIN IMMEDIATE");
+	err_t e = lite_tx(d, TX_BEGIN);
 	if (e == ERR_OK)
 		L(d)->in_tx = 1;
 	return e;
@@ -166,7 +186,7 @@ static err_t lite_begin(db *d)
 
 static err_t lite_commit(db *d)
 {
-	err_t e = lite_exec(d, "COMMIT");
+	err_t e = lite_tx(d, TX_COMMIT);
 	if (e == ERR_OK)
 		L(d)->in_tx = 0;
 	return e;
@@ -177,7 +197,7 @@ static err_t lite_rollback(db *d)
 	if (!L(d)->in_tx && sqlite3_get_autocommit(L(d)->conn))
 		return ERR_OK;
 	L(d)->in_tx = 0;
-	return lite_exec(d, "ROLLBACK");
+	return lite_tx(d, TX_ROLLBACK);
 }
 
 /* Records which SQLite parameter index each "$n" of the statement has. */

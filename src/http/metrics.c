@@ -23,6 +23,8 @@ void metrics_init(struct metrics *m)
 		atomic_init(&m->latency[b], 0);
 	atomic_init(&m->latency_sum_us, 0);
 	atomic_init(&m->signin_failures, 0);
+	atomic_init(&m->audit_commits, 0);
+	atomic_init(&m->audit_entries, 0);
 	atomic_init(&m->in_flight, 0);
 }
 
@@ -130,6 +132,12 @@ static void render_latency(struct metrics *m, struct text *t)
 	put(t, "haven_http_request_duration_seconds_count %llu\n", (unsigned long long)cumulative);
 }
 
+void metrics_group_commit(struct metrics *m, uint64_t commits, uint64_t entries)
+{
+	atomic_store(&m->audit_commits, commits);
+	atomic_store(&m->audit_entries, entries);
+}
+
 char *metrics_render(struct metrics *m, size_t *len)
 {
 	struct text t = {malloc(16384), 0, 16384, 0};
@@ -145,6 +153,14 @@ char *metrics_render(struct metrics *m, size_t *len)
 		"# TYPE haven_http_in_flight gauge\n"
 		"haven_http_in_flight %lld\n",
 	    (long long)atomic_load(&m->in_flight));
+	put(&t, "# HELP haven_audit_group_commits_total Transactions that committed read audits.\n"
+		"# TYPE haven_audit_group_commits_total counter\n"
+		"haven_audit_group_commits_total %llu\n"
+		"# HELP haven_audit_group_entries_total Read audits committed by them (one sync each).\n"
+		"# TYPE haven_audit_group_entries_total counter\n"
+		"haven_audit_group_entries_total %llu\n",
+	    (unsigned long long)atomic_load(&m->audit_commits),
+	    (unsigned long long)atomic_load(&m->audit_entries));
 	if (t.failed) {
 		free(t.buf);
 		return NULL;

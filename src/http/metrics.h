@@ -24,6 +24,9 @@ struct metrics {
 	_Atomic uint64_t latency_sum_us;
 	_Atomic uint64_t signin_failures;
 	_Atomic int64_t in_flight;
+	/* the group commit of read audits (core/caseview.h), copied in by
+	 * metrics_group_commit before each rendering */
+	_Atomic uint64_t audit_commits, audit_entries;
 };
 
 /* Zeroes every counter. */
@@ -34,6 +37,9 @@ void metrics_init(struct metrics *m);
 void metrics_request(struct metrics *m, int route, unsigned status, int64_t us);
 
 void metrics_signin_failure(struct metrics *m);
+
+/* Sets the group commit's totals: transactions committed, entries in them. */
+void metrics_group_commit(struct metrics *m, uint64_t commits, uint64_t entries);
 
 /* The exposition text, malloc'd (caller frees) with its length; NULL when out
  * of memory. */

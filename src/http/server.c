@@ -128,6 +128,9 @@ const struct principal *request_who(const struct request *rq)
 
 struct metrics *http_server_metrics(http_server *s)
 {
+	uint64_t commits, entries;
+	caseview_batch_stats(s->batch, &commits, &entries);
+	metrics_group_commit(&s->metrics, commits, entries);
 	return &s->metrics;
 }
 

@@ -117,6 +117,8 @@ static void health_metrics_and_headers(void **state)
 	assert_non_null(strstr(r.body, "route=\"- unmatched\",status=\"404\""));
 	assert_non_null(strstr(r.body, "haven_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
 	assert_non_null(strstr(r.body, "haven_signin_failures_total 0"));
+	assert_non_null(strstr(r.body, "haven_audit_group_commits_total 0\n"));
+	assert_non_null(strstr(r.body, "haven_audit_group_entries_total 0\n"));
 	assert_security_headers(&r);
 	hc_free(&r);
 }
