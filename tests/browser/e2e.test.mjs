@@ -92,6 +92,9 @@ test('sign-in page in Azerbaijani, then English; a wrong code is refused', async
 	assert.equal(await page.locator('main h1').innerText(), 'Sign in');
 	assert.equal(await page.locator('input[name="username"]').inputValue(), 'ngo_cw', 'typed text survives the switch');
 	await check(page, 'signin-en');
+	await setLang(page, 'ru');
+	assert.equal(await page.locator('main h1').innerText(), 'Вход в систему');
+	await check(page, 'signin-ru');
 	await page.context().close();
 });
 
@@ -269,6 +272,11 @@ test('the officer registers Leyla\'s daughter: the family shows on both pages; a
 	await page.locator('h2', { hasText: 'Ailə' }).waitFor();
 	assert.match(norm(await page.locator('ul.children').innerText()), /Doğum tarixi 05\.06\.2019/);
 	await check(page, 'person-family-az');
+	await setLang(page, 'ru');
+	await page.locator('h2', { hasText: 'Семья' }).waitFor();
+	assert.match(norm(await page.locator('ul.children').innerText()), /Дата рождения 05\.06\.2019 иждивенец/);
+	assert.match(norm(await page.locator('ol.timeline').innerText()), /700,00 AZN/);
+	await check(page, 'person-family-ru');
 	await setLang(page, 'en');
 });
 
@@ -438,6 +446,10 @@ test('the coordinator approves the year\'s report; a later change shows as a res
 	await page.locator('main h1', { hasText: `Annual report ${year}` }).waitFor();
 	assert.match(norm(await page.locator('main').innerText()), /700\.00 AZN 1,000\.00 AZN/);
 	await check(page, 'report-restated-en');
+	await setLang(page, 'ru');
+	await page.locator('main h1', { hasText: `Годовой отчёт за ${year}` }).waitFor();
+	assert.match(norm(await page.locator('main').innerText()), /700,00 AZN 1 000,00 AZN/);
+	await check(page, 'report-restated-ru');
 	void restated;
 	await page.context().close();
 });
@@ -575,6 +587,17 @@ test('tablet: the person page and the dashboard fit a 768 px wide screen', async
 	assert.match(norm(await form.locator('.error-summary').innerText()), /Valideyn \(qeydin nömrəsi\): no such person/);
 	await check(page, 'register-server-errors-tablet');
 	await page.context().close();
+	// administration, the audit log and the annual report at the same width
+	for (const [user, hash, name] of [['admin', '#/users', 'admin-tablet'], ['auditor', '#/audit', 'audit-tablet'], ['coord', '#/report', 'report-tablet']]) {
+		const p = await newPage(browser, { width: 768, height: 1024 });
+		await signIn(p, user);
+		await p.goto(`${BASE}/${hash}`);
+		await p.locator('main section').first().waitFor();
+		const w = await p.evaluate(() => document.documentElement.scrollWidth);
+		assert.ok(w <= 768, `${name}: no sideways scrolling (${w}px)`);
+		await check(p, name);
+		await p.context().close();
+	}
 });
 
 test('no serious or critical accessibility violation on any page', () => {

@@ -198,7 +198,7 @@ function restore(saved) {
 		if (!el) continue;
 		let v = s.value;
 		if (v && typeof v === 'object') {
-			if (v.money) v = i18n.lang() === 'az' ? v.money.replace('.', ',') : v.money;
+			if (v.money) v = i18n.lang() !== 'en' ? v.money.replace('.', ',') : v.money;
 			else if (v.date) v = i18n.dateInputValue(v.date);
 			else v = v.raw;
 		}
@@ -208,6 +208,10 @@ function restore(saved) {
 
 async function switchLang(l) {
 	const saved = snapshot();
+	// a message shown in the old language goes with it
+	clearTimeout(announce.timer);
+	root.live.textContent = '';
+	root.live.className = 'toast';
 	i18n.setLang(l, state.user && state.user.username);
 	if (!state.user) {
 		showSignedOut();

@@ -1,8 +1,8 @@
 // i18n.js - the language of the interface, its messages, and how dates,
 // numbers and money are written and read in it.
 //
-// Azerbaijani: 28.11.2026, 1 234, 5 050,00 AZN.  English: 28 Nov 2026,
-// 1,234, 5,050.00 AZN.  Formatting is done here by hand, not with Intl, so
+// Azerbaijani (and Russian): 28.11.2026, 1 234, 5 050,00 AZN.  English:
+// 28 Nov 2026, 1,234, 5,050.00 AZN.  Formatting is done here by hand, not with Intl, so
 // that it is the same on every browser whatever locale data it ships.
 // Money is handled as text ("5050.00", as the API sends it), never as a
 // floating-point number.  The language is remembered per user in
@@ -11,14 +11,24 @@
 
 import * as az from './lang-az.js';
 import * as en from './lang-en.js';
+import * as ru from './lang-ru.js';
 
-export const LANGS = { az, en };
+export const LANGS = { az, en, ru };
 const NBSP = '\u00a0';
 const listeners = [];
 let current = 'az';
 
 export function lang() {
 	return current;
+}
+
+// Whether the language writes 28.11.2026 and 5 050,00 (all but English).
+const continental = () => current !== 'en';
+
+// The language of the server's own texts (the report, its indicators):
+// Azerbaijani or English; Russian readers get the official Azerbaijani.
+export function reportLang() {
+	return current === 'en' ? 'en' : 'az';
 }
 
 function stored(key) {
@@ -82,7 +92,7 @@ function served(list) {
 // code), else in English, else the code itself.
 export function label(list, code) {
 	if (code === null || code === undefined) return '';
-	const own = LANGS[current].codes[list]?.[code] ?? (current === 'en' || current === 'az' ? undefined : en.codes[list]?.[code]);
+	const own = LANGS[current].codes[list]?.[code] ?? (current in { en: 1, az: 1 } ? undefined : en.codes[list]?.[code]);
 	if (own !== undefined) return own;
 	const s = served(list)?.find((x) => x.code === code);
 	return (s && (s[current] || s.en)) || en.codes[list]?.[code] || code;
@@ -104,7 +114,7 @@ export function isMoney(service) {
 // ---- numbers and money ----------------------------------------------------
 
 function group(digits) {
-	const sep = current === 'az' ? NBSP : ',';
+	const sep = continental() ? NBSP : ',';
 	return digits.replace(/\B(?=(\d{3})+(?!\d))/g, sep);
 }
 
@@ -120,7 +130,7 @@ export function formatMoney(text, currency = 'AZN') {
 	const m = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(String(text ?? ''));
 	if (!m) return String(text ?? '');
 	const cents = (m[3] || '').padEnd(2, '0');
-	const point = current === 'az' ? ',' : '.';
+	const point = continental() ? ',' : '.';
 	return `${m[1]}${group(m[2])}${point}${cents}${NBSP}${currency || 'AZN'}`;
 }
 
@@ -128,7 +138,7 @@ export function formatMoney(text, currency = 'AZN') {
 // ("5050.00"); null when it is not one.
 export function parseMoney(typed) {
 	let s = String(typed).trim().replace(/[\s\u00a0]/g, '');
-	if (current === 'az') {
+	if (continental()) {
 		if (s.includes(',')) s = s.replace(/\./g, '').replace(',', '.');
 		else if (/^\d{1,3}(\.\d{3})+$/.test(s)) s = s.replace(/\./g, '');
 	} else {
@@ -141,7 +151,7 @@ export function parseMoney(typed) {
 
 // An example amount in the current language.
 export function moneyExample() {
-	return current === 'az' ? '700,00' : '700.00';
+	return continental() ? '700,00' : '700.00';
 }
 
 // ---- dates ------------------------------------------------------------------
@@ -166,7 +176,7 @@ export function formatDate(iso) {
 	const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(iso);
 	if (!m) return iso;
 	const [, y, mo, d] = m;
-	if (current === 'az') return [d, mo, y].filter(Boolean).join('.');
+	if (continental()) return [d, mo, y].filter(Boolean).join('.');
 	const month = mo ? LANGS.en.codes.month[Number(mo) - 1] : '';
 	return [d ? String(Number(d)) : '', month, y].filter(Boolean).join(' ');
 }
@@ -176,7 +186,7 @@ export function formatTimestamp(seconds) {
 	const d = new Date(seconds * 1000);
 	const iso = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 	const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-	return current === 'az' ? `${formatDate(iso)} ${time}` : `${formatDate(iso)}, ${time}`;
+	return continental() ? `${formatDate(iso)} ${time}` : `${formatDate(iso)}, ${time}`;
 }
 
 // How a date is typed in a form field of the current language.
@@ -184,7 +194,7 @@ export function dateInputValue(iso) {
 	if (!iso) return '';
 	const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(iso);
 	if (!m) return iso;
-	const sep = current === 'az' ? '.' : '/';
+	const sep = continental() ? '.' : '/';
 	return [m[3], m[2], m[1]].filter(Boolean).join(sep);
 }
 

@@ -419,5 +419,5 @@ export const codes = {
 	},
 	month: ['yan', 'fev', 'mar', 'apr', 'may', 'iyn', 'iyl', 'avq', 'sen', 'okt', 'noy', 'dek'],
 	format: { pdf: 'PDF', xlsx: 'Excel (XLSX)', csv: 'CSV' },
-	lang: { az: 'Azərbaycanca', en: 'English' },
+	lang: { az: 'Azərbaycanca', en: 'English', ru: 'Русский' },
 };

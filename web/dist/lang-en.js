@@ -419,5 +419,5 @@ export const codes = {
 	},
 	month: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
 	format: { pdf: 'PDF', xlsx: 'Excel (XLSX)', csv: 'CSV' },
-	lang: { az: 'Azərbaycanca', en: 'English' },
+	lang: { az: 'Azərbaycanca', en: 'English', ru: 'Русский' },
 };

@@ -52,7 +52,7 @@ function direction(x) {
 }
 
 function cards(r) {
-	const l = i18n.lang();
+	const l = i18n.reportLang();
 	return h('ul', { class: 'kpis' }, KEY.filter((id) => r.indicators[id]).map((id) => {
 		const x = r.indicators[id];
 		return h('li', { class: `kpi ${direction(x)}`, 'data-indicator': id },
@@ -63,7 +63,7 @@ function cards(r) {
 }
 
 function allTable(r) {
-	const l = i18n.lang();
+	const l = i18n.reportLang();
 	return table(t('dash.all'),
 		[t('dash.indicator'), { text: String(r.year), num: true }, { text: String(r.previous_year), num: true }, t('dash.change')],
 		r.indicator_order.map((id) => {
@@ -78,7 +78,7 @@ function allTable(r) {
 
 function trend(r) {
 	if (!r.trend || !r.trend.years) return null;
-	const l = i18n.lang();
+	const l = i18n.reportLang();
 	const ids = Object.keys(r.trend.indicators).filter((id) => r.indicators[id] && r.indicators[id].unit === 'persons').slice(0, TREND_SHOWN);
 	const years = r.trend.years;
 	const title = t('dash.trend', { first: years[0], last: years[years.length - 1] });
@@ -95,7 +95,7 @@ function trend(r) {
 
 function breakdowns(r) {
 	if (!r.breakdowns || !r.breakdowns.length) return null;
-	const l = i18n.lang();
+	const l = i18n.reportLang();
 	return section(t('dash.breakdowns'), h('div', { class: 'breakdowns' }, r.breakdowns.map((b) => {
 		const of = r.indicators[b.indicator] ? r.indicators[b.indicator].label[l] : b.indicator;
 		const title = `${of}: ${b.label[l] || b.dimension}`;
@@ -129,7 +129,7 @@ export function approval(r) {
 	const a = r.approved;
 	const date = new Date(a.frozen_at * 1000);
 	const iso = `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
-	const l = i18n.lang();
+	const l = i18n.reportLang();
 	return h('div', {}, h('p', { class: 'notice ok', text: t('dash.approved', { date: i18n.formatDate(iso) }) }),
 		a.restatements && a.restatements.length
 			? table(t('dash.restatements'), [t('dash.indicator'), t('dash.year'), t('dash.restatedApproved'), t('dash.restatedNow')],
@@ -157,7 +157,7 @@ function lookup(ctx) {
 export async function render(main, ctx, current) {
 	const year = Number(ctx.params.year) || new Date().getFullYear();
 	ctx.title(t('dash.title'));
-	const r = await api.get(`/api/v1/reports/annual${api.query({ year, format: 'json', lang: i18n.lang() })}`);
+	const r = await api.get(`/api/v1/reports/annual${api.query({ year, format: 'json', lang: i18n.reportLang() })}`);
 	if (!current()) return;
 	const yearForm = new Form({
 		label: t('dash.year'),
@@ -172,12 +172,12 @@ export async function render(main, ctx, current) {
 	const hiddenShown = Object.values(r.indicators).some((x) => typeof x.value === 'string' && !/^-?\d/.test(x.value));
 	fill(main,
 		h('div', { class: 'page-head' },
-			h('h1', { text: r.title ? r.title[i18n.lang()] || t('dash.title') : t('dash.title') }),
+			h('h1', { text: r.title ? r.title[i18n.reportLang()] || t('dash.title') : t('dash.title') }),
 			yearForm.el),
 		approval(r),
 		section(t('dash.key', { year: r.year }), cards(r), hiddenShown ? h('p', { class: 'hint', text: t('dash.hiddenNote') }) : null),
 		h('div', { class: 'dash-grid' },
-			section(t('dash.narrative'), h('div', { class: 'narrative', lang: r.lang || i18n.lang() }, (r.narrative || []).map((p) => h('p', { text: p })))),
+			section(t('dash.narrative'), h('div', { class: 'narrative', lang: r.lang || i18n.reportLang() }, (r.narrative || []).map((p) => h('p', { text: p })))),
 			downloads(year)),
 		trend(r),
 		section(t('dash.all'), allTable(r)),

@@ -15,7 +15,7 @@ import { personName, statusBadge, table } from './people.js';
 const { t } = i18n;
 
 function duplicatesOf(found, v) {
-	const norm = (s) => (s || '').toLocaleLowerCase(i18n.lang() === 'az' ? 'az' : 'en');
+	const norm = (s) => (s || '').toLocaleLowerCase(i18n.lang());
 	return found.filter((p) => norm(p.family_name).includes(norm(v.family_name)) ||
 		norm(p.given_name) === norm(v.given_name));
 }

@@ -51,7 +51,7 @@ function freezeControl(year, ctx, redraw) {
 export async function render(main, ctx, current) {
 	const year = Number(ctx.params.year) || new Date().getFullYear() - 1;
 	ctx.title(t('report.title', { year }));
-	const r = await api.get(`/api/v1/reports/annual${api.query({ year, format: 'json', lang: i18n.lang() })}`);
+	const r = await api.get(`/api/v1/reports/annual${api.query({ year, format: 'json', lang: i18n.reportLang() })}`);
 	if (!current()) return;
 	const redraw = () => render(main, ctx, current).catch((e) => ctx.announce(errorText(e), 'error'));
 	const yearForm = new Form({
@@ -73,7 +73,7 @@ export async function render(main, ctx, current) {
 			a && !(a.restatements && a.restatements.length) ? h('p', { class: 'hint', text: t('report.noRestatements') }) : null,
 			a ? null : freezeControl(year, ctx, redraw)),
 		h('div', { class: 'dash-grid' },
-			section(t('dash.narrative'), h('div', { class: 'narrative', lang: r.lang || i18n.lang() }, (r.narrative || []).map((p) => h('p', { text: p })))),
+			section(t('dash.narrative'), h('div', { class: 'narrative', lang: r.lang || i18n.reportLang() }, (r.narrative || []).map((p) => h('p', { text: p })))),
 			downloads(year)),
 		h('p', {}, h('a', { href: `#/dashboard?year=${year}`, text: t('report.toDashboard') })));
 }
