@@ -205,3 +205,23 @@ void tu_console_answers(const struct tu_account *a, char *buf, size_t len)
 		assert_int_equal(totp_code(a->secret, a->secret_len, clock_now(), code), ERR_OK);
 	snprintf(buf + used, len - used, " '%s' '%s'", TU_PASSWORD, code);
 }
+
+void tu_four_eyes(const char *dbpath, const char *key, const char *dir, char *args, size_t len)
+{
+	static unsigned counter;
+	struct tu_account a, b;
+	char name_a[32], name_b[32], answers[512] = "", cmd[1024], *file;
+	unsigned n = counter++;
+	snprintf(name_a, sizeof name_a, "tu.officer.%ua", n);
+	snprintf(name_b, sizeof name_b, "tu.officer.%ub", n);
+	snprintf(cmd, sizeof cmd, "four-eyes-%u", n);
+	file = tu_path(dir, cmd);
+	tu_add_account(dbpath, key, name_a, "mia_ctd", "officer", &a);
+	tu_add_account(dbpath, key, name_b, "mia_ctd", "officer", &b);
+	tu_console_answers(&a, answers, sizeof answers);
+	tu_console_answers(&b, answers, sizeof answers);
+	snprintf(cmd, sizeof cmd, "printf '%%s\\n' %s > '%s'", answers, file);
+	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+	snprintf(args, len, " --by %s --approver %s < '%s'", name_a, name_b, file);
+	free(file);
+}

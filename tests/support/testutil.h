@@ -70,4 +70,10 @@ void tu_add_account(const char *dbpath, const char *key, const char *name, const
  * words, for `printf '%s\n' WORDS | haven ...`. */
 void tu_console_answers(const struct tu_account *a, char *buf, size_t len);
 
+/* For a command that takes four eyes (`haven export`, `haven person
+ * erase`): adds two new officer accounts to the database and writes into
+ * `args` the options that make the command run as them, " --by A --approver
+ * B < FILE", FILE (in `dir`) holding their answers for the next minute. */
+void tu_four_eyes(const char *dbpath, const char *key, const char *dir, char *args, size_t len);
+
 #endif

@@ -36,9 +36,11 @@ static const char *db_args(const struct fixture *f)
 
 static void export_to(const struct fixture *f, const char *name, char **dir)
 {
+	char eyes[4400];
 	*dir = tu_path(f->dir, name);
-	snprintf(cmd, sizeof cmd, "mkdir -p '%s' && '%s' export %s --out '%s'", *dir, HAVEN_BIN,
-		 db_args(f), *dir);
+	tu_four_eyes(f->db, f->key, f->dir, eyes, sizeof eyes);
+	snprintf(cmd, sizeof cmd, "mkdir -p '%s' && '%s' export %s --out '%s' %s", *dir, HAVEN_BIN,
+		 db_args(f), *dir, eyes);
 	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
 }
 
