@@ -533,6 +533,26 @@ test('administration: a user added with a reset code sets her own password; a re
 	await page.locator('main h1', { hasText: 'Administration' }).waitFor();
 	await page.locator('details[data-form="change-user"] summary').click();
 	await check(page, 'admin-en');
+	// a step-up the administrator cancels: nothing is done, and she is told so
+	let staleReset = true;
+	await page.route('**/api/v1/users/nigar.ngo/reset', async (route) => {
+		if (!staleReset) return route.continue();
+		staleReset = false;
+		return route.fulfill({ status: 401, contentType: 'application/problem+json',
+			body: JSON.stringify({ type: 'https://haven.invalid/problems/reauth-required', title: 'Authenticate again', status: 401 }) });
+	});
+	await row.getByRole('button', { name: 'Reset password: nigar.ngo' }).click();
+	await dialog.waitFor();
+	assert.match(norm(await dialog.innerText()), /Confirm it is you/);
+	await check(page, 'stepup-en');
+	await dialog.getByRole('button', { name: 'Cancel' }).click();
+	await dialog.waitFor({ state: 'detached' });
+	await page.locator('#live', { hasText: 'Not done: this action needs your password and one-time code again.' }).waitFor();
+	assert.equal(await page.locator('.secrets').count(), 0);
+	await row.getByRole('button', { name: 'Reset password: nigar.ngo' }).click();
+	await page.locator('.secrets[data-secrets="nigar.ngo"] code.code').waitFor();
+	assert.equal(await page.locator('.secrets code.uri').count(), 0, 'a reset makes no new authenticator key');
+	await check(page, 'admin-secrets-en');
 	await her.context().close();
 	await page.context().close();
 });

@@ -286,6 +286,7 @@ export const messages = {
 	'admin.resetCode': 'Bərpa kodu',
 	'admin.resetUntil': 'Keçərlidir',
 	'admin.secretsHow': 'İstifadəçi açarı autentifikator tətbiqinə əlavə edir, sonra giriş səhifəsində “Şifrə bərpa kodum var” seçir və öz şifrəsini təyin edir.',
+	'admin.resetHow': 'İstifadəçi giriş səhifəsini açır, “Şifrə bərpa kodum var” seçir və öz şifrəsini təyin edir.',
 	'admin.agencies': 'Qurumlar',
 	'admin.codes': 'Kod siyahıları',
 	'admin.codesHint': 'Qurumları və kodları verilənlər bazasının inzibatçısı əlavə edir; istifadədə olan kodun adı dəyişdirilmir. Formalar məhz bunları təklif edir.',

@@ -286,6 +286,7 @@ export const messages = {
 	'admin.resetCode': 'Reset code',
 	'admin.resetUntil': 'Valid until',
 	'admin.secretsHow': 'The user adds the key to an authenticator app, then opens the sign-in page, chooses “I have a password reset code” and sets their own password.',
+	'admin.resetHow': 'The user opens the sign-in page, chooses “I have a password reset code” and sets their own password.',
 	'admin.agencies': 'Agencies',
 	'admin.codes': 'Code lists',
 	'admin.codesHint': 'Agencies and codes are added by the database administrator and never renamed once in use; the forms offer exactly these.',

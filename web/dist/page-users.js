@@ -33,7 +33,7 @@ function secrets(username, r) {
 			r.otpauth_uri ? [h('dt', { text: t('admin.otpUri') }), h('dd', {}, h('code', { class: 'secret uri', text: r.otpauth_uri }))] : null,
 			r.reset_code ? [h('dt', { text: t('admin.resetCode') }), h('dd', {}, h('code', { class: 'secret code', text: r.reset_code }))] : null,
 			r.reset_expires_at ? [h('dt', { text: t('admin.resetUntil') }), h('dd', { text: i18n.formatTimestamp(r.reset_expires_at) })] : null),
-		h('p', { class: 'hint', text: t('admin.secretsHow') }));
+		h('p', { class: 'hint', text: t(r.otpauth_uri ? 'admin.secretsHow' : 'admin.resetHow') }));
 }
 
 function usersTable(users, act) {
