@@ -9,6 +9,7 @@
  * one transaction holding the change, the access data and the audit entry.
  */
 #include <pthread.h>
+#include <semaphore.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,18 +220,18 @@ static void fields_detail(const struct person_input *in, char *buf, size_t len)
 /* ---- group commit of read audits -------------------------------------------- */
 
 /* A reader's entries and what became of them; lives on the reader's stack
- * until `done`, which the writing thread sets under the batch's lock.  Each
- * waiter has its own condition, so that a finished batch wakes exactly its
- * readers and the one reader chosen to write the next batch, and nobody
- * else: with one shared condition every commit woke every waiting thread
- * twice, and the context switches were a large part of a read's CPU. */
+ * until its semaphore is posted.  Each waiter sleeps on its own semaphore,
+ * posted after the batch's lock is released: a finished batch wakes exactly
+ * its readers, and the first reader queued meanwhile, which writes the next
+ * batch.  (With one shared condition every commit woke every waiting worker
+ * twice, and each woken worker then queued for the lock its waker still
+ * held: some sixteen futex calls per read.) */
 struct waiter {
 	const struct audit_entry *e;
 	size_t n;
 	err_t result;
-	int done;
-	int lead; /* this reader is to write the queue */
-	pthread_cond_t wake;
+	int done; /* result is set; else, when woken, this reader is to lead */
+	sem_t wake;
 };
 
 struct caseview_batch {
@@ -299,43 +300,50 @@ static err_t write_batch(db *d, struct waiter *const *w, size_t k)
 	return e;
 }
 
-/* Takes everything queued (the caller's own entry among it) and writes it,
- * the lock released meanwhile; then answers those readers and hands the
- * writing on to the first reader queued since, if any.  Called and returns
- * with the lock held. */
-static void lead(caseview_batch *b, db *d, struct waiter *self)
+/* Takes everything queued (the caller's own entry among it) and writes it;
+ * then answers those readers and hands the writing on to the first reader
+ * queued since, if any.  Called without the lock. */
+static err_t lead(caseview_batch *b, db *d, struct waiter *self)
 {
-	struct waiter *mine[CASEVIEW_BATCH_MAX];
+	struct waiter *mine[CASEVIEW_BATCH_MAX], *next = NULL;
+	pthread_mutex_lock(&b->lock);
 	size_t k = b->n;
 	memcpy(mine, b->queue, k * sizeof mine[0]);
 	b->n = 0;
 	if (b->full_waiters)
 		pthread_cond_broadcast(&b->room);
 	pthread_mutex_unlock(&b->lock);
+
 	pthread_mutex_lock(&b->write);
 	err_t e = write_batch(d, mine, k);
 	pthread_mutex_unlock(&b->write);
+
 	pthread_mutex_lock(&b->lock);
 	b->commits += e == ERR_OK;
 	b->entries += e == ERR_OK ? k : 0;
+	if (b->n > 0)
+		next = b->queue[0]; /* leading stays set: no newcomer leads too */
+	else
+		b->leading = 0;
+	pthread_mutex_unlock(&b->lock);
+	/* Taken off the queue, these waiters are ours alone until posted. */
 	for (size_t i = 0; i < k; i++) {
+		if (mine[i] == self)
+			continue;
 		mine[i]->result = e;
 		mine[i]->done = 1;
-		if (mine[i] != self)
-			pthread_cond_signal(&mine[i]->wake);
+		sem_post(&mine[i]->wake);
 	}
-	if (b->n > 0) {
-		b->queue[0]->lead = 1; /* leading stays set: no newcomer leads too */
-		pthread_cond_signal(&b->queue[0]->wake);
-	} else {
-		b->leading = 0;
-	}
+	if (next)
+		sem_post(&next->wake); /* still queued, so not done: it leads */
+	return e;
 }
 
 static err_t batch_record(caseview_batch *b, db *d, const struct audit_entry *e, size_t n)
 {
 	struct waiter me = {.e = e, .n = n, .result = ERR_OK};
-	if (pthread_cond_init(&me.wake, NULL) != 0)
+	int leads = 0;
+	if (sem_init(&me.wake, 0, 0) != 0)
 		return ERR_NOMEM;
 	pthread_mutex_lock(&b->lock);
 	while (b->n == CASEVIEW_BATCH_MAX) {
@@ -344,17 +352,15 @@ static err_t batch_record(caseview_batch *b, db *d, const struct audit_entry *e,
 		b->full_waiters--;
 	}
 	b->queue[b->n++] = &me;
-	if (!b->leading) {
-		b->leading = 1;
-		me.lead = 1;
-	}
-	while (!me.done && !me.lead)
-		pthread_cond_wait(&me.wake, &b->lock);
-	if (!me.done)
-		lead(b, d, &me);
+	if (!b->leading)
+		b->leading = leads = 1;
 	pthread_mutex_unlock(&b->lock);
-	/* Whoever signalled did so under the lock, which it has released. */
-	pthread_cond_destroy(&me.wake);
+	if (!leads)
+		while (sem_wait(&me.wake) != 0) /* EINTR: a signal, wait on */
+			;
+	if (!me.done)
+		me.result = lead(b, d, &me);
+	sem_destroy(&me.wake);
 	return me.result;
 }
 
@@ -525,10 +531,13 @@ err_t caseview_read(const struct caseview_ctx *c, const char *ref, const char *r
 		return e; /* not audited: not shown */
 	if (!seen)
 		return ERR_NOT_FOUND;
-	if ((e = emit_person(c, ref, rel.rel.blocked, sink)) != ERR_OK ||
-	    (e = emit_services(c, rel.id, ref, sink)) != ERR_OK)
-		return e;
-	return emit_referrals(c, rel.id, ref, sink);
+	db *d = registry_db(c->r);
+	if ((e = db_reads_begin(d)) == ERR_OK &&
+	    (e = emit_person(c, ref, rel.rel.blocked, sink)) == ERR_OK &&
+	    (e = emit_services(c, rel.id, ref, sink)) == ERR_OK)
+		e = emit_referrals(c, rel.id, ref, sink);
+	db_reads_end(d);
+	return e;
 }
 
 err_t caseview_reveal(const struct caseview_ctx *c, const char *ref, const char *reason,

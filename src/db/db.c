@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "db/db_driver.h"
+#include "db/queries.h"
 #include "util/embed.h"
 
 #define MIGRATION_COMMON "db/schema/common/"
@@ -146,6 +147,8 @@ err_t db_open(const char *target, enum db_open_mode mode, db **out, char *errbuf
 	if (e != ERR_OK)
 		return e;
 	if ((e = migrate(d, errbuf)) != ERR_OK) {
+		if (db_damaged(d))
+			db_damaged_message(target, db_errmsg(d), errbuf);
 		db_close(d);
 		return e;
 	}
@@ -161,9 +164,66 @@ void db_close(db *d)
 
 enum db_dialect db_dialect_of(const db *d) { return d->ops->dialect; }
 const char *db_errmsg(db *d) { return d->ops->errmsg(d); }
+int db_damaged(db *d) { return d->ops->damaged ? d->ops->damaged(d) : 0; }
+
+/* quick_check's verdict begins with the schema's name on a line of its own:
+ * keep the finding, on one line. */
+static void one_line(const char *detail, char *out, size_t len)
+{
+	static const char banner[] = "*** in database main ***";
+	size_t n = 0;
+	if (!detail || !*detail)
+		detail = "unreadable";
+	if (strncmp(detail, banner, sizeof banner - 1) == 0)
+		detail += sizeof banner - 1;
+	while (*detail == '\n' || *detail == ' ')
+		detail++;
+	for (; *detail && n + 1 < len; detail++)
+		out[n++] = *detail == '\n' ? ';' : *detail;
+	out[n] = '\0';
+}
+
+void db_damaged_message(const char *target, const char *detail, char *errbuf)
+{
+	char finding[160];
+	one_line(detail, finding, sizeof finding);
+	snprintf(errbuf, ERRBUF_MAX,
+		 "the database %s is damaged (%s): Haven will not use it. Stop every haven "
+		 "process on it, keep the file aside, and restore the last backup into a new "
+		 "file with 'haven restore --from BACKUP --db NEW' (docs/operations.md, "
+		 "\"A damaged database\")",
+		 target, finding);
+}
+
+err_t db_check_pages(db *d, const char *target, char *errbuf)
+{
+	db_stmt *st = NULL;
+	const char *verdict = NULL;
+	int rc = DB_DONE;
+	err_t e;
+	if (db_dialect_of(d) != DB_SQLITE)
+		return ERR_OK;
+	if ((e = db_prepare(d, Q_SQLITE_QUICK_CHECK, &st)) == ERR_OK &&
+	    (rc = db_step(st)) == DB_ROW)
+		verdict = db_col_text(st, 0);
+	if (!verdict || strcmp(verdict, "ok") != 0) {
+		/* a damaged file either fails the pragma or answers what is wrong */
+		db_damaged_message(target, verdict ? verdict : db_errmsg(d), errbuf);
+		e = ERR_DB;
+	}
+	db_finalize(st);
+	return e;
+}
 err_t db_begin(db *d) { return d->ops->begin(d); }
 err_t db_commit(db *d) { return d->ops->commit(d); }
 err_t db_rollback(db *d) { return d->ops->rollback(d); }
+err_t db_reads_begin(db *d) { return d->ops->reads_begin ? d->ops->reads_begin(d) : ERR_OK; }
+
+void db_reads_end(db *d)
+{
+	if (d->ops->reads_end)
+		d->ops->reads_end(d);
+}
 err_t db_exec_simple(db *d, const char *sql) { return d->ops->exec(d, sql); }
 err_t db_prepare(db *d, const char *sql, db_stmt **out) { return d->ops->prepare(d, sql, out); }
 

@@ -15,6 +15,8 @@ struct db_ops {
 	err_t (*begin)(db *d);
 	err_t (*commit)(db *d);
 	err_t (*rollback)(db *d);
+	err_t (*reads_begin)(db *d); /* optional, with reads_end: see db_reads_begin */
+	void (*reads_end)(db *d);
 	err_t (*exec)(db *d, const char *sql); /* compiled-in SQL only; may hold several statements */
 	err_t (*prepare)(db *d, const char *sql, db_stmt **out);
 	void (*finalize)(db_stmt *s);
@@ -30,6 +32,7 @@ struct db_ops {
 	int64_t (*col_int)(db_stmt *s, int col);
 	const char *(*col_text)(db_stmt *s, int col);
 	const void *(*col_blob)(db_stmt *s, int col, size_t *len);
+	int (*damaged)(db *d); /* optional: the last failure found the file damaged */
 };
 
 struct db {

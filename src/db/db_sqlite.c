@@ -13,6 +13,7 @@
  * reset statement holds no read transaction.  A statement still in use gets
  * a fresh, uncached one.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,13 +38,15 @@ struct lite_cached {
 /* The transaction statements, prepared once per connection: parsing
  * "BEGIN IMMEDIATE" and "COMMIT" again for every transaction cost more than
  * a read's audit entry does to hash. */
-enum lite_tx { TX_BEGIN, TX_COMMIT, TX_ROLLBACK, TX_COUNT };
-static const char *const lite_tx_sql[TX_COUNT] = {"BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+enum lite_tx { TX_BEGIN, TX_COMMIT, TX_ROLLBACK, TX_READS, TX_COUNT };
+static const char *const lite_tx_sql[TX_COUNT] = {"BEGIN IMMEDIATE", "COMMIT", "ROLLBACK",
+						  "BEGIN DEFERRED"};
 
 struct lite {
 	struct db base;
 	sqlite3 *conn;
 	int in_tx;
+	int in_reads; /* a read transaction of db_reads_begin is open */
 	sqlite3_stmt *tx[TX_COUNT]; /* NULL until first used */
 	struct lite_cached cache[LITE_CACHE_MAX];
 	int ncache;
@@ -75,6 +78,13 @@ static err_t map_rc(int rc)
 	}
 }
 
+/* REL-08: a file whose pages or header SQLite cannot make sense of. */
+static int lite_damaged(db *d)
+{
+	int rc = sqlite3_errcode(L(d)->conn) & 0xff;
+	return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
+}
+
 /* Settings that hold for every connection; REL-02 reads them back in tests. */
 static err_t configure(struct lite *d, char *errbuf)
 {
@@ -95,20 +105,33 @@ static err_t configure(struct lite *d, char *errbuf)
 		if (sqlite3_exec(d->conn, pragmas[i], NULL, NULL, NULL) != SQLITE_OK) {
 			snprintf(errbuf, ERRBUF_MAX, "cannot configure the database (%s): %s",
 				 pragmas[i], sqlite3_errmsg(d->conn));
+			if (lite_damaged(&d->base)) /* the first read of the file is here */
+				db_damaged_message(sqlite3_db_filename(d->conn, "main"),
+						   sqlite3_errmsg(d->conn), errbuf);
 			return ERR_DB;
 		}
 	}
 	return ERR_OK;
 }
 
+/* Once per process, before SQLite initialises: no memory statistics.  They
+ * are kept under one process-wide mutex taken by every allocation of every
+ * connection, which the server's workers queued for; nothing reads them. */
+static void lite_process_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); /* refused, harmlessly, if too late */
+}
+
 err_t db_sqlite_open(const char *path, enum db_open_mode mode, db **out, char *errbuf)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct stat sb;
 	int exists = stat(path, &sb) == 0;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	struct lite *d;
 	err_t e;
 
+	pthread_once(&once, lite_process_setup);
 	if (mode == DB_OPEN_EXISTING && !exists) {
 		snprintf(errbuf, ERRBUF_MAX, "no database at %s: create one with 'haven init --db %s'",
 			 path, path);
@@ -198,6 +221,24 @@ static err_t lite_rollback(db *d)
 		return ERR_OK;
 	L(d)->in_tx = 0;
 	return lite_tx(d, TX_ROLLBACK);
+}
+
+static err_t lite_reads_begin(db *d)
+{
+	if (L(d)->in_tx || !sqlite3_get_autocommit(L(d)->conn))
+		return ERR_OK; /* inside a transaction already: its reads share it */
+	err_t e = lite_tx(d, TX_READS);
+	L(d)->in_reads = e == ERR_OK;
+	return e;
+}
+
+static void lite_reads_end(db *d)
+{
+	if (!L(d)->in_reads)
+		return;
+	L(d)->in_reads = 0;
+	if (lite_tx(d, TX_COMMIT) != ERR_OK)
+		lite_tx(d, TX_ROLLBACK);
 }
 
 /* Records which SQLite parameter index each "$n" of the statement has. */
@@ -367,6 +408,8 @@ static const struct db_ops lite_ops = {
 	.begin = lite_begin,
 	.commit = lite_commit,
 	.rollback = lite_rollback,
+	.reads_begin = lite_reads_begin,
+	.reads_end = lite_reads_end,
 	.exec = lite_exec,
 	.prepare = lite_prepare,
 	.finalize = lite_finalize,
@@ -382,4 +425,5 @@ static const struct db_ops lite_ops = {
 	.col_int = lite_col_int,
 	.col_text = lite_col_text,
 	.col_blob = lite_col_blob,
+	.damaged = lite_damaged,
 };
