@@ -108,11 +108,19 @@ static int parse(int argc, char **argv, struct cli_paths *paths, struct http_con
 
 /* Opens the registry once here, so that a wrong path or key is told now and
  * not at the first request, and drops the sessions that expired meanwhile. */
+/* Opens the registry once before serving: a database that cannot be opened,
+ * or whose pages fail SQLite's quick check (REL-08), is not served. */
 static int check_registry(struct cli_paths *paths)
 {
+	char errbuf[ERRBUF_MAX];
 	registry *r = cli_open(paths, "serve");
 	if (!r)
 		return 1;
+	if (db_check_pages(registry_db(r), paths->paths.db, errbuf) != ERR_OK) {
+		cli_error("serve", "%s", errbuf);
+		registry_close(r);
+		return 1;
+	}
 	if (session_purge(r, clock_now()) != ERR_OK)
 		cli_error("serve", "cannot remove expired sessions: %s", db_errmsg(registry_db(r)));
 	registry_close(r);

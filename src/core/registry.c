@@ -189,7 +189,8 @@ static err_t check_key(registry *r, const struct registry_paths *p, char *errbuf
 	e = crypto_open(r->kr, KEY_CHECK_CONTEXT, blob, len, &plain, &plen);
 	if (e != ERR_OK || plen != strlen(KEY_CHECK_TEXT) || memcmp(plain, KEY_CHECK_TEXT, plen) != 0) {
 		snprintf(errbuf, ERRBUF_MAX,
-			 "the key file %s does not open the database %s (wrong or damaged key file)",
+			 "the key file %s does not open the database %s (a wrong or damaged key file, "
+			 "or a damaged database: see docs/operations.md)",
 			 p->key, p->db);
 		e = ERR_CRYPTO;
 	}
@@ -255,6 +256,8 @@ err_t registry_open(const struct registry_paths *p, registry **out, char *errbuf
 	*out = r;
 	return ERR_OK;
 fail:
+	if (r->db && db_damaged(r->db)) /* REL-08: say so, and what to do */
+		db_damaged_message(p->db, db_errmsg(r->db), errbuf);
 	registry_close(r);
 	return e;
 }

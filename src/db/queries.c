@@ -142,6 +142,7 @@ const char Q_REKEY_USER_PUT[] = "UPDATE users SET totp_secret_enc = $2 WHERE use
 /* SQLite only: a consistent copy of the database into the file named by $1. */
 const char Q_BACKUP_INTO[] = "VACUUM INTO $1";
 const char Q_SQLITE_INTEGRITY_CHECK[] = "PRAGMA integrity_check";
+const char Q_SQLITE_QUICK_CHECK[] = "PRAGMA quick_check(1)";
 
 /* Erasure: the personal columns go (names become a sealed "(erased)", since a
  * person keeps a name in the interchange format), notes go, the digest is

@@ -55,6 +55,7 @@ extern const char Q_PG_CHECKPOINT[];
 extern const char Q_COPY_YEARS[];
 extern const char Q_BACKUP_INTO[];
 extern const char Q_SQLITE_INTEGRITY_CHECK[];
+extern const char Q_SQLITE_QUICK_CHECK[];
 
 extern const char Q_INDEX_CLEAR[];
 extern const char Q_INDEX_ADD[];
