@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -155,6 +156,15 @@ static void on_progress(const struct import_progress *p, void *ctx)
 		t->writing = now_s();
 }
 
+/* CPU seconds (user and system) this process has used. */
+static double cpu_s(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
 static int run(const char *dir, size_t persons, size_t nservices)
 {
 	char dbpath[BENCH_PATH_MAX], key[BENCH_PATH_MAX], errbuf[ERRBUF_MAX];
@@ -178,8 +188,10 @@ static int run(const char *dir, size_t persons, size_t nservices)
 		return 1;
 	}
 	t.start = now_s();
+	double cpu = cpu_s();
 	e = import_files(r, files, 2, &opt, &s, stderr);
 	end = now_s();
+	cpu = cpu_s() - cpu;
 	registry_close(r);
 	if (e != ERR_OK) {
 		fprintf(stderr, "bench_import: import failed: %s\n", err_str(e));
@@ -193,6 +205,7 @@ static int run(const char *dir, size_t persons, size_t nservices)
 	printf("  checking %.2f s (%.0f rows/s), writing %.2f s (%.0f rows/s)\n",
 	       t.writing - t.start, rows / (t.writing - t.start), end - t.writing,
 	       rows / (end - t.writing));
+	printf("  cpu %.2f s (%.2f us/row)\n", cpu, rows > 0 ? cpu * 1e6 / rows : 0.0);
 	return 0;
 }
 

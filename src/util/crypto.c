@@ -55,10 +55,21 @@ err_t crypto_seal(const keyring *kr, const char *context, const void *plain, siz
 		return ERR_NOMEM;
 	env[0] = CRYPTO_VERSION;
 	put_be32(env + 1, id);
+#ifdef HAVEN_BENCH_WITHOUT_ENCRYPTION
+	/* Only in the bench_*_plain executables (CMakeLists.txt), never in haven
+	 * or haven_core: the same envelope with the value in clear, a zero nonce
+	 * and tag, to measure what encryption costs (issue #5). */
+	(void)make_ad(ad, env, context);
+	memset(env + 5, 0, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+	memcpy(env + CRYPTO_HEADER_BYTES, plain, len);
+	memset(env + CRYPTO_HEADER_BYTES + len, 0, crypto_aead_xchacha20poly1305_ietf_ABYTES);
+	clen = len + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+#else
 	randombytes_buf(env + 5, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
 	size_t adlen = make_ad(ad, env, context);
 	crypto_aead_xchacha20poly1305_ietf_encrypt(env + CRYPTO_HEADER_BYTES, &clen, plain, len, ad,
 						   adlen, NULL, env + 5, key);
+#endif
 	*out = env;
 	*outlen = CRYPTO_HEADER_BYTES + (size_t)clen;
 	return ERR_OK;
@@ -96,6 +107,11 @@ err_t crypto_open(const keyring *kr, const char *context, const unsigned char *e
 	plain = plain_alloc(envlen - CRYPTO_OVERHEAD + 1);
 	if (!plain)
 		return ERR_NOMEM;
+#ifdef HAVEN_BENCH_WITHOUT_ENCRYPTION
+	(void)make_ad(ad, env, context); /* bench_*_plain only: see crypto_seal */
+	plen = envlen - CRYPTO_OVERHEAD;
+	memcpy(plain, env + CRYPTO_HEADER_BYTES, (size_t)plen);
+#else
 	size_t adlen = make_ad(ad, env, context);
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)plain, &plen, NULL,
 						       env + CRYPTO_HEADER_BYTES,
@@ -104,6 +120,7 @@ err_t crypto_open(const keyring *kr, const char *context, const unsigned char *e
 		crypto_plain_free(plain);
 		return ERR_CRYPTO;
 	}
+#endif
 	plain[plen] = '\0';
 	*out = plain;
 	*outlen = (size_t)plen;
