@@ -30,6 +30,7 @@ static const char *const b_referral[] = {"person_id", "to", "purpose", "date", N
 static const char *const b_answer[] = {"status", "closed_on", NULL};
 static const char *const b_erasure[] = {"reason", NULL};
 static const char *const q_audit[] = {"before", "limit", NULL};
+static const char *const q_activity[] = {"limit", NULL};
 static const char *const b_user_add[] = {"username", "role", "agency", NULL};
 static const char *const b_user_change[] = {"role", "agency", "disabled", NULL};
 static const char *const b_freeze[] = {"year", NULL};
@@ -51,7 +52,7 @@ const struct route routes[] = {
 	 NULL},
 	{"GET", "/api/v1/session/activity", ACT_SIGNED_IN, 0, h_session_activity, 200,
 	 "What happened to one's own account: sign-ins, refusals, changes by others",
-	 NONE, NULL},
+	 q_activity, NULL},
 	{"POST", "/api/v1/session/reauth", ACT_SIGNED_IN, ROUTE_BODY, h_session_reauth, 200,
 	 "Authenticate again (password and one-time code) for the sensitive actions: a new "
 	 "session", NONE, b_reauth},

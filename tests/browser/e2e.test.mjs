@@ -518,6 +518,12 @@ test('administration: a user added with a reset code sets her own password; a re
 	await her.getByRole('link', { name: 'Back to sign-in' }).click();
 	await signIn(her, 'nigar.ngo', { goto: false });
 	assert.equal(await her.locator('main h1').innerText(), 'NGO');
+	// she is told what others did to her account (ASVS-06: user notified)
+	const notice = her.locator('section.notice.account');
+	assert.match(norm(await notice.innerText()), /Since you last signed in[\s\S]*Your account was made, by /);
+	await check(her, 'account-notice-en');
+	await notice.getByRole('button', { name: 'Understood' }).click();
+	assert.equal(await notice.count(), 0);
 
 	// a reload without the tab's stored token: GET /api/v1/session gives it again
 	await page.evaluate(() => sessionStorage.clear());

@@ -537,7 +537,7 @@ static int notices(struct hc *c, const char *action, const char *outcome)
 	size_t i;
 	json_t *x;
 	int n = 0;
-	hc_send(c, "GET", "/api/v1/session/activity", NULL, NULL, &r);
+	hc_send(c, "GET", "/api/v1/session/activity?limit=50", NULL, NULL, &r);
 	assert_int_equal(r.status, 200);
 	json_array_foreach(json_object_get(r.json, "entries"), i, x)
 		n += json_is_true(json_object_get(x, "notice")) &&

@@ -153,13 +153,44 @@ function renderHeader() {
 					show();
 				}
 			} })));
-	fill(root.header,
+	fill(root.header, accountNotice(),
 		h('div', { class: 'bar' }, brand,
 			h('div', { class: 'who' },
 				h('span', { class: 'user', text: t('app.user', { user: u.username, role: i18n.label('role', u.role), agency: i18n.label('agency', u.agency) }) }),
 				langSwitch(),
 				h('button', { type: 'button', class: 'signout', onclick: signOut, text: t('nav.signout') }))),
 		items.length ? h('nav', { 'aria-label': t('app.nav') }, h('ul', {}, items)) : null);
+}
+
+// What happened to the user's own account since the sign-in before this one
+// that they should know of (GET /api/v1/session/activity marks it): failed
+// attempts with their name, and changes someone else made.  Haven sends no
+// mail, so this is how a user learns that their password was reset.
+const refused = (e) => e.outcome !== 'ok';
+
+function accountNotice() {
+	const list = state.notices || [];
+	if (!list.length) return null;
+	const failed = list.filter(refused).length;
+	const changes = list.filter((e) => !refused(e));
+	return h('section', { class: 'notice warn account', role: 'status', 'aria-labelledby': 'account-notice' },
+		h('h2', { id: 'account-notice', text: t('account.title') }),
+		h('ul', {},
+			failed ? h('li', { text: t('account.failed', { n: i18n.formatNumber(failed) }) }) : null,
+			changes.map((e) => h('li', { text: t('account.change', {
+				what: i18n.label('accountAction', e.action), who: e.actor, when: i18n.formatTimestamp(e.at) }) }))),
+		h('p', { text: t('account.advice') }),
+		h('button', { type: 'button', class: 'secondary', text: t('account.dismiss'),
+			onclick: () => { state.notices = []; renderHeader(); } }));
+}
+
+async function loadNotices() {
+	try {
+		const r = await api.get('/api/v1/session/activity?limit=50');
+		state.notices = r.entries.filter((e) => e.notice);
+	} catch {
+		state.notices = []; /* the page matters more than the notice */
+	}
 }
 
 // ---- language -------------------------------------------------------------------
@@ -240,7 +271,7 @@ async function onSignedIn(result) {
 	state.user = result.user;
 	i18n.setLang(i18n.initialLang(state.user.username), state.user.username);
 	firstPage = false;
-	await loadVocabularies();
+	await Promise.all([loadVocabularies(), loadNotices()]);
 	show();
 }
 

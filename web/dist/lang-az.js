@@ -19,6 +19,11 @@ export const messages = {
 	'nav.signout': 'Çıxış',
 	'lang.label': 'Dil',
 
+	'account.title': 'Son girişinizdən bəri',
+	'account.failed': 'Adınızla {n} uğursuz giriş cəhdi olub.',
+	'account.change': '{what}: {who}, {when}.',
+	'account.advice': 'Bunu gözləmirdinizsə, dərhal administratora bildirin.',
+	'account.dismiss': 'Aydındır',
 	'signin.title': 'Sistemə giriş',
 	'signin.username': 'İstifadəçi adı',
 	'signin.password': 'Şifrə',
@@ -409,6 +414,15 @@ export const codes = {
 		education: 'Təhsil orqanları',
 		civil_registry: 'Vətəndaşlıq vəziyyəti aktlarının qeydiyyatı orqanları',
 		other: 'Digər qurum',
+	},
+	accountAction: {
+		'user.reset': 'Parolunuz sıfırlanıb',
+		'user.password': 'Parolunuz dəyişdirilib',
+		'user.change': 'Rolunuz və ya qurumunuz dəyişdirilib',
+		'user.totp': 'Sizə yeni birdəfəlik kod açarı verilib',
+		'user.disable': 'Hesabınız bağlanıb',
+		'user.enable': 'Hesabınız yenidən açılıb',
+		'user.add': 'Hesabınız yaradılıb',
 	},
 	role: {
 		officer: 'DİN əməkdaşı',

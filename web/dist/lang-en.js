@@ -19,6 +19,11 @@ export const messages = {
 	'nav.signout': 'Sign out',
 	'lang.label': 'Language',
 
+	'account.title': 'Since you last signed in',
+	'account.failed': '{n} failed attempts to sign in with your name.',
+	'account.change': '{what}, by {who}, {when}.',
+	'account.advice': 'If you did not expect this, tell your administrator at once.',
+	'account.dismiss': 'Understood',
 	'signin.title': 'Sign in',
 	'signin.username': 'Username',
 	'signin.password': 'Password',
@@ -409,6 +414,15 @@ export const codes = {
 		education: 'Education authorities',
 		civil_registry: 'Civil registry',
 		other: 'Other agency',
+	},
+	accountAction: {
+		'user.reset': 'Your password was reset',
+		'user.password': 'Your password was changed',
+		'user.change': 'Your role or agency was changed',
+		'user.totp': 'You were given a new one-time-code key',
+		'user.disable': 'Your account was disabled',
+		'user.enable': 'Your account was enabled again',
+		'user.add': 'Your account was made',
 	},
 	role: {
 		officer: 'officer',
