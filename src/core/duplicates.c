@@ -156,14 +156,16 @@ static err_t find_candidates(struct run *u)
 	err_t e = read_blocks(u);
 	if (e != ERR_OK)
 		return e;
-	qsort(u->blocks, u->nblocks, sizeof *u->blocks, cmp_block);
+	if (u->nblocks) /* qsort and bsearch take no NULL array, even empty */
+		qsort(u->blocks, u->nblocks, sizeof *u->blocks, cmp_block);
 	for (size_t i = 0; e == ERR_OK && i < u->nblocks; i++) {
 		int shared = (i > 0 && u->blocks[i - 1].key == u->blocks[i].key) ||
 			     (i + 1 < u->nblocks && u->blocks[i + 1].key == u->blocks[i].key);
 		if (shared && (e = grow(&u->cand, &cap, n, sizeof *u->cand, RECORDS_MAX * 64u)) == ERR_OK)
 			u->cand[n++] = u->blocks[i].id;
 	}
-	qsort(u->cand, n, sizeof *u->cand, cmp_i64);
+	if (n)
+		qsort(u->cand, n, sizeof *u->cand, cmp_i64);
 	u->ncand = 0;
 	for (size_t i = 0; i < n; i++)
 		if (u->ncand == 0 || u->cand[u->ncand - 1] != u->cand[i])
@@ -272,7 +274,7 @@ static err_t read_record(struct run *u, db_stmt *st)
 	if ((e = intern_agency(u, agency ? agency : "", &x->agency)) != ERR_OK)
 		return e;
 	u->nrec++;
-	if (bsearch(&x->id, u->cand, u->ncand, sizeof *u->cand, cmp_i64))
+	if (u->ncand && bsearch(&x->id, u->cand, u->ncand, sizeof *u->cand, cmp_i64))
 		e = decrypt_candidate(u, st, x);
 	return e;
 }

@@ -132,6 +132,24 @@ static void transliterations_counted_once(void **state)
 	duplicates_free(d);
 }
 
+/* Nothing registered, or nobody sharing a bucket: nothing to compare. */
+static void empty_registry(void **state)
+{
+	struct fx *f = *state;
+	struct dup_result *d = find(f->r, 0, DUP_WITH_REFS);
+	assert_int_equal(d->records, 0);
+	assert_int_equal(d->persons, 0);
+	assert_int_equal(d->n_agencies, 0);
+	assert_int_equal(d->n_list, 0);
+	duplicates_free(d);
+	put_all(f->r, gulshan, 1);
+	d = find(f->r, 0, 0);
+	assert_int_equal(d->records, 1);
+	assert_int_equal(d->persons, 1);
+	assert_int_equal(d->candidates, 0);
+	duplicates_free(d);
+}
+
 /* Same name skeleton, but another birth date, another sex, no birth date to
  * compare, or another given name: other persons.  (The skeleton takes
  * Məmmədov and Məmmədova for one name: the sex tells them apart.) */
@@ -337,6 +355,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(transliterations_counted_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(empty_registry, setup, teardown),
 		cmocka_unit_test_setup_teardown(same_skeleton_not_merged, setup, teardown),
 		cmocka_unit_test_setup_teardown(partial_birth_date_agrees, setup, teardown),
 		cmocka_unit_test_setup_teardown(document_number_joins, setup, teardown),
