@@ -38,7 +38,6 @@
 #define COMMIT_SECONDS 3
 #define DEFAULT_SECONDS 10
 #define DEFAULT_PERSONS 1000
-#define DEFAULT_THREADS 8
 
 static const int connections[] = {1, 8, 64};
 
@@ -212,7 +211,7 @@ static int parse(int argc, char **argv, struct bench *b)
 	int opt;
 	b->seconds = DEFAULT_SECONDS;
 	b->persons = DEFAULT_PERSONS;
-	b->threads = DEFAULT_THREADS;
+	b->threads = HTTP_THREADS_DEFAULT; /* what haven serve runs */
 	b->only = -1;
 	snprintf(b->dir, sizeof b->dir, "%s/haven-bench-api-XXXXXX", base && *base ? base : "/tmp");
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {

@@ -86,6 +86,19 @@ err_t db_rollback(db *d); /* safe to call when no transaction is open */
 err_t db_reads_begin(db *d);
 void db_reads_end(db *d);
 
+/* SQLite: copies what the WAL holds into the database file, without waiting
+ * for anyone (a passive checkpoint: writers go on appending meanwhile).
+ * PostgreSQL: nothing. */
+err_t db_checkpoint(db *d);
+
+/* SQLite: this connection's commits checkpoint the WAL only once it holds
+ * DB_CHECKPOINT_BACKSTOP pages (not SQLite's 1,000), because the caller runs
+ * db_checkpoint off the path of its requests; a commit that checkpoints
+ * syncs the database file too, and every reader waiting on that commit
+ * waits for both.  PostgreSQL: nothing. */
+#define DB_CHECKPOINT_BACKSTOP 10000
+void db_defer_checkpoints(db *d);
+
 /* Prepares one statement of SQL text from queries.h. */
 err_t db_prepare(db *d, const char *sql, db_stmt **out);
 void db_finalize(db_stmt *s); /* accepts NULL */

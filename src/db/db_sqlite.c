@@ -241,6 +241,17 @@ static void lite_reads_end(db *d)
 		lite_tx(d, TX_ROLLBACK);
 }
 
+static err_t lite_checkpoint(db *d)
+{
+	int rc = sqlite3_wal_checkpoint_v2(L(d)->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return rc == SQLITE_OK || rc == SQLITE_BUSY ? ERR_OK : ERR_DB; /* busy: next time */
+}
+
+static void lite_defer_checkpoints(db *d)
+{
+	sqlite3_wal_autocheckpoint(L(d)->conn, DB_CHECKPOINT_BACKSTOP);
+}
+
 /* Records which SQLite parameter index each "$n" of the statement has. */
 static void map_params(struct lite_stmt *s)
 {
@@ -410,6 +421,8 @@ static const struct db_ops lite_ops = {
 	.rollback = lite_rollback,
 	.reads_begin = lite_reads_begin,
 	.reads_end = lite_reads_end,
+	.checkpoint = lite_checkpoint,
+	.defer_checkpoints = lite_defer_checkpoints,
 	.exec = lite_exec,
 	.prepare = lite_prepare,
 	.finalize = lite_finalize,

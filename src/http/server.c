@@ -31,10 +31,12 @@
 #define LISTEN_TEXT_MAX 256
 #define REGISTRIES_MAX HTTP_THREADS_MAX
 #define STOP_POLL_MS 10
+#define CHECKPOINT_INTERVAL_MS 100
 
 struct http_server {
 	struct MHD_Daemon *mhd;
 	uint64_t generation;
+	_Atomic uint64_t codes_version; /* raised when an administrator adds a code */
 	char db[HTTP_PATH_MAX], key[HTTP_PATH_MAX];
 	char *tls_cert, *tls_key; /* PEM text, kept while the daemon runs; wiped */
 	unsigned port;
@@ -45,6 +47,11 @@ struct http_server {
 	pthread_mutex_t lock; /* guards regs */
 	registry *regs[REGISTRIES_MAX];
 	size_t nregs;
+	pthread_t checkpointer;
+	int checkpointing;    /* the thread runs */
+	pthread_mutex_t stop_lock; /* guards stopping */
+	pthread_cond_t stop;
+	int stopping;
 };
 
 /* ---- the thread's database --------------------------------------------- */
@@ -52,8 +59,18 @@ struct http_server {
 static _Atomic uint64_t generations;
 static _Thread_local struct {
 	uint64_t generation;
+	uint64_t codes_version;
 	registry *reg;
 } mine;
+
+/* This thread's registry, with the code lists as they are now. */
+static registry *current_codes(http_server *s, registry *r)
+{
+	uint64_t v = atomic_load(&s->codes_version);
+	if (r && mine.codes_version != v && registry_reload_codes(r) == ERR_OK)
+		mine.codes_version = v; /* else the old lists serve, and the next request tries */
+	return r;
+}
 
 /* This thread's registry for server s, opened on first use; NULL when the
  * database cannot be opened (the request then answers 503). */
@@ -62,19 +79,76 @@ static registry *thread_registry(http_server *s)
 	char errbuf[ERRBUF_MAX];
 	struct registry_paths p = {s->db, s->key};
 	registry *r = NULL;
+	uint64_t codes_version = atomic_load(&s->codes_version); /* before the lists load */
 	if (mine.generation == s->generation && mine.reg)
-		return mine.reg;
+		return current_codes(s, mine.reg);
 	pthread_mutex_lock(&s->lock);
-	if (s->nregs < REGISTRIES_MAX && registry_open(&p, &r, errbuf) == ERR_OK)
+	if (s->nregs < REGISTRIES_MAX && registry_open(&p, &r, errbuf) == ERR_OK) {
 		s->regs[s->nregs++] = r;
+		db_defer_checkpoints(registry_db(r)); /* the checkpointer's job */
+	}
 	else if (!s->quiet)
 		fprintf(stderr, "haven serve: cannot open the database for a worker: %s\n", errbuf);
 	pthread_mutex_unlock(&s->lock);
 	if (r) {
 		mine.generation = s->generation;
+		mine.codes_version = codes_version;
 		mine.reg = r;
 	}
 	return r;
+}
+
+/* ---- the checkpointer ------------------------------------------------------- */
+
+/* Copies the WAL into the database file every CHECKPOINT_INTERVAL_MS on a
+ * connection of its own, instead of leaving it to whichever worker's commit
+ * finds the WAL at 1,000 pages: that commit would sync the database file as
+ * well, and every read waiting on its group commit would wait for both
+ * syncs (the long tail of bench_api's latencies).  The workers' connections
+ * still checkpoint at DB_CHECKPOINT_BACKSTOP pages should this thread fall
+ * behind.  On PostgreSQL it closes its connection and ends. */
+static void *checkpointer(void *arg)
+{
+	http_server *s = arg;
+	struct registry_paths p = {s->db, s->key};
+	char errbuf[ERRBUF_MAX];
+	registry *r = NULL;
+	pthread_mutex_lock(&s->stop_lock);
+	while (!s->stopping) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += CHECKPOINT_INTERVAL_MS * 1000000L;
+		until.tv_sec += until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&s->stop, &s->stop_lock, &until);
+		if (s->stopping)
+			break;
+		pthread_mutex_unlock(&s->stop_lock);
+		if (!r && registry_open(&p, &r, errbuf) != ERR_OK)
+			r = NULL; /* the workers' backstop checkpoints meanwhile */
+		if (r && db_dialect_of(registry_db(r)) != DB_SQLITE) {
+			registry_close(r);
+			return NULL;
+		}
+		if (r)
+			(void)db_checkpoint(registry_db(r)); /* busy or failed: next time */
+		pthread_mutex_lock(&s->stop_lock);
+	}
+	pthread_mutex_unlock(&s->stop_lock);
+	registry_close(r);
+	return NULL;
+}
+
+static void checkpointer_stop(http_server *s)
+{
+	if (!s->checkpointing)
+		return;
+	pthread_mutex_lock(&s->stop_lock);
+	s->stopping = 1;
+	pthread_cond_signal(&s->stop);
+	pthread_mutex_unlock(&s->stop_lock);
+	pthread_join(s->checkpointer, NULL);
+	s->checkpointing = 0;
 }
 
 /* ---- request helpers of request.h ----------------------------------------- */
@@ -132,6 +206,11 @@ struct metrics *http_server_metrics(http_server *s)
 	caseview_batch_stats(s->batch, &commits, &entries);
 	metrics_group_commit(&s->metrics, commits, entries);
 	return &s->metrics;
+}
+
+void http_server_codes_changed(http_server *s)
+{
+	atomic_fetch_add(&s->codes_version, 1);
 }
 
 caseview_batch *http_server_batch(http_server *s)
@@ -596,11 +675,14 @@ err_t http_server_start(const struct http_config *c, http_server **out, char *er
 	s->generation = atomic_fetch_add(&generations, 1) + 1;
 	metrics_init(&s->metrics);
 	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->stop_lock, NULL);
+	pthread_cond_init(&s->stop, NULL);
 	if ((e = caseview_batch_new(&s->batch)) != ERR_OK || (e = load_tls(s, c, errbuf)) != ERR_OK ||
 	    (e = start_daemon(s, c, &sa, errbuf)) != ERR_OK) {
 		http_server_stop(s);
 		return e;
 	}
+	s->checkpointing = pthread_create(&s->checkpointer, NULL, checkpointer, s) == 0;
 	*out = s;
 	return ERR_OK;
 }
@@ -625,9 +707,12 @@ void http_server_stop(http_server *s)
 			sleep_ms(STOP_POLL_MS);
 		MHD_stop_daemon(s->mhd);
 	}
+	checkpointer_stop(s);
 	for (size_t i = 0; i < s->nregs; i++)
 		registry_close(s->regs[i]);
 	caseview_batch_free(s->batch);
+	pthread_cond_destroy(&s->stop);
+	pthread_mutex_destroy(&s->stop_lock);
 	pthread_mutex_destroy(&s->lock);
 	free_pem(s->tls_cert);
 	free_pem(s->tls_key);

@@ -31,7 +31,10 @@
 #define HTTP_TIMEOUT_DEFAULT 10        /* seconds a connection may stay idle */
 #define HTTP_CONNECTIONS_MAX 1024
 #define HTTP_PER_ADDRESS_MAX 256
-#define HTTP_THREADS_DEFAULT 4
+/* Each worker waits on one read's audit at a time, so the workers are also
+ * the most reads one sync of the disk can carry (core/caseview.h): 16
+ * against 8 took bench_api's reads per sync from ~3 to ~8. */
+#define HTTP_THREADS_DEFAULT 16
 #define HTTP_THREADS_MAX 64
 #define HTTP_SHUTDOWN_GRACE_MS 10000   /* how long a stop waits for requests in flight */
 #define HTTP_TLS_FILE_MAX (64 * 1024)
@@ -80,5 +83,9 @@ void http_server_stop(http_server *s);
  * (core/caseview.h) shared by its workers. */
 struct metrics *http_server_metrics(http_server *s);
 struct caseview_batch *http_server_batch(http_server *s);
+
+/* After an administrator added a code or an agency: every worker reloads
+ * the lists before its next request. */
+void http_server_codes_changed(http_server *s);
 
 #endif
