@@ -48,10 +48,13 @@ out:
 	return e;
 }
 
-/* What a user should be told of: a refusal, or someone else's doing. */
+/* What a user should be told of: a refusal, or someone else's doing (but
+ * the account's own making, which is no news to its first sign-in). */
 static int notable(const struct auditlog_entry *x, const char *username)
 {
-	return strcmp(x->outcome, "ok") != 0 || strcmp(x->actor, username) != 0;
+	if (strcmp(x->outcome, "ok") != 0)
+		return 1;
+	return strcmp(x->actor, username) != 0 && strcmp(x->action, "user.add") != 0;
 }
 
 err_t auditlog_account(registry *r, const char *username, unsigned limit, auditlog_account_fn fn,

@@ -41,7 +41,8 @@ err_t auditlog_page(registry *r, int64_t before, unsigned limit, auditlog_fn fn,
  * `limit` (1..AUDITLOG_PAGE_MAX) entries about account `username`, newest
  * first, with `notice` set on those the user should be told of: made since
  * the sign-in before the latest one, and either refused (a wrong password,
- * a wrong reset code) or done by someone else (a reset, a new role).
+ * a wrong reset code) or done by someone else (a reset, a new role; not the
+ * account's making).
  */
 typedef err_t (*auditlog_account_fn)(const struct auditlog_entry *e, int notice, void *ctx);
 err_t auditlog_account(registry *r, const char *username, unsigned limit, auditlog_account_fn fn,

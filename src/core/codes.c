@@ -2,10 +2,13 @@
  * codes.c - the code lists and agencies, loaded once into sorted arrays so
  * that validating a million rows costs a binary search per cell, not a query.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/audit.h"
 #include "core/codes.h"
+#include "core/validate.h"
 
 #define AGENCY_LIST "agency"
 
@@ -182,4 +185,105 @@ void codes_allowed(const codes *c, const char *list, char *buf, size_t len)
 		memcpy(buf + used, c->v[i].code, strlen(c->v[i].code) + 1);
 		used += strlen(c->v[i].code);
 	}
+}
+
+/* ---- adding ----------------------------------------------------------------- */
+
+static const char SQL_CODE_ADD[] =
+	"INSERT INTO codes (list, code, money, label_en, label_az) VALUES ($1, $2, $3, $4, $5)";
+static const char SQL_AGENCY_ADD[] =
+	"INSERT INTO agencies (code, kind, name_en, name_az) VALUES ($1, $2, $3, $4)";
+
+/* 1 when `word` is one of the comma-separated words of `set`. */
+static int in_set(const char *set, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = set; n && (p = strstr(p, word)); p += n)
+		if ((p == set || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+static int code_valid(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 2 || n > CODES_CODE_MAX || s[0] < 'a' || s[0] > 'z')
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
+}
+
+static err_t check_new(const codes *known, const struct codes_new *n, char *errbuf)
+{
+	int agency = n->list && strcmp(n->list, AGENCY_LIST) == 0;
+	if (!n->list || (!agency && !in_set(CODES_EXTENSIBLE, n->list)))
+		snprintf(errbuf, ERRBUF_MAX, "list: one of %s", CODES_EXTENSIBLE);
+	else if (!n->code || !code_valid(n->code))
+		snprintf(errbuf, ERRBUF_MAX, "code: 2 to %d of a-z, 0-9 and _, beginning with a letter",
+			 CODES_CODE_MAX);
+	else if (!validate_label(n->label_en, CODES_LABEL_MAX))
+		snprintf(errbuf, ERRBUF_MAX, "en: 1 to %d printable characters", CODES_LABEL_MAX);
+	else if (!validate_label(n->label_az, CODES_LABEL_MAX))
+		snprintf(errbuf, ERRBUF_MAX, "az: 1 to %d printable characters", CODES_LABEL_MAX);
+	else if (agency && (!n->kind || !in_set(CODES_AGENCY_KINDS, n->kind)))
+		snprintf(errbuf, ERRBUF_MAX, "kind: one of %s", CODES_AGENCY_KINDS);
+	else if (!agency && n->kind)
+		snprintf(errbuf, ERRBUF_MAX, "kind: for agencies only");
+	else if (n->money && strcmp(n->list, "service") != 0)
+		snprintf(errbuf, ERRBUF_MAX, "money: for services only");
+	else if (agency ? codes_agency_exists(known, n->code) : codes_has(known, n->list, n->code)) {
+		snprintf(errbuf, ERRBUF_MAX, "code: %s exists already", n->code);
+		return ERR_CONFLICT;
+	} else
+		return ERR_OK;
+	return ERR_INVALID;
+}
+
+static err_t insert(db *d, const struct codes_new *n)
+{
+	int agency = strcmp(n->list, AGENCY_LIST) == 0;
+	db_stmt *st = NULL;
+	err_t e = db_prepare(d, agency ? SQL_AGENCY_ADD : SQL_CODE_ADD, &st);
+	if (e == ERR_OK && agency)
+		e = db_bind_text(st, 1, n->code) || db_bind_text(st, 2, n->kind) ||
+				    db_bind_text(st, 3, n->label_en) || db_bind_text(st, 4, n->label_az)
+			    ? ERR_DB
+			    : ERR_OK;
+	else if (e == ERR_OK)
+		e = db_bind_text(st, 1, n->list) || db_bind_text(st, 2, n->code) ||
+				    db_bind_int(st, 3, n->money != 0) || db_bind_text(st, 4, n->label_en) ||
+				    db_bind_text(st, 5, n->label_az)
+			    ? ERR_DB
+			    : ERR_OK;
+	if (e == ERR_OK) {
+		int rc = db_step(st);
+		e = rc == DB_DONE ? ERR_OK : rc < 0 ? (err_t)-rc : ERR_DB;
+	}
+	db_finalize(st);
+	return e;
+}
+
+err_t codes_add(db *d, const codes *known, const struct audit_entry *by, const struct codes_new *n,
+		char *errbuf)
+{
+	char detail[CODES_CODE_MAX + 64];
+	struct audit_entry a = *by;
+	err_t e = check_new(known, n, errbuf);
+	if (e != ERR_OK)
+		return e;
+	snprintf(detail, sizeof detail, "%s %s", n->list, n->code);
+	a.action = "code.add";
+	a.object_type = "code";
+	a.object_ref = n->code;
+	a.outcome = "ok";
+	a.detail = detail;
+	if ((e = db_begin(d)) != ERR_OK)
+		return e;
+	if ((e = insert(d, n)) == ERR_OK && (e = audit_append(d, &a, NULL)) == ERR_OK)
+		e = db_commit(d);
+	if (e != ERR_OK) {
+		db_rollback(d);
+		/* added meanwhile through another connection: the key says so */
+		snprintf(errbuf, ERRBUF_MAX, "cannot add %s: %s", n->code, db_errmsg(d));
+	}
+	return e;
 }

@@ -42,6 +42,40 @@ struct codes_item {
 typedef err_t (*codes_fn)(const struct codes_item *it, void *ctx);
 err_t codes_each(const codes *c, codes_fn fn, void *ctx);
 
+/*
+ * A code or an agency an administrator adds (access.md: the admin manages
+ * agencies and codes).  Only the lists a deployment may extend take new
+ * codes (CODES_EXTENSIBLE: services, identification sources, forms of
+ * exploitation); the others carry rules of their own (statuses, sexes,
+ * referral states).  An agency's kind must be one of the kinds the policy
+ * knows (CODES_AGENCY_KINDS), since it decides what the agency's
+ * caseworkers may see.  Codes are never renamed or removed once in use.
+ */
+#define CODES_EXTENSIBLE "service, source, exploitation"
+#define CODES_AGENCY_KINDS                                                               \
+	"coordinator, police, shelter, support_fund, service, employment, bar, ngo, education, " \
+	"civil_registry, other"
+#define CODES_CODE_MAX 40
+#define CODES_LABEL_MAX 200
+
+struct codes_new {
+	const char *list;               /* "agency" for an agency */
+	const char *code;               /* 2..CODES_CODE_MAX of a-z 0-9 _, a letter first */
+	const char *label_en, *label_az; /* 1..CODES_LABEL_MAX characters */
+	const char *kind;               /* agencies only */
+	int money;                      /* services only: rows need an amount */
+};
+
+/*
+ * Adds n and its audit entry (`by` filled by the caller, action
+ * "code.add") in one transaction.  ERR_INVALID with the field and what is
+ * allowed in errbuf (ERRBUF_MAX), ERR_CONFLICT when it exists.  `known` is
+ * not changed: registries load the new list with registry_reload_codes.
+ */
+struct audit_entry;
+err_t codes_add(db *d, const codes *known, const struct audit_entry *by, const struct codes_new *n,
+		char *errbuf);
+
 /* Writes the allowed values of a list, comma-separated, into buf (for error
  * messages); "agency" names the agencies. Truncates with "..." when long. */
 void codes_allowed(const codes *c, const char *list, char *buf, size_t len);

@@ -36,6 +36,7 @@ static const unsigned action_roles[ACT_COUNT] = {
 	[ACT_AUDIT_READ] = BIT(ROLE_AUDITOR),
 	[ACT_REPORT_FREEZE] = BIT(ROLE_COORDINATOR),
 	[ACT_BULK_EXPORT] = BIT(ROLE_OFFICER),
+	[ACT_CODES_MANAGE] = BIT(ROLE_ADMIN),
 };
 
 static const char *const action_names[ACT_COUNT] = {
@@ -58,6 +59,7 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_AUDIT_READ] = "audit.read",
 	[ACT_REPORT_FREEZE] = "report.freeze",
 	[ACT_BULK_EXPORT] = "export",
+	[ACT_CODES_MANAGE] = "codes.manage",
 };
 
 /* What a caseworker of each class reads of a person it may see. */
@@ -203,7 +205,8 @@ int policy_allows(const struct principal *p, enum action a)
 int policy_needs_step_up(const struct principal *p, enum action a)
 {
 	if (a == ACT_USER_LIST || a == ACT_USER_MANAGE || a == ACT_REPORT_FREEZE ||
-	    a == ACT_ERASURE_REQUEST || a == ACT_ERASURE_APPROVE || a == ACT_BULK_EXPORT)
+	    a == ACT_ERASURE_REQUEST || a == ACT_ERASURE_APPROVE || a == ACT_BULK_EXPORT ||
+	    a == ACT_CODES_MANAGE)
 		return 1;
 	return a == ACT_PERSON_READ && is_role(p, ROLE_COORDINATOR);
 }
@@ -223,6 +226,23 @@ int policy_duplicates_refs(const struct principal *p)
 int policy_read_needs_reason(const struct principal *p)
 {
 	return is_role(p, ROLE_COORDINATOR);
+}
+
+const char *const policy_read_reasons[] = {
+	"report_verification", /* checking a figure of a report against its records */
+	"complaint",           /* a complaint or appeal about how a case was handled */
+	"court_request",       /* a court's or prosecutor's request */
+	"oversight",           /* monitoring of the referral mechanism's agencies */
+	"data_correction",     /* an agency reported an error in the record */
+	NULL,
+};
+
+int policy_read_reason_valid(const char *code)
+{
+	for (size_t i = 0; policy_read_reasons[i]; i++)
+		if (strcmp(code, policy_read_reasons[i]) == 0)
+			return 1;
+	return 0;
 }
 
 void policy_person_scope(const struct principal *p, int reason_given, struct person_scope *out)

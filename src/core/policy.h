@@ -71,6 +71,7 @@ enum action {
 	ACT_AUDIT_READ,      /* read and verify the audit log (auditor) */
 	ACT_REPORT_FREEZE,   /* approve a year's report (coordinator) */
 	ACT_BULK_EXPORT,     /* every record in clear at the console (two officers) */
+	ACT_CODES_MANAGE,    /* add agencies and codes (admin) */
 	ACT_COUNT
 };
 
@@ -147,6 +148,15 @@ int policy_duplicates_refs(const struct principal *p);
 
 /* Whether single-record reads need a stated reason (coordinators). */
 int policy_read_needs_reason(const struct principal *p);
+
+/*
+ * The reasons a record may be opened for (HUM-12, purpose binding), as codes:
+ * a reason is kept in the read's audit entry, and free text there could name
+ * the person.  NULL-terminated; policy_read_reason_valid says whether `code`
+ * is one of them.
+ */
+extern const char *const policy_read_reasons[];
+int policy_read_reason_valid(const char *code);
 
 /* The persons the principal may see.  `reason_given` matters to coordinators
  * only: without one they see nothing. */

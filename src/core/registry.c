@@ -295,6 +295,17 @@ void registry_close(registry *r)
 
 db *registry_db(registry *r) { return r->db; }
 const codes *registry_codes(registry *r) { return r->codes; }
+
+err_t registry_reload_codes(registry *r)
+{
+	codes *fresh = NULL;
+	err_t e = codes_load(r->db, &fresh);
+	if (e != ERR_OK)
+		return e;
+	codes_free(r->codes);
+	r->codes = fresh;
+	return ERR_OK;
+}
 const keyring *registry_keyring(registry *r) { return r->kr; }
 const char *registry_country(registry *r) { return r->country; }
 

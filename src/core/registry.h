@@ -41,6 +41,9 @@ void registry_close(registry *r); /* accepts NULL */
 
 db *registry_db(registry *r);
 const codes *registry_codes(registry *r);
+/* Reads the code lists and agencies again (after codes_add); on failure the
+ * lists loaded before stay. */
+err_t registry_reload_codes(registry *r);
 const keyring *registry_keyring(registry *r);
 /* ISO 3166 alpha-3 code of the deployment's own country ("AZE"). */
 const char *registry_country(registry *r);

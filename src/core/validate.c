@@ -85,6 +85,13 @@ static size_t text_chars(const char *s, int multiline, int *control)
 	return n;
 }
 
+int validate_label(const char *s, size_t max)
+{
+	int control;
+	size_t n = s ? text_chars(s, 0, &control) : 0;
+	return n >= 1 && n <= max && !control;
+}
+
 /* "required value is missing (what)", or "required why (what)" for a value
  * that another field makes required. */
 static void required(struct validate *v, const char *field, const char *why, const char *what)

@@ -56,6 +56,10 @@ struct validate {
 /* 1 when `s` is 1-64 characters of A-Z a-z 0-9 . _ : - */
 int validate_id(const char *s);
 
+/* 1 when `s` (valid UTF-8) is 1 to `max` characters on one line without a
+ * control character: a label, a name of a thing. */
+int validate_label(const char *s, size_t max);
+
 /* Writes a printable copy of the `len` bytes at `s` (a value that is not
  * personal) into buf for a message: bytes outside printable ASCII, and the
  * single quote that encloses it, become '?'; a value longer than fits is cut

@@ -2,11 +2,19 @@
  * h_codes.c - GET /api/v1/codes: the code lists and agencies with their
  * labels in both languages, for the forms and the pages of the interface
  * (which then hard-codes no vocabulary).  Not personal: any signed-in user.
+ * POST /api/v1/codes and /api/v1/agencies: an administrator adds one
+ * (codes_add says what may be added).
  */
+#include <stdio.h>
 #include <string.h>
 
+#include "core/audit.h"
 #include "core/codes.h"
+#include "http/body.h"
 #include "http/handlers.h"
+#include "http/reply.h"
+#include "http/routes.h"
+#include "http/server.h"
 
 static err_t add_item(const struct codes_item *it, void *ctx)
 {
@@ -38,4 +46,62 @@ err_t h_codes(struct request *rq, struct reply *out)
 	}
 	out->json = root;
 	return ERR_OK;
+}
+
+/* The field and message of codes_add's "field: what is allowed". */
+static void field_problem(struct reply *out, const char *errbuf)
+{
+	const char *colon = strstr(errbuf, ": ");
+	if (!colon) {
+		reply_field_error(out, "code", "%s", errbuf);
+		return;
+	}
+	char field[32];
+	snprintf(field, sizeof field, "%.*s", (int)(colon - errbuf), errbuf);
+	reply_field_error(out, field, "%s", colon + 2);
+}
+
+/* POST /api/v1/codes {"list","code","en","az","money"} and POST
+ * /api/v1/agencies {"code","kind","en","az"}: codes_add, then every worker
+ * reloads the lists. */
+static err_t add(struct request *rq, struct reply *out, int agency)
+{
+	const struct principal *who = request_who(rq);
+	struct audit_entry by = {.actor = who->username, .agency = who->agency,
+				 .role = policy_role_name(who->role), .request_id = rq->request_id};
+	char errbuf[ERRBUF_MAX] = "";
+	json_t *body = NULL;
+	err_t e = body_object(rq, out, &body);
+	if (e != ERR_OK)
+		return e;
+	body_only(body, rq->route->fields, out);
+	struct codes_new n = {
+		.list = agency ? "agency" : body_string(body, "list", 1, CODES_CODE_MAX, out),
+		.code = body_string(body, "code", 1, CODES_CODE_MAX, out),
+		.label_en = body_string(body, "en", 1, CODES_LABEL_MAX, out),
+		.label_az = body_string(body, "az", 1, CODES_LABEL_MAX, out),
+		.kind = agency ? body_string(body, "kind", 1, CODES_CODE_MAX, out) : NULL,
+		.money = agency ? 0 : body_bool(body, "money", out) == 1};
+	e = body_ok(out) ? codes_add(registry_db(rq->reg), registry_codes(rq->reg), &by, &n, errbuf)
+			 : ERR_INVALID;
+	if (e == ERR_INVALID && errbuf[0])
+		field_problem(out, errbuf);
+	if (e == ERR_OK) {
+		http_server_codes_changed(rq->srv);
+		out->status = 201;
+		out->json = json_pack("{s:s, s:s}", "list", n.list, "code", n.code);
+		e = out->json ? ERR_OK : ERR_NOMEM;
+	}
+	json_decref(body);
+	return e;
+}
+
+err_t h_code_add(struct request *rq, struct reply *out)
+{
+	return add(rq, out, 0);
+}
+
+err_t h_agency_add(struct request *rq, struct reply *out)
+{
+	return add(rq, out, 1);
 }

@@ -16,6 +16,7 @@
 #include "core/family.h"
 #include "http/body.h"
 #include "http/handlers.h"
+#include "http/readers.h"
 #include "http/json_out.h"
 #include "http/reply.h"
 #include "http/server.h"
@@ -81,18 +82,9 @@ err_t h_person_children(struct request *rq, struct reply *out)
 {
 	struct caseview_ctx c = {.r = rq->reg, .who = request_who(rq), .request_id = rq->request_id,
 				 .now = clock_now(), .batch = http_server_batch(rq->srv)};
-	struct family f = {.c = &c, .reason = request_header(rq, HTTP_REASON_HEADER),
-			   .children = json_array()};
+	struct family f = {.c = &c, .children = json_array()};
 	json_t *parent = NULL;
-	err_t e = f.children ? ERR_OK : ERR_NOMEM;
-	if (e == ERR_OK && f.reason && (!*f.reason || body_chars(f.reason) > HTTP_REASON_MAX)) {
-		reply_field_error(out, HTTP_REASON_HEADER, "1 to %d characters", HTTP_REASON_MAX);
-		e = ERR_INVALID;
-	}
-	if (e == ERR_OK && policy_read_needs_reason(c.who) && !f.reason) {
-		out->fail = HF_REASON;
-		e = ERR_FORBIDDEN;
-	}
+	err_t e = f.children ? readers_access_reason(rq, out, &f.reason) : ERR_NOMEM;
 	if (e == ERR_OK)
 		e = read_one(&f, rq->param);
 	if (e == ERR_OK && f.parent[0]) {

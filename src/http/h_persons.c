@@ -99,30 +99,13 @@ static void gather_free(struct gather *g)
 
 /* ---- handlers --------------------------------------------------------------------- */
 
-/* The X-Access-Reason header, checked: 1 to HTTP_REASON_MAX characters, and
- * required of the roles that may open a record only with a reason. */
-static err_t access_reason(struct request *rq, const struct caseview_ctx *c, struct reply *out,
-			   const char **reason)
-{
-	*reason = request_header(rq, HTTP_REASON_HEADER);
-	if (*reason && (!**reason || body_chars(*reason) > HTTP_REASON_MAX)) {
-		reply_field_error(out, HTTP_REASON_HEADER, "1 to %d characters", HTTP_REASON_MAX);
-		return ERR_INVALID;
-	}
-	if (policy_read_needs_reason(c->who) && !*reason) {
-		out->fail = HF_REASON;
-		return ERR_FORBIDDEN;
-	}
-	return ERR_OK;
-}
-
 err_t h_person_read(struct request *rq, struct reply *out)
 {
 	struct gather g = {NULL, json_array(), json_array(), NULL};
 	struct caseview_sink sink = {add_person, add_service, add_referral, &g};
 	struct caseview_ctx c = ctx_of(rq);
 	const char *reason;
-	err_t e = access_reason(rq, &c, out, &reason);
+	err_t e = readers_access_reason(rq, out, &reason);
 	if (e == ERR_OK && (!g.services || !g.referrals))
 		e = ERR_NOMEM;
 	if (e == ERR_OK)
@@ -141,7 +124,7 @@ err_t h_person_reveal(struct request *rq, struct reply *out)
 	struct caseview_ctx c = ctx_of(rq);
 	const char *reason;
 	char *doc = NULL;
-	err_t e = access_reason(rq, &c, out, &reason);
+	err_t e = readers_access_reason(rq, out, &reason);
 	if (e == ERR_OK)
 		e = caseview_reveal(&c, rq->param, reason, &doc);
 	if (e == ERR_OK) {

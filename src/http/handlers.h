@@ -38,6 +38,8 @@ err_t h_user_change(struct request *rq, struct reply *out);
 err_t h_user_reset(struct request *rq, struct reply *out);
 
 err_t h_codes(struct request *rq, struct reply *out);
+err_t h_code_add(struct request *rq, struct reply *out);
+err_t h_agency_add(struct request *rq, struct reply *out);
 err_t h_person_children(struct request *rq, struct reply *out);
 err_t h_audit_list(struct request *rq, struct reply *out);
 err_t h_session_activity(struct request *rq, struct reply *out);

@@ -6,6 +6,7 @@
 #include "core/validate.h"
 #include "http/body.h"
 #include "http/readers.h"
+#include "http/request.h"
 #include "util/date.h"
 #include "util/money.h"
 
@@ -125,4 +126,22 @@ void readers_referral_answer(json_t *body, const struct route *rt, const char **
 	if (*status && strcmp(*status, "accepted") != 0 && strcmp(*status, "declined") != 0 &&
 	    strcmp(*status, "completed") != 0)
 		reply_field_error(out, "status", "accepted, declined or completed");
+}
+
+err_t readers_access_reason(struct request *rq, struct reply *out, const char **reason)
+{
+	char allowed[256] = "";
+	*reason = request_header(rq, HTTP_REASON_HEADER);
+	if (*reason && !policy_read_reason_valid(*reason)) {
+		for (size_t i = 0; policy_read_reasons[i]; i++)
+			snprintf(allowed + strlen(allowed), sizeof allowed - strlen(allowed), "%s%s",
+				 i ? ", " : "", policy_read_reasons[i]);
+		reply_field_error(out, HTTP_REASON_HEADER, "one of: %s", allowed);
+		return ERR_INVALID;
+	}
+	if (!*reason && policy_read_needs_reason(request_who(rq))) {
+		out->fail = HF_REASON;
+		return ERR_FORBIDDEN;
+	}
+	return ERR_OK;
 }

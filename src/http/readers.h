@@ -34,4 +34,12 @@ void readers_referral(json_t *body, const struct route *rt, struct referral *f, 
 void readers_referral_answer(json_t *body, const struct route *rt, const char **status,
 			     int64_t *closed_on, struct reply *out);
 
+/*
+ * The X-Access-Reason header of a single-record read: absent, or one of
+ * policy_read_reasons (a code: the audit entry keeps it); required of the
+ * roles that open a record only with a reason (HF_REASON).  *reason is
+ * borrowed from the request, NULL when none was sent.
+ */
+err_t readers_access_reason(struct request *rq, struct reply *out, const char **reason);
+
 #endif

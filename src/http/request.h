@@ -27,7 +27,6 @@
 #define HTTP_COOKIE_NAME "__Host-haven"
 #define HTTP_CSRF_HEADER "X-CSRF-Token"
 #define HTTP_REASON_HEADER "X-Access-Reason"
-#define HTTP_REASON_MAX 500
 
 typedef struct http_server http_server;
 struct route;

@@ -31,6 +31,8 @@ static const char *const b_answer[] = {"status", "closed_on", NULL};
 static const char *const b_erasure[] = {"reason", NULL};
 static const char *const q_audit[] = {"before", "limit", NULL};
 static const char *const q_activity[] = {"limit", NULL};
+static const char *const b_code_add[] = {"list", "code", "en", "az", "money", NULL};
+static const char *const b_agency_add[] = {"code", "kind", "en", "az", NULL};
 static const char *const b_user_add[] = {"username", "role", "agency", NULL};
 static const char *const b_user_change[] = {"role", "agency", "disabled", NULL};
 static const char *const b_freeze[] = {"year", NULL};
@@ -99,6 +101,11 @@ const struct route routes[] = {
 	 NULL},
 	{"GET", "/api/v1/codes", ACT_SIGNED_IN, 0, h_codes, 200,
 	 "The code lists and agencies with their labels", NONE, NULL},
+	{"POST", "/api/v1/codes", ACT_CODES_MANAGE, ROUTE_BODY, h_code_add, 201,
+	 "Add a code to a list a deployment may extend (services, sources, exploitation)", NONE,
+	 b_code_add},
+	{"POST", "/api/v1/agencies", ACT_CODES_MANAGE, ROUTE_BODY, h_agency_add, 201,
+	 "Add an agency of a kind the policy knows", NONE, b_agency_add},
 	{"GET", "/api/v1/persons/{id}/children", ACT_PERSON_READ, 0, h_person_children, 200,
 	 "A person's children and parent, those in sight", NONE, NULL},
 	{"GET", "/api/v1/audit", ACT_AUDIT_READ, 0, h_audit_list, 200,

@@ -368,7 +368,7 @@ test('the coordinator\'s dashboard shows the new figures, in both languages, wit
 	// one record with a stated reason
 	await page.locator('input[name="id"]').fill(story.leyla);
 	await page.getByRole('button', { name: 'Open', exact: true }).click();
-	await page.locator('textarea[name="reason"]').fill('Checking the annual figures');
+	await page.getByRole('radio', { name: 'Checking a figure of a report' }).check();
 	await check(page, 'coordinator-reason-en');
 	await page.getByRole('button', { name: 'Open the record' }).click();
 	await page.locator('main h1').filter({ hasText: 'Leyla' }).waitFor();
@@ -520,7 +520,7 @@ test('administration: a user added with a reset code sets her own password; a re
 	assert.equal(await her.locator('main h1').innerText(), 'NGO');
 	// she is told what others did to her account (ASVS-06: user notified)
 	const notice = her.locator('section.notice.account');
-	assert.match(norm(await notice.innerText()), /Since you last signed in[\s\S]*Your account was made, by /);
+	assert.match(norm(await notice.innerText()), /Since you last signed in[\s\S]*Your password was reset, by admin/);
 	await check(her, 'account-notice-en');
 	await notice.getByRole('button', { name: 'Understood' }).click();
 	assert.equal(await notice.count(), 0);

@@ -275,6 +275,15 @@ static void access_matrix(void **state)
 		 {200, 200, 200, 403, 403, 403}, {200, 404, 200, 403, 403, 403}},
 		{"GET", "/api/v1/codes", NULL,
 		 {200, 200, 200, 200, 200, 200}, {200, 200, 200, 200, 200, 200}},
+		/* the second time the same code exists already */
+		{"POST", "/api/v1/codes",
+		 "{\"list\":\"service\",\"code\":\"matrix_help\",\"en\":\"Matrix help\","
+		 "\"az\":\"Matris yardımı\"}",
+		 {403, 403, 403, 403, 403, 201}, {403, 403, 403, 403, 403, 409}},
+		{"POST", "/api/v1/agencies",
+		 "{\"code\":\"matrix_ngo\",\"kind\":\"ngo\",\"en\":\"Matrix NGO\","
+		 "\"az\":\"Matris QHT\"}",
+		 {403, 403, 403, 403, 403, 201}, {403, 403, 403, 403, 403, 409}},
 		{"GET", "/api/v1/audit", NULL,
 		 {403, 403, 403, 403, 200, 403}, {403, 403, 403, 403, 200, 403}},
 		{"GET", "/api/v1/audit/verify", NULL,
@@ -289,7 +298,7 @@ static void access_matrix(void **state)
 		{"POST", "/api/v1/users/@/reset", NULL,
 		 {403, 403, 403, 403, 403, 404}, {403, 403, 403, 403, 403, 404}},
 	};
-	const char *reason[] = {"X-Access-Reason: annual report check", NULL};
+	const char *reason[] = {"X-Access-Reason: report_verification", NULL};
 	/* the officer signed in first, eleven sign-ins (30 s each) ago: erasure
 	 * needs an authentication of the last five minutes */
 	assert_int_equal(hc_reauth(&w->officer, hf_account(w->f, "rashad"), HC_PASSWORD), 200);
@@ -338,6 +347,18 @@ static void access_matrix(void **state)
 	hc_send(&w->coord, "GET", "/api/v1/persons/P1", NULL, NULL, &resp);
 	assert_int_equal(resp.status, 403);
 	assert_non_null(strstr(resp.body, "reason-required"));
+	hc_free(&resp);
+	/* HUM-12: the reason is one of the purpose codes, never free text, which
+	 * the audit entry would keep (it could name the person) */
+	const char *prose[] = {"X-Access-Reason: Aysel Quliyeva called us", NULL};
+	hc_send(&w->coord, "GET", "/api/v1/persons/P1", NULL, prose, &resp);
+	assert_int_equal(resp.status, 400);
+	assert_non_null(strstr(resp.body, "X-Access-Reason"));
+	assert_non_null(strstr(resp.body, "report_verification"));
+	assert_null(strstr(resp.body, "Quliyeva"));
+	hc_free(&resp);
+	hc_send(&w->coord, "GET", "/api/v1/persons/P1/children", NULL, prose, &resp);
+	assert_int_equal(resp.status, 400);
 	hc_free(&resp);
 }
 
@@ -451,7 +472,7 @@ static void fields_by_agency_kind(void **state)
 static void notes_for_their_writers(void **state)
 {
 	struct world *w = *state;
-	const char *reason[] = {"X-Access-Reason: audit of the shelter", NULL};
+	const char *reason[] = {"X-Access-Reason: oversight", NULL};
 	struct hc_response r;
 	json_t *j = get(&w->shelter, "/api/v1/persons/P1", 200);
 	json_t *s1 = json_array_get(json_object_get(j, "services"), 0);
@@ -474,7 +495,7 @@ static void access_block(void **state)
 {
 	struct world *w = *state;
 	struct hc_response a, b;
-	const char *reason[] = {"X-Access-Reason: court order review", NULL};
+	const char *reason[] = {"X-Access-Reason: court_request", NULL};
 	/* P4 was served by the shelter; blocked, it does not exist for it */
 	hc_send(&w->shelter, "GET", "/api/v1/persons/P4", NULL, NULL, &a);
 	hc_send(&w->shelter, "GET", "/api/v1/persons/P5", NULL, NULL, &b);
@@ -696,6 +717,61 @@ static void document_and_name_search(void **state)
 			 400);
 }
 
+/* The administrator adds a service and an agency (access.md: manages
+ * agencies and codes); every worker thread takes the new lists, so the next
+ * service recorded may use the code; lists with rules of their own, bad
+ * codes and unknown agency kinds are refused at their field. */
+static void codes_added_by_admin(void **state)
+{
+	struct world *w = *state;
+	struct hc_response r;
+	assert_int_equal(hc_reauth(&w->adm, hf_account(w->f, "adm"), HC_PASSWORD), 200);
+	assert_int_equal(hc_status(&w->adm, "POST", "/api/v1/codes",
+				   "{\"list\":\"service\",\"code\":\"art_therapy\",\"en\":\"Art therapy\","
+				   "\"az\":\"İncəsənət terapiyası\"}"),
+			 201);
+	assert_int_equal(hc_status(&w->adm, "POST", "/api/v1/agencies",
+				   "{\"code\":\"ngo_ganja\",\"kind\":\"ngo\",\"en\":\"Ganja NGO\","
+				   "\"az\":\"Gəncə QHT\"}"),
+			 201);
+	/* several requests, so that several worker threads answer them */
+	for (int i = 0; i < 8; i++) {
+		json_t *j = get(&w->ngo, "/api/v1/codes", 200);
+		assert_true(mentions(j, "art_therapy"));
+		assert_true(mentions(j, "ngo_ganja"));
+		json_decref(j);
+	}
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(hc_status(&w->officer, "POST", "/api/v1/persons/P1/services",
+					   "{\"service\":\"art_therapy\",\"provider\":\"ngo_ganja\","
+					   "\"date\":\"2024-04-02\"}"),
+				 201);
+	hc_send(&w->adm, "POST", "/api/v1/codes",
+		"{\"list\":\"status\",\"code\":\"rescued\",\"en\":\"R\",\"az\":\"R\"}", NULL, &r);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(r.body, "service, source, exploitation"));
+	hc_free(&r);
+	hc_send(&w->adm, "POST", "/api/v1/codes",
+		"{\"list\":\"service\",\"code\":\"Art Therapy\",\"en\":\"A\",\"az\":\"A\"}", NULL,
+		&r);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(r.body, "a-z, 0-9 and _"));
+	hc_free(&r);
+	hc_send(&w->adm, "POST", "/api/v1/agencies",
+		"{\"code\":\"mars_ngo\",\"kind\":\"martian\",\"en\":\"M\",\"az\":\"M\"}", NULL, &r);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(r.body, "kind"));
+	hc_free(&r);
+	assert_int_equal(hc_status(&w->adm, "POST", "/api/v1/codes",
+				   "{\"list\":\"source\",\"code\":\"hotline2\",\"en\":\"A\","
+				   "\"az\":\"A\",\"money\":true}"),
+			 400);
+	assert_int_equal(hc_status(&w->adm, "POST", "/api/v1/codes",
+				   "{\"list\":\"service\",\"code\":\"art_therapy\",\"en\":\"A\","
+				   "\"az\":\"A\"}"),
+			 409);
+}
+
 /* ASVS-34: records and lists show a document number masked; the whole number
  * comes only from an audited reveal, for those who may see the identity. */
 static void document_masked_until_revealed(void **state)
@@ -772,7 +848,7 @@ static void document_masked_until_revealed(void **state)
 static void interface_routes(void **state)
 {
 	struct world *w = *state;
-	const char *why[] = {"X-Access-Reason: family check", NULL};
+	const char *why[] = {"X-Access-Reason: complaint", NULL};
 	struct hc_response r;
 	char buf[256];
 	json_t *j;
@@ -1029,7 +1105,7 @@ static void concurrent_reads_audited(void **state)
 static void step_up(void **state)
 {
 	struct world *w = *state;
-	const char *why[] = {"X-Access-Reason: step-up check", NULL};
+	const char *why[] = {"X-Access-Reason: data_correction", NULL};
 	struct hc_response r;
 	struct hc old;
 	clock_shift(POLICY_STEP_UP_SECONDS + 1);
@@ -1173,6 +1249,7 @@ int main(void)
 		cmocka_unit_test(reports),
 		cmocka_unit_test(document_and_name_search),
 		cmocka_unit_test(document_masked_until_revealed),
+		cmocka_unit_test(codes_added_by_admin),
 		cmocka_unit_test(step_up),
 		cmocka_unit_test(four_eyes_erasure),
 		cmocka_unit_test(interface_routes),

@@ -66,7 +66,7 @@ static void route_matrix(void **state)
 		{ACT_REFERRAL_LIST, "oc"},   {ACT_REFERRAL_UPDATE, "oc"}, {ACT_USER_LIST, "a"},
 		{ACT_REPORT_READ, "kn"},     {ACT_USER_MANAGE, "a"},     {ACT_AUDIT_READ, "u"},
 		{ACT_REPORT_FREEZE, "k"},    {ACT_ERASURE_REQUEST, "o"}, {ACT_ERASURE_APPROVE, "o"},
-		{ACT_BULK_EXPORT, "o"},
+		{ACT_BULK_EXPORT, "o"},      {ACT_CODES_MANAGE, "a"},
 		{ACT_SIGNED_IN, "ocknua"},   {ACT_PUBLIC, "ocknua"},
 	};
 	static const char initials[ROLE_COUNT] = {0, 'o', 'c', 'k', 'n', 'u', 'a'};

@@ -415,6 +415,13 @@ export const codes = {
 		civil_registry: 'Vətəndaşlıq vəziyyəti aktlarının qeydiyyatı orqanları',
 		other: 'Digər qurum',
 	},
+	accessReason: {
+		report_verification: 'Hesabat göstəricisinin yoxlanılması',
+		complaint: 'İşlə bağlı şikayət və ya müraciət',
+		court_request: 'Məhkəmənin və ya prokurorluğun sorğusu',
+		oversight: 'Qurumun işinin monitorinqi',
+		data_correction: 'Qurum qeyddə səhv olduğunu bildirib',
+	},
 	accountAction: {
 		'user.reset': 'Parolunuz sıfırlanıb',
 		'user.password': 'Parolunuz dəyişdirilib',

@@ -415,6 +415,13 @@ export const codes = {
 		civil_registry: 'Civil registry',
 		other: 'Other agency',
 	},
+	accessReason: {
+		report_verification: 'Checking a figure of a report',
+		complaint: 'A complaint or appeal about the case',
+		court_request: 'A request of a court or prosecutor',
+		oversight: 'Monitoring an agency’s work',
+		data_correction: 'An agency reported an error in the record',
+	},
 	accountAction: {
 		'user.reset': 'Your password was reset',
 		'user.password': 'Your password was changed',

@@ -403,6 +403,13 @@ export const codes = {
 		civil_registry: 'Органы ЗАГС',
 		other: 'Другая организация',
 	},
+	accessReason: {
+		report_verification: 'Проверка показателя отчёта',
+		complaint: 'Жалоба или обращение по делу',
+		court_request: 'Запрос суда или прокуратуры',
+		oversight: 'Мониторинг работы организации',
+		data_correction: 'Организация сообщила об ошибке в записи',
+	},
 	accountAction: {
 		'user.reset': 'Ваш пароль сброшен',
 		'user.password': 'Ваш пароль изменён',

@@ -234,6 +234,8 @@ function blockControl(p, ctx, redraw) {
 			} }));
 }
 
+const READ_REASONS = ['report_verification', 'complaint', 'court_request', 'oversight', 'data_correction'];
+
 function reasonForm(main, ctx, id) {
 	const form = new Form({
 		label: t('person.reasonTitle'),
@@ -243,7 +245,10 @@ function reasonForm(main, ctx, id) {
 			await draw(main, ctx, id, () => true);
 		},
 	});
-	form.add(new Field({ name: 'reason', label: t('person.reason'), type: 'textarea', required: true, maxlength: 500 }));
+	// the server's purpose codes (policy_read_reasons): the audit entry keeps
+	// the code, never free text that could name the person
+	form.add(new Field({ name: 'reason', label: t('person.reason'), type: 'radios', required: true,
+		options: READ_REASONS.map((c) => ({ value: c, label: i18n.label('accessReason', c) })) }));
 	fill(main, h('h1', { text: t('person.reasonTitle') }), h('p', { class: 'intro', text: t('person.reasonIntro') }),
 		h('p', {}, `${t('field.id')}: `, h('code', { text: id })), h('div', { class: 'card' }, form.el));
 }
