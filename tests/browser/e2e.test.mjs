@@ -539,6 +539,17 @@ test('administration: a user added with a reset code sets her own password; a re
 	await page.locator('main h1', { hasText: 'Administration' }).waitFor();
 	await page.locator('details[data-form="change-user"] summary').click();
 	await check(page, 'admin-en');
+	// a service of the deployment's own: the forms offer it at once
+	await page.locator('details[data-form="add-code"] summary').click();
+	const cf = page.locator('form.add-code');
+	await cf.locator('select[name="list"]').selectOption('service');
+	await cf.locator('[data-field="code"] input').fill('art_therapy');
+	await cf.locator('[data-field="az"] input').fill('İncəsənət terapiyası');
+	await cf.locator('[data-field="en"] input').fill('Art therapy');
+	await check(page, 'admin-add-code-en');
+	await cf.locator('button[type="submit"]').click();
+	await page.locator('details[data-list="service"] code', { hasText: 'art_therapy' }).waitFor({ state: 'attached' });
+	assert.match(norm(await page.locator('#live').innerText()), /art_therapy is added/);
 	// a step-up the administrator cancels: nothing is done, and she is told so
 	let staleReset = true;
 	await page.route('**/api/v1/users/nigar.ngo/reset', async (route) => {

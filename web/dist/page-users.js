@@ -96,6 +96,46 @@ function changeForm(users, ctx, show) {
 	return form.el;
 }
 
+// The kinds of agency the server's policy knows (CODES_AGENCY_KINDS), and
+// the lists a deployment may extend (CODES_EXTENSIBLE).
+const KINDS = ['ngo', 'service', 'shelter', 'support_fund', 'employment', 'bar', 'education',
+	'civil_registry', 'police', 'coordinator', 'other'];
+const EXTENSIBLE = ['service', 'source', 'exploitation'];
+
+// A new agency or code; the interface's lists are read again after it.
+function vocabForm(kind, ctx, redraw) {
+	const agency = kind === 'agency';
+	const form = new Form({
+		label: t(agency ? 'admin.addAgency' : 'admin.addCode'),
+		submit: t(agency ? 'admin.addAgencySubmit' : 'admin.addCodeSubmit'),
+		class: agency ? 'add-agency' : 'add-code',
+		onSubmit: async (v) => {
+			const body = { code: v.code, az: v.az, en: v.en };
+			if (agency) body.kind = v.kind;
+			else {
+				body.list = v.list;
+				if (v.money === 'yes') body.money = true;
+			}
+			await api.post(agency ? '/api/v1/agencies' : '/api/v1/codes', body);
+			i18n.setVocabularies(await api.get('/api/v1/codes'));
+			ctx.announce(t('admin.vocabAdded', { code: v.code }));
+			redraw(null);
+		},
+	});
+	form.add(
+		agency
+			? new Field({ name: 'kind', label: t('admin.kind'), type: 'select', required: true, hint: t('admin.kindHint'),
+				options: KINDS.map((k) => ({ value: k, label: i18n.label('agencyKind', k) })) })
+			: new Field({ name: 'list', label: t('admin.list'), type: 'select', required: true,
+				options: EXTENSIBLE.map((l) => ({ value: l, label: t(`admin.list.${l}`) })) }),
+		new Field({ name: 'code', label: t('admin.code'), required: true, hint: t('admin.codeHint'), maxlength: 40 }),
+		new Field({ name: 'az', label: agency ? t('admin.nameAz') : t('admin.labelAz'), required: true, maxlength: 200 }),
+		new Field({ name: 'en', label: agency ? t('admin.nameEn') : t('admin.labelEn'), required: true, maxlength: 200 }),
+		agency ? null : new Field({ name: 'money', label: t('admin.money'), type: 'radios', value: 'no',
+			options: [{ value: 'no', label: t('common.no') }, { value: 'yes', label: t('common.yes') }] }));
+	return form.el;
+}
+
 // The agencies and code lists, as the server has them.
 function vocabularies(v) {
 	return [
@@ -144,7 +184,12 @@ export async function render(main, ctx, current, shown = null) {
 				h('summary', {}, h('h2', { text: t('admin.add') })), addForm(ctx, show)),
 			h('details', { class: 'card', 'data-form': 'change-user' },
 				h('summary', {}, h('h2', { text: t('admin.change') })), changeForm(r.users, ctx, show))),
-		vocabularies(v));
+		vocabularies(v),
+		h('div', { class: 'dash-grid' },
+			h('details', { class: 'card', 'data-form': 'add-agency' },
+				h('summary', {}, h('h2', { text: t('admin.addAgency') })), vocabForm('agency', ctx, redraw)),
+			h('details', { class: 'card', 'data-form': 'add-code' },
+				h('summary', {}, h('h2', { text: t('admin.addCode') })), vocabForm('code', ctx, redraw))));
 	if (shown) {
 		const box = main.querySelector('.secrets h2');
 		box.setAttribute('tabindex', '-1');
