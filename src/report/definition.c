@@ -107,6 +107,45 @@ static int collect(void *user, const char *section, const char *name, const char
 	return p->err != ERR_NOMEM;
 }
 
+/* The key of an unindented `key = value` line (n bytes at s) into key;
+ * 0 when the line is something else (blank, comment, section, continued). */
+static int line_key(const char *s, size_t n, char *key, size_t keylen)
+{
+	size_t k = 0;
+	if (!n || s[0] == ' ' || s[0] == '\t' || s[0] == ';' || s[0] == '#' || s[0] == '[')
+		return 0;
+	while (k < n && s[k] != '=' && s[k] != ':')
+		k++;
+	while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
+		k--;
+	snprintf(key, keylen, "%.*s", (int)k, s);
+	return k > 0;
+}
+
+/* A key given twice in a row would reach collect() like a continued line
+ * and be joined to the first value unnoticed: refuse it with its line. */
+static int keys_once(struct parse *p, const char *text)
+{
+	char prev[DEF_LINE_MAX + 1] = "", key[DEF_LINE_MAX + 1];
+	int line = 1;
+	for (const char *s = text; *s; line++) {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+		if (s[0] == '[')
+			prev[0] = '\0';
+		else if (line_key(s, n, key, sizeof key)) {
+			if (strcmp(key, prev) == 0) {
+				problem(p, NULL, "line %d: %s is given twice; continue a value on an "
+					"indented next line instead", line, key);
+				return 0;
+			}
+			memcpy(prev, key, sizeof prev);
+		}
+		s = nl ? nl + 1 : s + strlen(s);
+	}
+	return 1;
+}
+
 /* inih truncates long lines silently; refuse them with their line number. */
 static int lines_fit(struct parse *p, const char *text)
 {
@@ -458,7 +497,7 @@ static err_t parse_text(struct parse *p, const char *text, size_t len)
 		problem(p, NULL, "the file holds a NUL byte");
 		return p->err;
 	}
-	if (!lines_fit(p, text))
+	if (!lines_fit(p, text) || !keys_once(p, text))
 		return p->err;
 	crypto_generichash(p->d->digest, sizeof p->d->digest, (const unsigned char *)text, len,
 			   NULL, 0);

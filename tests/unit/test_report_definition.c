@@ -135,6 +135,8 @@ static void test_mistakes_are_refused(void **state)
 	refused(HEAD MEDICAL "[narrative en]\np1 = x\n", "[narrative az]: the narrative has no paragraph");
 	snprintf(line, sizeof line, HEAD MEDICAL "[narrative en]\np1 = %0200d\n", 7);
 	refused(line, "is longer than 196 bytes");
+	/* a key given twice is refused, not joined to the first value */
+	refused(HEAD MEDICAL "[narrative en]\np1 = one\np1 = two\n", "line 15: p1 is given twice");
 }
 
 /* A deployment's own file: one more indicator and its own sentence. */
