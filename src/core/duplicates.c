@@ -129,6 +129,10 @@ static err_t read_blocks(struct run *u)
 	err_t e = db_prepare(registry_db(u->r), Q_DUP_INDEX, &st);
 	while (e == ERR_OK && (rc = db_step(st)) == DB_ROW) {
 		int64_t id = db_col_int(st, 0), field = db_col_int(st, 1), value = db_col_int(st, 2);
+		if (value < 0 || value >= (1 << BIDX_BITS)) {
+			e = ERR_DB; /* no index value is this wide: a damaged database */
+			break;
+		}
 		if (id != cur) {
 			if (cur >= 0)
 				e = add_person_blocks(u, cur, doc, names, nn);
