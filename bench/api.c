@@ -156,6 +156,9 @@ static int write_script(const struct bench *b, int create)
 	      "  io.write(string.format(\"RESULT %d %.1f %.3f %.3f %d\\n\", s.requests,"
 	      " s.requests / (s.duration / 1e6), latency:percentile(50) / 1000,"
 	      " latency:percentile(99) / 1000, bad))\n"
+	      "  if bad > 0 then io.stderr:write(string.format(\"bench_api: errors: %d status"
+	      " (not 2xx), %d connect, %d read, %d write, %d timeout (2 s)\\n\", s.errors.status,"
+	      " s.errors.connect, s.errors.read, s.errors.write, s.errors.timeout)) end\n"
 	      "end\n",
 	      f);
 	return fclose(f) == 0 ? 0 : die("cannot write the wrk script", b->script);
@@ -176,9 +179,12 @@ static int run_wrk(const struct bench *b, http_server *srv, int create, int conn
 	FILE *p = popen(cmd, "r");
 	if (!p)
 		return die("cannot run wrk", NULL);
-	while (fgets(line, sizeof line, p))
+	while (fgets(line, sizeof line, p)) {
 		if (sscanf(line, "RESULT %ld %lf %lf %lf %ld", &requests, &rps, &p50, &p99, &bad) == 5)
 			found = 1;
+		else if (strncmp(line, "bench_api: errors", 17) == 0)
+			fputs(line, stderr);
+	}
 	if (pclose(p) != 0 || !found)
 		return die("wrk failed (is Debian's wrk package installed?)", NULL);
 	cpu = cpu_s() - cpu;

@@ -96,10 +96,10 @@ struct caseview_sink {
  * writes all that are queued in one transaction, on its own connection,
  * while the others wait on a condition (never in SQLite's busy loop).  Every
  * reader still returns only after its own entry has committed; if the batch
- * fails, every read in it fails.  The batch also holds a write mutex that
- * caseview's own write transactions take, so that the threads of one server
- * queue for the database's single writer in memory rather than in SQLite's
- * busy loop.  One batch per database, shared by the threads that serve it.
+ * fails, every read in it fails.  The batch also holds a write turn that
+ * caseview's own write transactions take, handed over in the order asked
+ * for, so that the threads of one server queue for the database's single
+ * writer in memory rather than in SQLite's busy loop.  One batch per database, shared by the threads that serve it.
  */
 typedef struct caseview_batch caseview_batch;
 #define CASEVIEW_BATCH_MAX 512 /* readers queued at once; more wait for room */

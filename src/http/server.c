@@ -44,9 +44,11 @@ struct http_server {
 	char trust_proxy[HTTP_ADDRESS_MAX]; /* normalised; "" when none */
 	struct metrics metrics;
 	caseview_batch *batch;
-	pthread_mutex_t lock; /* guards regs */
+	pthread_mutex_t lock; /* guards regs and spare */
 	registry *regs[REGISTRIES_MAX];
 	size_t nregs;
+	registry *spare[REGISTRIES_MAX]; /* opened at start, not yet a worker's */
+	size_t nspare;
 	pthread_t checkpointer;
 	int checkpointing;    /* the thread runs */
 	pthread_mutex_t stop_lock; /* guards stopping */
@@ -72,21 +74,52 @@ static registry *current_codes(http_server *s, registry *r)
 	return r;
 }
 
-/* This thread's registry for server s, opened on first use; NULL when the
- * database cannot be opened (the request then answers 503). */
-static registry *thread_registry(http_server *s)
+/* Opens a registry for a worker: the checkpointer checkpoints for it. */
+static registry *worker_registry(http_server *s, char *errbuf)
+{
+	struct registry_paths p = {s->db, s->key};
+	registry *r = NULL;
+	if (registry_open(&p, &r, errbuf) != ERR_OK)
+		return NULL;
+	db_defer_checkpoints(registry_db(r));
+	return r;
+}
+
+/* One registry per worker, opened before the server serves: opened on a
+ * worker's first request instead, one after another under the lock (an open
+ * waits for the write lock to check the migrations), the last of sixteen
+ * workers waited up to 0.8 s on a busy disk, and requests queued behind it
+ * timed out.  If one cannot be opened now, its worker tries on its first
+ * request. */
+static void open_spares(http_server *s, unsigned n)
 {
 	char errbuf[ERRBUF_MAX];
-	struct registry_paths p = {s->db, s->key};
+	while (s->nspare < n && s->nspare < REGISTRIES_MAX) {
+		registry *r = worker_registry(s, errbuf);
+		if (!r)
+			return;
+		s->spare[s->nspare++] = r;
+	}
+}
+
+/* This thread's registry for server s: a spare, else opened now; NULL when
+ * the database cannot be opened (the request then answers 503). */
+static registry *thread_registry(http_server *s)
+{
+	char errbuf[ERRBUF_MAX] = "";
 	registry *r = NULL;
 	uint64_t codes_version = atomic_load(&s->codes_version); /* before the lists load */
 	if (mine.generation == s->generation && mine.reg)
 		return current_codes(s, mine.reg);
 	pthread_mutex_lock(&s->lock);
-	if (s->nregs < REGISTRIES_MAX && registry_open(&p, &r, errbuf) == ERR_OK) {
-		s->regs[s->nregs++] = r;
-		db_defer_checkpoints(registry_db(r)); /* the checkpointer's job */
+	if (s->nregs < REGISTRIES_MAX && s->nspare > 0) {
+		r = s->spare[--s->nspare];
+		codes_version = 0; /* its lists are as they were before the server served */
+	} else if (s->nregs < REGISTRIES_MAX) {
+		r = worker_registry(s, errbuf);
 	}
+	if (r)
+		s->regs[s->nregs++] = r;
 	else if (!s->quiet)
 		fprintf(stderr, "haven serve: cannot open the database for a worker: %s\n", errbuf);
 	pthread_mutex_unlock(&s->lock);
@@ -95,7 +128,7 @@ static registry *thread_registry(http_server *s)
 		mine.codes_version = codes_version;
 		mine.reg = r;
 	}
-	return r;
+	return current_codes(s, r);
 }
 
 /* ---- the checkpointer ------------------------------------------------------- */
@@ -678,7 +711,8 @@ err_t http_server_start(const struct http_config *c, http_server **out, char *er
 	pthread_mutex_init(&s->stop_lock, NULL);
 	pthread_cond_init(&s->stop, NULL);
 	if ((e = caseview_batch_new(&s->batch)) != ERR_OK || (e = load_tls(s, c, errbuf)) != ERR_OK ||
-	    (e = start_daemon(s, c, &sa, errbuf)) != ERR_OK) {
+	    (open_spares(s, c->threads ? c->threads : HTTP_THREADS_DEFAULT),
+	     (e = start_daemon(s, c, &sa, errbuf)) != ERR_OK)) {
 		http_server_stop(s);
 		return e;
 	}
@@ -710,6 +744,8 @@ void http_server_stop(http_server *s)
 	checkpointer_stop(s);
 	for (size_t i = 0; i < s->nregs; i++)
 		registry_close(s->regs[i]);
+	for (size_t i = 0; i < s->nspare; i++)
+		registry_close(s->spare[i]);
 	caseview_batch_free(s->batch);
 	pthread_cond_destroy(&s->stop);
 	pthread_mutex_destroy(&s->stop_lock);
