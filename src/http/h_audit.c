@@ -107,9 +107,7 @@ err_t h_audit_list(struct request *rq, struct reply *out)
 
 err_t h_audit_verify(struct request *rq, struct reply *out)
 {
-	const struct principal *who = request_who(rq);
-	struct audit_entry by = {.actor = who->username, .agency = who->agency,
-				 .role = policy_role_name(who->role), .request_id = rq->request_id};
+	struct audit_entry by = request_audit_entry(rq);
 	struct audit_verdict v;
 	char head[2 * AUDIT_HASH_BYTES + 1];
 	err_t e = auditlog_verify(rq->reg, &by, &v);

@@ -66,9 +66,7 @@ static void field_problem(struct reply *out, const char *errbuf)
  * reloads the lists. */
 static err_t add(struct request *rq, struct reply *out, int agency)
 {
-	const struct principal *who = request_who(rq);
-	struct audit_entry by = {.actor = who->username, .agency = who->agency,
-				 .role = policy_role_name(who->role), .request_id = rq->request_id};
+	struct audit_entry by = request_audit_entry(rq);
 	char errbuf[ERRBUF_MAX] = "";
 	json_t *body = NULL;
 	err_t e = body_object(rq, out, &body);

@@ -37,17 +37,17 @@ static err_t read_year(struct request *rq, int *year, struct reply *out)
 
 static err_t audit_run(struct request *rq, int year, int refs)
 {
-	const struct principal *who = request_who(rq);
+	struct audit_entry a = request_audit_entry(rq);
 	char ref[32];
 	if (year)
 		snprintf(ref, sizeof ref, "duplicates/%d", year);
 	else
 		snprintf(ref, sizeof ref, "duplicates");
-	struct audit_entry a = {.actor = who->username, .agency = who->agency,
-				.role = policy_role_name(who->role), .action = "report",
-				.object_type = "report", .object_ref = ref,
-				.request_id = rq->request_id, .outcome = "ok",
-				.detail = refs ? "counts and record ids" : "counts"};
+	a.action = "report";
+	a.object_type = "report";
+	a.object_ref = ref;
+	a.outcome = "ok";
+	a.detail = refs ? "counts and record ids" : "counts";
 	return audit_record(registry_db(rq->reg), &a);
 }
 

@@ -140,14 +140,15 @@ static err_t read_query(struct request *rq, int *year, const struct report_forma
 
 static err_t audit_run(struct request *rq, int year, const char *format, enum report_lang lang)
 {
-	const struct principal *who = request_who(rq);
 	char ref[32], detail[64];
 	snprintf(ref, sizeof ref, "annual/%d", year);
 	snprintf(detail, sizeof detail, "format=%s lang=%s", format, lang == REPORT_EN ? "en" : "az");
-	struct audit_entry a = {.actor = who->username, .agency = who->agency,
-				.role = policy_role_name(who->role), .action = "report",
-				.object_type = "report", .object_ref = ref,
-				.request_id = rq->request_id, .outcome = "ok", .detail = detail};
+	struct audit_entry a = request_audit_entry(rq);
+	a.action = "report";
+	a.object_type = "report";
+	a.object_ref = ref;
+	a.outcome = "ok";
+	a.detail = detail;
 	return audit_record(registry_db(rq->reg), &a);
 }
 
@@ -186,7 +187,6 @@ err_t h_report_annual(struct request *rq, struct reply *out)
  * entry commit together.  A year is approved once (409 after). */
 err_t h_report_freeze(struct request *rq, struct reply *out)
 {
-	const struct principal *who = request_who(rq);
 	char errbuf[ERRBUF_MAX] = "", ref[32], detail[64];
 	struct report_def *def = NULL;
 	struct report *r = NULL;
@@ -209,10 +209,12 @@ err_t h_report_freeze(struct request *rq, struct reply *out)
 	    (e = report_compute(d, def, (int)year, &r, errbuf)) != ERR_OK)
 		goto out;
 	snprintf(ref, sizeof ref, "annual/%d", (int)year);
-	struct audit_entry a = {.actor = who->username, .agency = who->agency,
-				.role = policy_role_name(who->role), .action = "report.freeze",
-				.object_type = "report", .object_ref = ref,
-				.request_id = rq->request_id, .outcome = "ok", .detail = detail};
+	struct audit_entry a = request_audit_entry(rq);
+	a.action = "report.freeze";
+	a.object_type = "report";
+	a.object_ref = ref;
+	a.outcome = "ok";
+	a.detail = detail;
 	if ((e = db_begin(d)) != ERR_OK)
 		goto out;
 	e = report_freeze_in(d, r, errbuf);

@@ -56,13 +56,6 @@ err_t h_users_list(struct request *rq, struct reply *out)
 }
 
 /* The audit entry's actor part for a change made by the signed-in user. */
-static struct audit_entry actor_of(const struct request *rq)
-{
-	const struct principal *who = request_who(rq);
-	return (struct audit_entry){.actor = who->username, .agency = who->agency,
-				    .role = policy_role_name(who->role),
-				    .request_id = rq->request_id};
-}
 
 /* Checks a role and agency the way users.c will, field by field, so that
  * the answer names the field; either may be NULL (unchanged: `cur_*`). */
@@ -120,7 +113,7 @@ err_t h_user_add(struct request *rq, struct reply *out)
 	char uri[TOTP_URI_MAX] = "", code[USERS_RESET_CODE_TEXT] = "", errbuf[ERRBUF_MAX] = "";
 	char password[sodium_base64_ENCODED_LEN(INITIAL_PASSWORD_BYTES,
 						sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-	struct audit_entry by = actor_of(rq);
+	struct audit_entry by = request_audit_entry(rq);
 	json_t *body = NULL;
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
@@ -159,7 +152,7 @@ out:
 err_t h_user_change(struct request *rq, struct reply *out)
 {
 	char uri[TOTP_URI_MAX] = "", errbuf[ERRBUF_MAX] = "";
-	struct audit_entry by = actor_of(rq);
+	struct audit_entry by = request_audit_entry(rq);
 	struct user_info u;
 	json_t *body = NULL;
 	err_t e = users_find(rq->reg, rq->param, &u);
@@ -196,7 +189,7 @@ out:
 err_t h_user_reset(struct request *rq, struct reply *out)
 {
 	char code[USERS_RESET_CODE_TEXT] = "", errbuf[ERRBUF_MAX] = "";
-	struct audit_entry by = actor_of(rq);
+	struct audit_entry by = request_audit_entry(rq);
 	struct user_info u;
 	err_t e = users_find(rq->reg, rq->param, &u);
 	if (e == ERR_OK && u.id == request_who(rq)->user_id) {

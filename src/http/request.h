@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "core/audit.h"
 #include "core/policy.h"
 #include "core/record.h"
 #include "core/registry.h"
@@ -108,5 +109,9 @@ err_t request_query_only(const struct request *rq, const char *const *allowed, s
 
 /* The principal of a signed-in request (NULL when not signed in). */
 const struct principal *request_who(const struct request *rq);
+
+/* The audit entry of an act of the signed-in caller: actor, agency, role and
+ * request id filled, the rest for the caller to fill. */
+struct audit_entry request_audit_entry(const struct request *rq);
 
 #endif

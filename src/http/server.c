@@ -233,6 +233,14 @@ const struct principal *request_who(const struct request *rq)
 	return rq->signed_in ? &rq->session.who : NULL;
 }
 
+struct audit_entry request_audit_entry(const struct request *rq)
+{
+	const struct principal *who = request_who(rq);
+	return (struct audit_entry){.actor = who->username, .agency = who->agency,
+				    .role = policy_role_name(who->role),
+				    .request_id = rq->request_id};
+}
+
 struct metrics *http_server_metrics(http_server *s)
 {
 	uint64_t commits, entries;
