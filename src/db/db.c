@@ -227,10 +227,10 @@ void db_reads_end(db *d)
 
 err_t db_checkpoint(db *d) { return d->ops->checkpoint ? d->ops->checkpoint(d) : ERR_OK; }
 
-void db_defer_checkpoints(db *d)
+void db_tune_worker(db *d)
 {
-	if (d->ops->defer_checkpoints)
-		d->ops->defer_checkpoints(d);
+	if (d->ops->tune_worker)
+		d->ops->tune_worker(d);
 }
 err_t db_exec_simple(db *d, const char *sql) { return d->ops->exec(d, sql); }
 err_t db_prepare(db *d, const char *sql, db_stmt **out) { return d->ops->prepare(d, sql, out); }

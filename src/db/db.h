@@ -91,13 +91,16 @@ void db_reads_end(db *d);
  * PostgreSQL: nothing. */
 err_t db_checkpoint(db *d);
 
-/* SQLite: this connection's commits checkpoint the WAL only once it holds
- * DB_CHECKPOINT_BACKSTOP pages (not SQLite's 1,000), because the caller runs
- * db_checkpoint off the path of its requests; a commit that checkpoints
- * syncs the database file too, and every reader waiting on that commit
- * waits for both.  PostgreSQL: nothing. */
+/* SQLite, for the connection of one of a server's many workers: its commits
+ * checkpoint the WAL only once it holds DB_CHECKPOINT_BACKSTOP pages (not
+ * SQLite's 1,000), because the caller runs db_checkpoint off the path of its
+ * requests (a commit that checkpoints syncs the database file too, and every
+ * reader waiting on that commit waits for both); and its page cache is
+ * DB_WORKER_CACHE_KIB, not the 256 MiB an import's single connection uses
+ * (16 workers would otherwise hold up to 4 GiB).  PostgreSQL: nothing. */
 #define DB_CHECKPOINT_BACKSTOP 10000
-void db_defer_checkpoints(db *d);
+#define DB_WORKER_CACHE_KIB 32768
+void db_tune_worker(db *d);
 
 /* Prepares one statement of SQL text from queries.h. */
 err_t db_prepare(db *d, const char *sql, db_stmt **out);

@@ -18,7 +18,7 @@ struct db_ops {
 	err_t (*reads_begin)(db *d); /* optional, with reads_end: see db_reads_begin */
 	void (*reads_end)(db *d);
 	err_t (*checkpoint)(db *d);      /* optional: see db_checkpoint */
-	void (*defer_checkpoints)(db *d); /* optional */
+	void (*tune_worker)(db *d); /* optional */
 	err_t (*exec)(db *d, const char *sql); /* compiled-in SQL only; may hold several statements */
 	err_t (*prepare)(db *d, const char *sql, db_stmt **out);
 	void (*finalize)(db_stmt *s);

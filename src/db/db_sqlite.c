@@ -247,9 +247,12 @@ static err_t lite_checkpoint(db *d)
 	return rc == SQLITE_OK || rc == SQLITE_BUSY ? ERR_OK : ERR_DB; /* busy: next time */
 }
 
-static void lite_defer_checkpoints(db *d)
+static void lite_tune_worker(db *d)
 {
 	sqlite3_wal_autocheckpoint(L(d)->conn, DB_CHECKPOINT_BACKSTOP);
+	/* a constant text, not formatted SQL: kept equal to DB_WORKER_CACHE_KIB */
+	_Static_assert(DB_WORKER_CACHE_KIB == 32768, "the PRAGMA below says 32768");
+	(void)sqlite3_exec(L(d)->conn, "PRAGMA cache_size=-32768", NULL, NULL, NULL);
 }
 
 /* Records which SQLite parameter index each "$n" of the statement has. */
@@ -422,7 +425,7 @@ static const struct db_ops lite_ops = {
 	.reads_begin = lite_reads_begin,
 	.reads_end = lite_reads_end,
 	.checkpoint = lite_checkpoint,
-	.defer_checkpoints = lite_defer_checkpoints,
+	.tune_worker = lite_tune_worker,
 	.exec = lite_exec,
 	.prepare = lite_prepare,
 	.finalize = lite_finalize,

@@ -81,7 +81,7 @@ static registry *worker_registry(http_server *s, char *errbuf)
 	registry *r = NULL;
 	if (registry_open(&p, &r, errbuf) != ERR_OK)
 		return NULL;
-	db_defer_checkpoints(registry_db(r));
+	db_tune_worker(registry_db(r));
 	return r;
 }
 
