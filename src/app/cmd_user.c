@@ -23,6 +23,7 @@
 #include "core/password.h"
 #include "core/users.h"
 #include "util/date.h"
+#include "util/qr.h"
 
 #define PASSWORD_BUF (PASSWORD_MAX_BYTES + 2) /* the line, its newline, the NUL */
 #define ACTOR_MAX 64
@@ -42,8 +43,9 @@ static void help(FILE *out)
 	      "         that is not a terminal, else asked twice; at least 12 characters and\n"
 	      "         not a common password.  For the roles that see personal data\n"
 	      "         (officer, caseworker, coordinator) it prints the account's one-time-\n"
-	      "         code secret as an otpauth:// URI, once: enter it in an authenticator\n"
-	      "         app (or show it as a QR code) and do not keep it anywhere else.\n"
+	      "         code secret as an otpauth:// URI, once, and on a terminal also as a\n"
+	      "         QR code: the user scans it with an authenticator app; do not keep it\n"
+	      "         anywhere else.\n"
 	      "list     lists the accounts (no secrets).\n"
 	      "disable  disables an account and ends its sessions; enable undoes it.\n"
 	      "reset    makes a single-use reset code, valid 30 minutes, and prints it\n"
@@ -96,13 +98,21 @@ static struct audit_entry operator_entry(char actor[ACTOR_MAX])
 				    .request_id = "cli"};
 }
 
+/* The URI, and on a terminal its QR code, for the authenticator app's
+ * camera (a pipe or a file gets the URI alone). */
 static void print_uri(const char *uri)
 {
+	struct qr q;
 	if (!uri[0])
 		return;
 	printf("One-time-code secret (shown only this once; enter it in an authenticator app):\n"
 	       "%s\n",
 	       uri);
+	if (isatty(STDOUT_FILENO) && qr_encode(uri, &q) == ERR_OK) {
+		printf("or scan it:\n");
+		qr_print(&q, stdout);
+		qr_free(&q);
+	}
 }
 
 struct args {

@@ -24,6 +24,7 @@
 #include "http/handlers.h"
 #include "http/reply.h"
 #include "http/routes.h"
+#include "util/qr.h"
 
 #define INITIAL_PASSWORD_BYTES 24 /* random, never shown: the user sets theirs */
 
@@ -75,6 +76,29 @@ static void check_role_agency(struct request *rq, const char *role, const char *
 				  "National Coordinator; this role cannot belong to this agency");
 }
 
+/* The URI's QR code for the interface to draw: rows of "0" (light) and "1"
+ * (dark) modules; null when it cannot be made (the URI is shown anyway). */
+static json_t *qr_json(const char *uri)
+{
+	struct qr q;
+	json_t *rows;
+	if (qr_encode(uri, &q) != ERR_OK)
+		return json_null();
+	rows = json_array();
+	for (size_t y = 0; rows && y < q.width; y++) {
+		char line[QR_WIDTH_MAX + 1];
+		for (size_t x = 0; x < q.width && x < QR_WIDTH_MAX; x++)
+			line[x] = q.modules[y * q.width + x] ? '1' : '0';
+		line[q.width < QR_WIDTH_MAX ? q.width : QR_WIDTH_MAX] = '\0';
+		if (json_array_append_new(rows, json_string(line)) != 0) {
+			json_decref(rows);
+			rows = NULL;
+		}
+	}
+	qr_free(&q);
+	return rows ? rows : json_null();
+}
+
 /* The reply of a new or changed account: the account, and the secrets made
  * for it (once). */
 static err_t account_reply(struct request *rq, const char *username, const char *uri,
@@ -87,7 +111,9 @@ static err_t account_reply(struct request *rq, const char *username, const char 
 		return e;
 	if (!(o = json_pack("{s:o}", "user", user_json(&u))))
 		return ERR_NOMEM;
-	if ((uri && *uri && json_object_set_new(o, "otpauth_uri", json_string(uri)) != 0) ||
+	if ((uri && *uri &&
+	     (json_object_set_new(o, "otpauth_uri", json_string(uri)) != 0 ||
+	      json_object_set_new(o, "otpauth_qr", qr_json(uri)) != 0)) ||
 	    (code && *code &&
 	     (json_object_set_new(o, "reset_code", json_string(code)) != 0 ||
 	      json_object_set_new(o, "reset_expires_at",

@@ -920,6 +920,14 @@ static void interface_routes(void **state)
 			       "otpauth://totp/"));
 	assert_int_equal(strlen(json_string_value(json_object_get(r.json, "reset_code"))), 19);
 	assert_false(mentions(r.json, "password"));
+	/* the URI as a QR code: a square of modules, finder patterns in the corners */
+	json_t *qr = json_object_get(r.json, "otpauth_qr");
+	size_t side = json_array_size(qr);
+	assert_true(side >= 21 && (side - 17) % 4 == 0);
+	for (size_t y = 0; y < side; y++)
+		assert_int_equal(strlen(json_string_value(json_array_get(qr, y))), side);
+	assert_string_equal(json_string_value(json_array_get(qr, 0)) + side - 7, "1111111");
+	assert_int_equal(strncmp(json_string_value(json_array_get(qr, 0)), "1111111", 7), 0);
 	hc_free(&r);
 	hc_send(&w->adm, "POST", "/api/v1/users",
 		"{\"username\":\"x\",\"role\":\"officer\",\"agency\":\"ngo\"}", NULL, &r);

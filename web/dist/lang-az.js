@@ -286,6 +286,7 @@ export const messages = {
 	'admin.newAgency': 'Yeni qurum',
 	'admin.secretsTitle': 'Bunları {user} istifadəçisinə verin',
 	'admin.secretsIntro': 'Onlar yalnız indi göstərilir. İstifadəçiyə şəxsən və ya ayrıca kanalla verin, heç vaxt eyni e-poçtla yox.',
+	'admin.otpQr': 'Autentifikator tətbiqi ilə skan edin',
 	'admin.otpKey': 'Autentifikator tətbiqi üçün açar',
 	'admin.otpUri': 'Quraşdırma ünvanı (otpauth)',
 	'admin.resetCode': 'Bərpa kodu',

@@ -286,6 +286,7 @@ export const messages = {
 	'admin.newAgency': 'New agency',
 	'admin.secretsTitle': 'Hand these to {user}',
 	'admin.secretsIntro': 'They are shown only now. Give them to the user in person or by a separate channel, never by the same e-mail.',
+	'admin.otpQr': 'Scan with the authenticator app',
 	'admin.otpKey': 'Key for the authenticator app',
 	'admin.otpUri': 'Set-up address (otpauth)',
 	'admin.resetCode': 'Reset code',

@@ -21,6 +21,25 @@ const LISTS = ['status', 'sex', 'source', 'exploitation', 'service', 'phase', 'r
 
 const roleOptions = () => ROLES.map((r) => ({ value: r, label: i18n.label('role', r) }));
 
+// The server's QR code of the set-up address (rows of 0 and 1), drawn as
+// SVG for the authenticator app's camera: one path of the dark modules on a
+// light square with the quiet zone the standard asks for.
+function qrCode(rows) {
+	const NS = 'http://www.w3.org/2000/svg';
+	const quiet = 4, side = rows.length + 2 * quiet;
+	const svg = document.createElementNS(NS, 'svg');
+	const attrs = (el, a) => { for (const [k, v] of Object.entries(a)) el.setAttribute(k, String(v)); return el; };
+	attrs(svg, { viewBox: `0 0 ${side} ${side}`, width: side * 5, height: side * 5, role: 'img',
+		'aria-label': t('admin.otpQr'), class: 'qr', 'shape-rendering': 'crispEdges' });
+	let d = '';
+	rows.forEach((row, y) => [...row].forEach((m, x) => {
+		if (m === '1') d += `M${x + quiet} ${y + quiet}h1v1h-1z`;
+	}));
+	svg.append(attrs(document.createElementNS(NS, 'rect'), { width: side, height: side, fill: '#fff' }),
+		attrs(document.createElementNS(NS, 'path'), { d, fill: '#000' }));
+	return svg;
+}
+
 // What the server made for an account, shown once: the authenticator key
 // and the reset code.  Not kept anywhere: gone when the page is left.
 function secrets(username, r) {
@@ -29,6 +48,7 @@ function secrets(username, r) {
 		h('h2', { text: t('admin.secretsTitle', { user: username }) }),
 		h('p', { text: t('admin.secretsIntro') }),
 		h('dl', { class: 'facts' },
+			Array.isArray(r.otpauth_qr) ? [h('dt', { text: t('admin.otpQr') }), h('dd', {}, qrCode(r.otpauth_qr))] : null,
 			secret ? [h('dt', { text: t('admin.otpKey') }), h('dd', {}, h('code', { class: 'secret', text: secret.replace(/(.{4})/g, '$1 ').trim() }))] : null,
 			r.otpauth_uri ? [h('dt', { text: t('admin.otpUri') }), h('dd', {}, h('code', { class: 'secret uri', text: r.otpauth_uri }))] : null,
 			r.reset_code ? [h('dt', { text: t('admin.resetCode') }), h('dd', {}, h('code', { class: 'secret code', text: r.reset_code }))] : null,
