@@ -6,6 +6,7 @@
 #include "core/validate.h"
 #include "http/body.h"
 #include "http/reply.h"
+#include "http/routes.h"
 #include "util/date.h"
 
 static size_t depth(json_t *v)
@@ -48,6 +49,7 @@ err_t body_object(const struct request *rq, struct reply *out, json_t **obj)
 				  BODY_DEPTH_MAX);
 		return ERR_INVALID;
 	}
+	body_only(v, rq->route ? rq->route->fields : NULL, out);
 	*obj = v;
 	return ERR_OK;
 }
@@ -60,7 +62,7 @@ void body_only(json_t *obj, const char *const *allowed, struct reply *out)
 	{
 		char name[68];
 		int known = 0;
-		for (size_t i = 0; allowed[i] && !known; i++)
+		for (size_t i = 0; allowed && allowed[i] && !known; i++)
 			known = strcmp(key, allowed[i]) == 0;
 		if (known)
 			continue;

@@ -20,11 +20,14 @@
 
 /* Parses rq's body into *obj (owned by the caller, json_decref).  ERR_INVALID
  * with a field error "body" for anything but a JSON object, invalid UTF-8, a
- * duplicate key or nesting deeper than BODY_DEPTH_MAX. */
+ * duplicate key or nesting deeper than BODY_DEPTH_MAX.  Members not in the
+ * route's list are recorded as field errors (body_only) and the object is
+ * still handed back, so that the caller reports every problem at once. */
 err_t body_object(const struct request *rq, struct reply *out, json_t **obj);
 
 /* Records an "unknown field" error for every key of obj not in `allowed`
- * (NULL-terminated). */
+ * (NULL-terminated; NULL: no member allowed).  body_object does it for the
+ * route's list. */
 void body_only(json_t *obj, const char *const *allowed, struct reply *out);
 
 /* A string member: NULL when absent or null (an error when `required`), or

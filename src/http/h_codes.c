@@ -72,7 +72,6 @@ static err_t add(struct request *rq, struct reply *out, int agency)
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	body_only(body, rq->route->fields, out);
 	struct codes_new n = {
 		.list = agency ? "agency" : body_string(body, "list", 1, CODES_CODE_MAX, out),
 		.code = body_string(body, "code", 1, CODES_CODE_MAX, out),

@@ -30,7 +30,6 @@ err_t h_erasure_request(struct request *rq, struct reply *out)
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	body_only(body, rq->route->fields, out);
 	const char *reason = body_string(body, "reason", 1, ERASURE_REASON_MAX, out);
 	if (!body_ok(out)) {
 		json_decref(body);

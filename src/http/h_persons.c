@@ -227,7 +227,6 @@ err_t h_persons_search(struct request *rq, struct reply *out)
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	body_only(body, rq->route->fields, out);
 	json_t *y = json_object_get(body, "year"), *l = json_object_get(body, "limit");
 	if (y && json_is_integer(y))
 		snprintf(year, sizeof year, "%lld", (long long)json_integer_value(y));
@@ -267,7 +266,7 @@ err_t h_person_create(struct request *rq, struct reply *out)
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	readers_person(body, rq->route, &in, list, sizeof list, out);
+	readers_person(body, &in, list, sizeof list, out);
 	e = body_ok(out) ? caseview_create_person(&c, &in, &v, ref) : ERR_INVALID;
 	if (e == ERR_OK)
 		e = created(out, ref);
@@ -285,7 +284,7 @@ err_t h_person_update(struct request *rq, struct reply *out)
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	readers_person(body, rq->route, &in, list, sizeof list, out);
+	readers_person(body, &in, list, sizeof list, out);
 	if (body_ok(out) && !in.set && in.access_block < 0) {
 		reply_field_error(out, "body", "name at least one field to change");
 	}
@@ -309,7 +308,7 @@ err_t h_service_create(struct request *rq, struct reply *out)
 	if (e != ERR_OK)
 		return e;
 	struct service s = {.person_ref = rq->param};
-	readers_service(body, rq->route, &s, out);
+	readers_service(body, &s, out);
 	e = body_ok(out) ? caseview_create_service(&c, &s, &v, ref) : ERR_INVALID;
 	if (e == ERR_OK)
 		e = created(out, ref);

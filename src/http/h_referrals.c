@@ -44,7 +44,7 @@ err_t h_referral_create(struct request *rq, struct reply *out)
 	if (e != ERR_OK)
 		return e;
 	struct referral f;
-	readers_referral(body, rq->route, &f, out);
+	readers_referral(body, &f, out);
 	e = body_ok(out) ? caseview_create_referral(&c, &f, &v, ref) : ERR_INVALID;
 	if (e == ERR_OK) {
 		out->status = 201;
@@ -121,7 +121,7 @@ err_t h_referral_update(struct request *rq, struct reply *out)
 		return e;
 	const char *status = NULL;
 	int64_t closed_on = DATE_NONE;
-	readers_referral_answer(body, rq->route, &status, &closed_on, out);
+	readers_referral_answer(body, &status, &closed_on, out);
 	e = body_ok(out) ? caseview_update_referral(&c, rq->param, status, closed_on, &v)
 			 : ERR_INVALID;
 	if (e == ERR_CONFLICT)

@@ -196,7 +196,6 @@ err_t h_report_freeze(struct request *rq, struct reply *out)
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	body_only(body, rq->route->fields, out);
 	json_t *y = json_object_get(body, "year");
 	if (!json_is_integer(y) || (year = json_integer_value(y)) < DATE_MIN_YEAR ||
 	    year > DATE_MAX_YEAR)

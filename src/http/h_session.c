@@ -86,7 +86,6 @@ err_t h_session_create(struct request *rq, struct reply *out)
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	body_only(body, rq->route->fields, out);
 	struct users_signin s = {
 		.username = body_string(body, "username", 1, USERS_NAME_MAX, out),
 		.password = body_string(body, "password", 1, PASSWORD_MAX_CHARS, out),
@@ -131,7 +130,6 @@ err_t h_session_reauth(struct request *rq, struct reply *out)
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	body_only(body, rq->route->fields, out);
 	struct users_signin s = {
 		.username = me->username,
 		.password = body_string(body, "password", 1, PASSWORD_MAX_CHARS, out),
@@ -167,7 +165,6 @@ err_t h_password_reset(struct request *rq, struct reply *out)
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	body_only(body, rq->route->fields, out);
 	struct users_reset s = {
 		.username = body_string(body, "username", 1, USERS_NAME_MAX, out),
 		.code = body_string(body, "code", 1, 2 * USERS_RESET_CODE_TEXT, out),

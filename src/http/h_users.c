@@ -144,7 +144,6 @@ err_t h_user_add(struct request *rq, struct reply *out)
 	err_t e = body_object(rq, out, &body);
 	if (e != ERR_OK)
 		return e;
-	body_only(body, rq->route->fields, out);
 	const char *name = body_string(body, "username", 1, USERS_NAME_MAX, out);
 	const char *role = body_string(body, "role", 1, 32, out);
 	const char *agency = body_string(body, "agency", 1, PRINCIPAL_AGENCY_MAX, out);
@@ -186,7 +185,6 @@ err_t h_user_change(struct request *rq, struct reply *out)
 		return e;
 	if ((e = body_object(rq, out, &body)) != ERR_OK)
 		return e;
-	body_only(body, rq->route->fields, out);
 	const char *role = body_string(body, "role", 0, 32, out);
 	const char *agency = body_string(body, "agency", 0, PRINCIPAL_AGENCY_MAX, out);
 	int disabled = body_bool(body, "disabled", out);

@@ -48,13 +48,12 @@ static const char *read_list(json_t *v, const char *name, char *buf, size_t len,
 	return used ? buf : NULL;
 }
 
-void readers_person(json_t *body, const struct route *rt, struct person_input *in, char *list,
-		    size_t listlen, struct reply *out)
+void readers_person(json_t *body, struct person_input *in, char *list, size_t listlen,
+		    struct reply *out)
 {
 	memset(in, 0, sizeof *in);
 	in->p = (struct person){.identified_on = DATE_NONE, .recognized_on = DATE_NONE,
 				.decided_on = DATE_NONE};
-	body_only(body, rt->fields, out);
 	for (size_t i = 0; i < caseview_person_nfields; i++) {
 		const struct caseview_field *f = &caseview_person_fields[i];
 		json_t *v = json_object_get(body, f->name);
@@ -86,10 +85,9 @@ static void read_amount(json_t *body, struct service *s, struct reply *out)
 	s->has_amount = 1;
 }
 
-void readers_service(json_t *body, const struct route *rt, struct service *s, struct reply *out)
+void readers_service(json_t *body, struct service *s, struct reply *out)
 {
 	const char *person_ref = s->person_ref;
-	body_only(body, rt->fields, out);
 	*s = (struct service){
 		.person_ref = person_ref,
 		.service = body_string(body, "service", 1, READERS_CODE_MAX, out),
@@ -103,9 +101,8 @@ void readers_service(json_t *body, const struct route *rt, struct service *s, st
 	read_amount(body, s, out);
 }
 
-void readers_referral(json_t *body, const struct route *rt, struct referral *f, struct reply *out)
+void readers_referral(json_t *body, struct referral *f, struct reply *out)
 {
-	body_only(body, rt->fields, out);
 	*f = (struct referral){
 		.person_ref = body_string(body, "person_id", 1, RECORD_REF_MAX, out),
 		.to = body_string(body, "to", 1, READERS_CODE_MAX, out),
@@ -117,10 +114,9 @@ void readers_referral(json_t *body, const struct route *rt, struct referral *f, 
 		reply_field_error(out, "person_id", "not a valid id");
 }
 
-void readers_referral_answer(json_t *body, const struct route *rt, const char **status,
-			     int64_t *closed_on, struct reply *out)
+void readers_referral_answer(json_t *body, const char **status, int64_t *closed_on,
+			     struct reply *out)
 {
-	body_only(body, rt->fields, out);
 	*status = body_string(body, "status", 1, READERS_CODE_MAX, out);
 	*closed_on = body_date(body, "closed_on", 0, out);
 	if (*status && strcmp(*status, "accepted") != 0 && strcmp(*status, "declined") != 0 &&

@@ -222,7 +222,7 @@ static void person(json_t *body, const struct route *rt, int update, struct repl
 	struct person_input in;
 	struct validate v = validator(out);
 	only(body, rt, out);
-	readers_person(body, rt, &in, list, sizeof list, out);
+	readers_person(body, &in, list, sizeof list, out);
 	in.p.ref = "P-1";
 	for (size_t i = 0; i < caseview_person_nfields; i++) {
 		const struct caseview_field *f = &caseview_person_fields[i];
@@ -241,7 +241,7 @@ static void service(json_t *body, const struct route *rt, struct reply *out)
 	struct validate v = validator(out);
 	struct service s = {.person_ref = "P-1"};
 	only(body, rt, out);
-	readers_service(body, rt, &s, out);
+	readers_service(body, &s, out);
 	checked(s.service, READERS_CODE_MAX);
 	checked(s.provider, READERS_CODE_MAX);
 	checked(s.currency, 3);
@@ -259,14 +259,14 @@ static void referral(json_t *body, const struct route *rt, int answer, struct re
 		struct referral f = {.ref = "R-1", .person_ref = "P-1", .from = "mia_ctd",
 				     .to = "ssa_assistance_center", .purpose = "shelter",
 				     .date = today};
-		readers_referral_answer(body, rt, &f.status, &f.closed_on, out);
+		readers_referral_answer(body, &f.status, &f.closed_on, out);
 		checked(f.status, READERS_CODE_MAX);
 		if (body_ok(out))
 			validate_referral(&v, &f);
 		return;
 	}
 	struct referral f;
-	readers_referral(body, rt, &f, out);
+	readers_referral(body, &f, out);
 	f.ref = "R-1";
 	f.from = "mia_ctd";
 	f.status = "sent";
