@@ -568,21 +568,34 @@ static err_t emit_referrals(const struct caseview_ctx *c, int64_t person_id, con
 	return e;
 }
 
+/* The person's relation when the principal may see it (and read the field
+ * groups `fields`), after the attempt's audit entry has committed, whatever
+ * its outcome: `action`, with the reason or else `what` as its detail.
+ * ERR_NOT_FOUND when out of sight. */
+static err_t audited_sight(const struct caseview_ctx *c, const char *ref, const char *reason,
+			   const char *action, const char *what, unsigned fields,
+			   struct relation *rel)
+{
+	err_t e = relation_of(c, ref, rel);
+	int seen = e == ERR_OK && policy_person_visible(c->who, &rel->rel, reason != NULL) &&
+		   (policy_person_fields(c->who) & fields) == fields;
+	if (e != ERR_OK && e != ERR_NOT_FOUND)
+		return e;
+	struct audit_entry a = entry(c, action, "person", ref,
+				     seen ? "ok" : e == ERR_OK ? "denied" : "not_found",
+				     reason ? reason : what);
+	if ((e = audit_reads(c, &a, 1)) != ERR_OK)
+		return e; /* not audited: not shown */
+	return seen ? ERR_OK : ERR_NOT_FOUND;
+}
+
 err_t caseview_read(const struct caseview_ctx *c, const char *ref, const char *reason,
 		    const struct caseview_sink *sink)
 {
 	struct relation rel;
-	err_t e = relation_of(c, ref, &rel);
-	int seen = e == ERR_OK && policy_person_visible(c->who, &rel.rel, reason != NULL);
-	if (e != ERR_OK && e != ERR_NOT_FOUND)
+	err_t e = audited_sight(c, ref, reason, "person.read", "", 0, &rel);
+	if (e != ERR_OK)
 		return e;
-	struct audit_entry a = entry(c, "person.read", "person", ref,
-				     seen ? "ok" : e == ERR_OK ? "denied" : "not_found",
-				     reason ? reason : "");
-	if ((e = audit_reads(c, &a, 1)) != ERR_OK)
-		return e; /* not audited: not shown */
-	if (!seen)
-		return ERR_NOT_FOUND;
 	db *d = registry_db(c->r);
 	if ((e = db_reads_begin(d)) == ERR_OK &&
 	    (e = emit_person(c, ref, rel.rel.blocked, sink)) == ERR_OK &&
@@ -597,20 +610,10 @@ err_t caseview_reveal(const struct caseview_ctx *c, const char *ref, const char 
 {
 	struct relation rel;
 	struct owned_person o;
-	err_t e = relation_of(c, ref, &rel);
-	int seen = e == ERR_OK && policy_person_visible(c->who, &rel.rel, reason != NULL) &&
-		   (policy_person_fields(c->who) & FG_IDENTITY);
+	err_t e = audited_sight(c, ref, reason, "person.reveal", "document_number", FG_IDENTITY,
+			  &rel);
 	*out = NULL;
-	if (e != ERR_OK && e != ERR_NOT_FOUND)
-		return e;
-	struct audit_entry a = entry(c, "person.reveal", "person", ref,
-				     seen ? "ok" : e == ERR_OK ? "denied" : "not_found",
-				     reason ? reason : "document_number");
-	if ((e = audit_reads(c, &a, 1)) != ERR_OK)
-		return e; /* not audited: not shown */
-	if (!seen)
-		return ERR_NOT_FOUND;
-	if ((e = load_person(c, ref, &o)) != ERR_OK)
+	if (e != ERR_OK || (e = load_person(c, ref, &o)) != ERR_OK)
 		return e;
 	*out = (char *)(uintptr_t)o.p.document_number; /* ours (own_person): handed over */
 	o.p.document_number = NULL;
