@@ -9,6 +9,7 @@
 #include "core/audit.h"
 #include "core/codes.h"
 #include "core/validate.h"
+#include "util/wordlist.h"
 
 #define AGENCY_LIST "agency"
 
@@ -194,14 +195,18 @@ static const char SQL_CODE_ADD[] =
 static const char SQL_AGENCY_ADD[] =
 	"INSERT INTO agencies (code, kind, name_en, name_az) VALUES ($1, $2, $3, $4)";
 
-/* 1 when `word` is one of the comma-separated words of `set`. */
-static int in_set(const char *set, const char *word)
+const char *const codes_extensible[] = {"service", "source", "exploitation", NULL};
+/* the kinds policy.c tells apart, and those it treats alike */
+const char *const codes_agency_kinds[] = {
+	"coordinator", "police", "shelter", "support_fund", "service",        "employment",
+	"bar",         "ngo",    "education", "civil_registry", "other", NULL};
+
+/* "FIELD: one of a, b, c" into errbuf. */
+static void one_of(char *errbuf, const char *field, const char *const *list)
 {
-	size_t n = strlen(word);
-	for (const char *p = set; n && (p = strstr(p, word)); p += n)
-		if ((p == set || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
-			return 1;
-	return 0;
+	char words[ERRBUF_MAX / 2];
+	wordlist_join(list, words, sizeof words);
+	snprintf(errbuf, ERRBUF_MAX, "%s: one of %s", field, words);
 }
 
 static int code_valid(const char *s)
@@ -215,8 +220,8 @@ static int code_valid(const char *s)
 static err_t check_new(const codes *known, const struct codes_new *n, char *errbuf)
 {
 	int agency = n->list && strcmp(n->list, AGENCY_LIST) == 0;
-	if (!n->list || (!agency && !in_set(CODES_EXTENSIBLE, n->list)))
-		snprintf(errbuf, ERRBUF_MAX, "list: one of %s", CODES_EXTENSIBLE);
+	if (!n->list || (!agency && !wordlist_has(codes_extensible, n->list)))
+		one_of(errbuf, "list", codes_extensible);
 	else if (!n->code || !code_valid(n->code))
 		snprintf(errbuf, ERRBUF_MAX, "code: 2 to %d of a-z, 0-9 and _, beginning with a letter",
 			 CODES_CODE_MAX);
@@ -224,8 +229,8 @@ static err_t check_new(const codes *known, const struct codes_new *n, char *errb
 		snprintf(errbuf, ERRBUF_MAX, "en: 1 to %d printable characters", CODES_LABEL_MAX);
 	else if (!validate_label(n->label_az, CODES_LABEL_MAX))
 		snprintf(errbuf, ERRBUF_MAX, "az: 1 to %d printable characters", CODES_LABEL_MAX);
-	else if (agency && (!n->kind || !in_set(CODES_AGENCY_KINDS, n->kind)))
-		snprintf(errbuf, ERRBUF_MAX, "kind: one of %s", CODES_AGENCY_KINDS);
+	else if (agency && (!n->kind || !wordlist_has(codes_agency_kinds, n->kind)))
+		one_of(errbuf, "kind", codes_agency_kinds);
 	else if (!agency && n->kind)
 		snprintf(errbuf, ERRBUF_MAX, "kind: for agencies only");
 	else if (n->money && strcmp(n->list, "service") != 0)

@@ -45,16 +45,15 @@ err_t codes_each(const codes *c, codes_fn fn, void *ctx);
 /*
  * A code or an agency an administrator adds (access.md: the admin manages
  * agencies and codes).  Only the lists a deployment may extend take new
- * codes (CODES_EXTENSIBLE: services, identification sources, forms of
+ * codes (codes_extensible: services, identification sources, forms of
  * exploitation); the others carry rules of their own (statuses, sexes,
  * referral states).  An agency's kind must be one of the kinds the policy
- * knows (CODES_AGENCY_KINDS), since it decides what the agency's
+ * knows (codes_agency_kinds), since it decides what the agency's
  * caseworkers may see.  Codes are never renamed or removed once in use.
+ * Both lists are NULL-terminated (util/wordlist.h).
  */
-#define CODES_EXTENSIBLE "service, source, exploitation"
-#define CODES_AGENCY_KINDS                                                               \
-	"coordinator, police, shelter, support_fund, service, employment, bar, ngo, education, " \
-	"civil_registry, other"
+extern const char *const codes_extensible[];
+extern const char *const codes_agency_kinds[];
 #define CODES_CODE_MAX 40
 #define CODES_LABEL_MAX 200
 

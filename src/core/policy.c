@@ -237,14 +237,6 @@ const char *const policy_read_reasons[] = {
 	NULL,
 };
 
-int policy_read_reason_valid(const char *code)
-{
-	for (size_t i = 0; policy_read_reasons[i]; i++)
-		if (strcmp(code, policy_read_reasons[i]) == 0)
-			return 1;
-	return 0;
-}
-
 void policy_person_scope(const struct principal *p, int reason_given, struct person_scope *out)
 {
 	*out = (struct person_scope){.none = 1};

@@ -152,11 +152,9 @@ int policy_read_needs_reason(const struct principal *p);
 /*
  * The reasons a record may be opened for (HUM-12, purpose binding), as codes:
  * a reason is kept in the read's audit entry, and free text there could name
- * the person.  NULL-terminated; policy_read_reason_valid says whether `code`
- * is one of them.
+ * the person.  NULL-terminated (util/wordlist.h).
  */
 extern const char *const policy_read_reasons[];
-int policy_read_reason_valid(const char *code);
 
 /* The persons the principal may see.  `reason_given` matters to coordinators
  * only: without one they see nothing. */

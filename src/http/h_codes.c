@@ -1,7 +1,9 @@
 /*
  * h_codes.c - GET /api/v1/codes: the code lists and agencies with their
  * labels in both languages, for the forms and the pages of the interface
- * (which then hard-codes no vocabulary).  Not personal: any signed-in user.
+ * (which then hard-codes no vocabulary), and the lists the policy fixes:
+ * the purposes a record is opened for, the kinds of agency, the lists that
+ * take new codes.  Not personal: any signed-in user.
  * POST /api/v1/codes and /api/v1/agencies: an administrator adds one
  * (codes_add says what may be added).
  */
@@ -36,9 +38,25 @@ static err_t add_item(const struct codes_item *it, void *ctx)
 	return item && list && json_array_append_new(list, item) == 0 ? ERR_OK : ERR_NOMEM;
 }
 
+static json_t *words_json(const char *const *list)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && list[i]; i++)
+		if (json_array_append_new(a, json_string(list[i])) != 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
 err_t h_codes(struct request *rq, struct reply *out)
 {
-	json_t *root = json_pack("{s:o, s:o}", "codes", json_object(), "agencies", json_array());
+	/* and the lists the policy fixes in code, so that no form copies them */
+	json_t *root = json_pack("{s:o, s:o, s:{s:o*, s:o*, s:o*}}", "codes", json_object(),
+				 "agencies", json_array(), "policy", "access_reasons",
+				 words_json(policy_read_reasons), "agency_kinds",
+				 words_json(codes_agency_kinds), "extensible",
+				 words_json(codes_extensible));
 	err_t e = root ? codes_each(registry_codes(rq->reg), add_item, root) : ERR_NOMEM;
 	if (e != ERR_OK) {
 		json_decref(root);

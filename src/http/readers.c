@@ -7,6 +7,7 @@
 #include "http/body.h"
 #include "http/readers.h"
 #include "http/request.h"
+#include "util/wordlist.h"
 #include "util/date.h"
 #include "util/money.h"
 
@@ -128,10 +129,8 @@ err_t readers_access_reason(struct request *rq, struct reply *out, const char **
 {
 	char allowed[256] = "";
 	*reason = request_header(rq, HTTP_REASON_HEADER);
-	if (*reason && !policy_read_reason_valid(*reason)) {
-		for (size_t i = 0; policy_read_reasons[i]; i++)
-			snprintf(allowed + strlen(allowed), sizeof allowed - strlen(allowed), "%s%s",
-				 i ? ", " : "", policy_read_reasons[i]);
+	if (*reason && !wordlist_has(policy_read_reasons, *reason)) {
+		wordlist_join(policy_read_reasons, allowed, sizeof allowed);
 		reply_field_error(out, HTTP_REASON_HEADER, "one of: %s", allowed);
 		return ERR_INVALID;
 	}

@@ -861,6 +861,11 @@ static void interface_routes(void **state)
 	j = get(&w->ana, "/api/v1/codes", 200);
 	assert_true(mentions(json_object_get(json_object_get(j, "codes"), "status"), "qurban"));
 	assert_true(mentions(json_object_get(j, "agencies"), "\"kind\": \"employment\""));
+	/* and the lists the policy fixes, for the forms */
+	json_t *policy = json_object_get(j, "policy");
+	assert_true(mentions(json_object_get(policy, "access_reasons"), "court_request"));
+	assert_true(mentions(json_object_get(policy, "agency_kinds"), "support_fund"));
+	assert_int_equal(json_array_size(json_object_get(policy, "extensible")), 3);
 	json_decref(j);
 
 	/* P3 is P1's child: the shelter (which referred P3) sees both ways */

@@ -74,7 +74,8 @@ export function t(key, params = {}) {
 }
 
 // The server's vocabularies (GET /api/v1/codes), set once signed in:
-// {codes: {list: [{code, en, az, money}]}, agencies: [{code, kind, en, az}]}.
+// {codes: {list: [{code, en, az, money}]}, agencies: [{code, kind, en, az}],
+//  policy: {access_reasons, agency_kinds, extensible}}.
 let vocab = null;
 
 export function setVocabularies(v) {
@@ -103,6 +104,13 @@ export function label(list, code) {
 export function codesOf(list) {
 	const s = served(list);
 	return s ? s.map((x) => x.code) : Object.keys(en.codes[list] || {});
+}
+
+// A list the server's policy fixes (GET /api/v1/codes "policy":
+// access_reasons, agency_kinds, extensible), or, before it came, the codes
+// the interface labels under `labels`.
+export function policyList(name, labels) {
+	return vocab?.policy?.[name] || Object.keys(en.codes[labels] || {});
 }
 
 // Whether a service is paid in money (its record needs an amount).

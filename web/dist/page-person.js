@@ -234,8 +234,6 @@ function blockControl(p, ctx, redraw) {
 			} }));
 }
 
-const READ_REASONS = ['report_verification', 'complaint', 'court_request', 'oversight', 'data_correction'];
-
 function reasonForm(main, ctx, id) {
 	const form = new Form({
 		label: t('person.reasonTitle'),
@@ -248,7 +246,7 @@ function reasonForm(main, ctx, id) {
 	// the server's purpose codes (policy_read_reasons): the audit entry keeps
 	// the code, never free text that could name the person
 	form.add(new Field({ name: 'reason', label: t('person.reason'), type: 'radios', required: true,
-		options: READ_REASONS.map((c) => ({ value: c, label: i18n.label('accessReason', c) })) }));
+		options: i18n.policyList('access_reasons', 'accessReason').map((c) => ({ value: c, label: i18n.label('accessReason', c) })) }));
 	fill(main, h('h1', { text: t('person.reasonTitle') }), h('p', { class: 'intro', text: t('person.reasonIntro') }),
 		h('p', {}, `${t('field.id')}: `, h('code', { text: id })), h('div', { class: 'card' }, form.el));
 }

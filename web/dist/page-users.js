@@ -116,12 +116,6 @@ function changeForm(users, ctx, show) {
 	return form.el;
 }
 
-// The kinds of agency the server's policy knows (CODES_AGENCY_KINDS), and
-// the lists a deployment may extend (CODES_EXTENSIBLE).
-const KINDS = ['ngo', 'service', 'shelter', 'support_fund', 'employment', 'bar', 'education',
-	'civil_registry', 'police', 'coordinator', 'other'];
-const EXTENSIBLE = ['service', 'source', 'exploitation'];
-
 // A new agency or code; the interface's lists are read again after it.
 function vocabForm(kind, ctx, redraw) {
 	const agency = kind === 'agency';
@@ -145,9 +139,9 @@ function vocabForm(kind, ctx, redraw) {
 	form.add(
 		agency
 			? new Field({ name: 'kind', label: t('admin.kind'), type: 'select', required: true, hint: t('admin.kindHint'),
-				options: KINDS.map((k) => ({ value: k, label: i18n.label('agencyKind', k) })) })
+				options: i18n.policyList('agency_kinds', 'agencyKind').map((k) => ({ value: k, label: i18n.label('agencyKind', k) })) })
 			: new Field({ name: 'list', label: t('admin.list'), type: 'select', required: true,
-				options: EXTENSIBLE.map((l) => ({ value: l, label: t(`admin.list.${l}`) })) }),
+				options: i18n.policyList('extensible').map((l) => ({ value: l, label: t(`admin.list.${l}`) })) }),
 		new Field({ name: 'code', label: t('admin.code'), required: true, hint: t('admin.codeHint'), maxlength: 40 }),
 		new Field({ name: 'az', label: agency ? t('admin.nameAz') : t('admin.labelAz'), required: true, maxlength: 200 }),
 		new Field({ name: 'en', label: agency ? t('admin.nameEn') : t('admin.labelEn'), required: true, maxlength: 200 }),
