@@ -1,7 +1,7 @@
 /*
  * cmd_serve.c - `haven serve`: the multi-agency server (src/http/server.h)
- * until SIGTERM or SIGINT, then a graceful stop: no new connections, the
- * requests in flight finish, every database handle is closed.
+ * until SIGTERM or SIGINT, then a graceful stop: new requests are answered
+ * 503, the requests in flight finish, every database handle is closed.
  *
  * The signals are blocked before the server's threads start, so they
  * inherit the mask and only this thread, waiting in sigwait, receives them.

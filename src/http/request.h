@@ -83,6 +83,7 @@ struct request {
 	char *body;
 	size_t body_len, body_cap;
 	int body_over; /* the body passed HTTP_BODY_MAX: discarded, answered 413 */
+	int late;      /* came after the server began to stop: answered 503 */
 
 	/* caller */
 	registry *reg; /* this thread's connection, borrowed */
