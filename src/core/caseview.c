@@ -8,8 +8,6 @@
  * are never even fetched.  Writes: policy checks and validation first, then
  * one transaction holding the change, the access data and the audit entry.
  */
-#include <pthread.h>
-#include <semaphore.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,203 +215,8 @@ static void fields_detail(const struct person_input *in, char *buf, size_t len)
 		snprintf(buf + used, len - used, "%saccess_block", used ? "," : "");
 }
 
-/* ---- group commit of read audits -------------------------------------------- */
-
-/* A reader's entries and what became of them; lives on the reader's stack
- * until its semaphore is posted.  Each waiter sleeps on its own semaphore,
- * posted after the batch's lock is released: a finished batch wakes exactly
- * its readers, and the first reader queued meanwhile, which writes the next
- * batch.  (With one shared condition every commit woke every waiting worker
- * twice, and each woken worker then queued for the lock its waker still
- * held: some sixteen futex calls per read.) */
-struct waiter {
-	const struct audit_entry *e;
-	size_t n;
-	err_t result;
-	int done; /* result is set; else, when woken, this reader is to lead */
-	sem_t wake;
-};
-
-/* A thread waiting for the write turn; on its stack until posted. */
-struct turn_waiter {
-	sem_t wake;
-	struct turn_waiter *next;
-};
-
-struct caseview_batch {
-	pthread_mutex_t lock;  /* guards everything below */
-	int turn_taken;        /* a thread holds the write turn */
-	struct turn_waiter *turn_first, *turn_last; /* waiting for it, in order */
-	pthread_cond_t room;   /* the queue was full and has room again */
-	struct waiter *queue[CASEVIEW_BATCH_MAX];
-	size_t n;
-	unsigned full_waiters; /* threads waiting for room */
-	int leading;           /* a thread writes, or has been chosen to */
-	uint64_t commits, entries;
-};
-
-err_t caseview_batch_new(caseview_batch **out)
-{
-	caseview_batch *b = calloc(1, sizeof *b);
-	if (!b)
-		return ERR_NOMEM;
-	if (pthread_mutex_init(&b->lock, NULL) != 0) {
-		free(b);
-		return ERR_NOMEM;
-	}
-	if (pthread_cond_init(&b->room, NULL) != 0) {
-		pthread_mutex_destroy(&b->lock);
-		free(b);
-		return ERR_NOMEM;
-	}
-	*out = b;
-	return ERR_OK;
-}
-
-void caseview_batch_free(caseview_batch *b)
-{
-	if (!b)
-		return;
-	pthread_cond_destroy(&b->room);
-	pthread_mutex_destroy(&b->lock);
-	free(b);
-}
-
-void caseview_batch_stats(caseview_batch *b, uint64_t *commits, uint64_t *entries)
-{
-	pthread_mutex_lock(&b->lock);
-	*commits = b->commits;
-	*entries = b->entries;
-	pthread_mutex_unlock(&b->lock);
-}
-
-/* The write turn: held around every write transaction of caseview, so that
- * the server's threads queue for the database's one writer in memory rather
- * than in SQLite's busy loop.  Handed over in the order asked for: a mutex
- * let a thread that had just given it up take it straight back (its next
- * request was ready) while a woken waiter was still being scheduled, and
- * some creates waited over two seconds while the median took 7 ms. */
-static int turn_take(caseview_batch *b)
-{
-	struct turn_waiter me = {.next = NULL};
-	pthread_mutex_lock(&b->lock);
-	if (!b->turn_taken) {
-		b->turn_taken = 1;
-		pthread_mutex_unlock(&b->lock);
-		return 0;
-	}
-	if (sem_init(&me.wake, 0, 0) != 0) {
-		pthread_mutex_unlock(&b->lock);
-		return -1;
-	}
-	if (b->turn_last)
-		b->turn_last->next = &me;
-	else
-		b->turn_first = &me;
-	b->turn_last = &me;
-	pthread_mutex_unlock(&b->lock);
-	while (sem_wait(&me.wake) != 0) /* EINTR: wait on */
-		;
-	sem_destroy(&me.wake); /* the turn is ours: turn_give handed it over */
-	return 0;
-}
-
-static void turn_give(caseview_batch *b)
-{
-	pthread_mutex_lock(&b->lock);
-	struct turn_waiter *next = b->turn_first;
-	if (next) {
-		b->turn_first = next->next;
-		if (!b->turn_first)
-			b->turn_last = NULL;
-	} else {
-		b->turn_taken = 0;
-	}
-	pthread_mutex_unlock(&b->lock);
-	if (next)
-		sem_post(&next->wake);
-}
-
-/* Writes the entries of `k` waiters in one transaction. */
-static err_t write_batch(db *d, struct waiter *const *w, size_t k)
-{
-	err_t e = db_begin(d);
-	for (size_t i = 0; e == ERR_OK && i < k; i++)
-		for (size_t j = 0; e == ERR_OK && j < w[i]->n; j++)
-			e = audit_append(d, &w[i]->e[j], NULL);
-	if (e == ERR_OK && (e = db_commit(d)) == ERR_OK)
-		return ERR_OK;
-	db_rollback(d);
-	return e;
-}
-
-/* Takes everything queued (the caller's own entry among it) and writes it;
- * then answers those readers and hands the writing on to the first reader
- * queued since, if any.  Called without the lock. */
-static err_t lead(caseview_batch *b, db *d, struct waiter *self)
-{
-	struct waiter *mine[CASEVIEW_BATCH_MAX], *next = NULL;
-	pthread_mutex_lock(&b->lock);
-	size_t k = b->n;
-	memcpy(mine, b->queue, k * sizeof mine[0]);
-	b->n = 0;
-	if (b->full_waiters)
-		pthread_cond_broadcast(&b->room);
-	pthread_mutex_unlock(&b->lock);
-
-	err_t e = ERR_NOMEM;
-	if (turn_take(b) == 0) {
-		e = write_batch(d, mine, k);
-		turn_give(b);
-	}
-
-	pthread_mutex_lock(&b->lock);
-	b->commits += e == ERR_OK;
-	b->entries += e == ERR_OK ? k : 0;
-	if (b->n > 0)
-		next = b->queue[0]; /* leading stays set: no newcomer leads too */
-	else
-		b->leading = 0;
-	pthread_mutex_unlock(&b->lock);
-	/* Taken off the queue, these waiters are ours alone until posted. */
-	for (size_t i = 0; i < k; i++) {
-		if (mine[i] == self)
-			continue;
-		mine[i]->result = e;
-		mine[i]->done = 1;
-		sem_post(&mine[i]->wake);
-	}
-	if (next)
-		sem_post(&next->wake); /* still queued, so not done: it leads */
-	return e;
-}
-
-static err_t batch_record(caseview_batch *b, db *d, const struct audit_entry *e, size_t n)
-{
-	struct waiter me = {.e = e, .n = n, .result = ERR_OK};
-	int leads = 0;
-	if (sem_init(&me.wake, 0, 0) != 0)
-		return ERR_NOMEM;
-	pthread_mutex_lock(&b->lock);
-	while (b->n == CASEVIEW_BATCH_MAX) {
-		b->full_waiters++;
-		pthread_cond_wait(&b->room, &b->lock);
-		b->full_waiters--;
-	}
-	b->queue[b->n++] = &me;
-	if (!b->leading)
-		b->leading = leads = 1;
-	pthread_mutex_unlock(&b->lock);
-	if (!leads)
-		while (sem_wait(&me.wake) != 0) /* EINTR: a signal, wait on */
-			;
-	if (!me.done)
-		me.result = lead(b, d, &me);
-	sem_destroy(&me.wake);
-	return me.result;
-}
-
-/* Commits the audit entries of a read before anything is shown. */
+/* Commits the audit entries of a read before anything is shown, or hands
+ * them to the caller's ticket, whose caller shows nothing until they have. */
 static err_t audit_reads(const struct caseview_ctx *c, const struct audit_entry *e, size_t n)
 {
 	db *d = registry_db(c->r);
@@ -422,10 +225,15 @@ static err_t audit_reads(const struct caseview_ctx *c, const struct audit_entry 
 #endif
 	if (n == 0)
 		return ERR_OK;
-	if (c->batch)
-		return batch_record(c->batch, d, e, n);
-	struct waiter w = {.e = e, .n = n, .result = ERR_OK}, *one = &w;
-	return write_batch(d, &one, 1);
+	if (c->ticket)
+		return audit_ticket_add(c->ticket, e, n);
+	err_t err = db_begin(d);
+	for (size_t i = 0; err == ERR_OK && i < n; i++)
+		err = audit_append(d, &e[i], NULL);
+	if (err == ERR_OK && (err = db_commit(d)) == ERR_OK)
+		return ERR_OK;
+	db_rollback(d);
+	return err;
 }
 
 /* ---- reading --------------------------------------------------------------- */
@@ -890,24 +698,23 @@ static err_t exec_args(const struct caseview_ctx *c, const char *sql, const char
 	return e;
 }
 
-/* Runs `write` and the audit entry in one transaction.  With a batch, the
- * threads of the server take the write turn in order (turn_take) instead of
- * meeting in SQLite's busy loop, whose sleeps would make the tail latency. */
+/* Runs `write` and the audit entry in one transaction, in the write turn
+ * when there is one. */
 static err_t in_tx(const struct caseview_ctx *c, err_t (*write)(const struct caseview_ctx *, void *),
 		   void *arg, const struct audit_entry *a)
 {
 	db *d = registry_db(c->r);
 	err_t e;
-	if (c->batch && turn_take(c->batch) != 0)
-		return ERR_NOMEM;
+	if (c->turn && (e = writeturn_take(c->turn)) != ERR_OK)
+		return e;
 	if ((e = db_begin(d)) == ERR_OK) {
 		if ((e = write(c, arg)) == ERR_OK && (e = audit_append(d, a, NULL)) == ERR_OK)
 			e = db_commit(d);
 		if (e != ERR_OK)
 			db_rollback(d);
 	}
-	if (c->batch)
-		turn_give(c->batch);
+	if (c->turn)
+		writeturn_give(c->turn);
 	return e;
 }
 

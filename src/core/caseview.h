@@ -17,10 +17,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/auditqueue.h"
 #include "core/policy.h"
 #include "core/record.h"
 #include "core/registry.h"
 #include "core/validate.h"
+#include "core/writeturn.h"
 
 #define CASEVIEW_PAGE_MAX 100   /* records in one page of a list */
 #define CASEVIEW_SCAN_MAX 5000  /* persons decrypted by one name search request */
@@ -88,37 +90,19 @@ struct caseview_sink {
 	void *ctx;
 };
 
-/*
- * Group commit of the audit entries of reads.  Reading a record must wait
- * until its audit entry is durable, and a durable write costs one sync of
- * the disk; the threads serving one database therefore hand their read
- * entries to a batch, and whichever thread finds no batch being written
- * writes all that are queued in one transaction, on its own connection,
- * while the others wait on a condition (never in SQLite's busy loop).  Every
- * reader still returns only after its own entry has committed; if the batch
- * fails, every read in it fails.  The batch also holds a write turn that
- * caseview's own write transactions take, handed over in the order asked
- * for, so that the threads of one server queue for the database's single
- * writer in memory rather than in SQLite's busy loop.  One batch per database, shared by the threads that serve it.
- */
-typedef struct caseview_batch caseview_batch;
-#define CASEVIEW_BATCH_MAX 512 /* readers queued at once; more wait for room */
-
-/* A new batch; the caller frees it with caseview_batch_free once no thread
- * uses it. */
-err_t caseview_batch_new(caseview_batch **out);
-void caseview_batch_free(caseview_batch *b); /* accepts NULL */
-/* The transactions the batch has committed and the entries in them, since
- * it was made (their ratio is the readers served by one sync). */
-void caseview_batch_stats(caseview_batch *b, uint64_t *commits, uint64_t *entries);
-
 /* Who is asking, through which connection, for the audit's request id. */
 struct caseview_ctx {
 	registry *r;
 	const struct principal *who;
 	const char *request_id;
 	int64_t now;           /* clock.h time of the request */
-	caseview_batch *batch; /* borrowed; NULL: each read commits its own entry */
+	/* Both borrowed, may be NULL.  With a ticket, a read's audit entries are
+	 * copied into it instead of committed: the caller then shows nothing of
+	 * what it read (nor that it failed) until the ticket has committed
+	 * (auditqueue.h).  Without, each read commits its own entries.  With a
+	 * turn, changes are written in it (writeturn.h). */
+	struct audit_ticket *ticket;
+	writeturn *turn;
 };
 
 /*

@@ -211,9 +211,16 @@ static const char *pg_errmsg(db *d)
 	return P(d)->err[0] ? P(d)->err : PQerrorMessage(P(d)->conn);
 }
 
+/* A connection cut while idle is found out by the next statement: when that
+ * is a BEGIN, nothing has been asked of the server yet, so it is asked again
+ * on a fresh connection instead of failing the transaction (a server's
+ * audit queue may sit idle through a restart of PostgreSQL). */
 static err_t pg_begin(db *d)
 {
-	err_t e = pg_exec(d, "BEGIN; SELECT pg_advisory_xact_lock(x'" PG_WRITE_LOCK "'::bigint)");
+	static const char sql[] = "BEGIN; SELECT pg_advisory_xact_lock(x'" PG_WRITE_LOCK "'::bigint)";
+	err_t e = pg_exec(d, sql);
+	if (e != ERR_OK && PQstatus(P(d)->conn) != CONNECTION_OK)
+		e = pg_exec(d, sql);
 	if (e == ERR_OK)
 		P(d)->in_tx = 1;
 	return e;

@@ -81,7 +81,8 @@ static err_t add_child(const char *ref, void *ctx)
 err_t h_person_children(struct request *rq, struct reply *out)
 {
 	struct caseview_ctx c = {.r = rq->reg, .who = request_who(rq), .request_id = rq->request_id,
-				 .now = clock_now(), .batch = http_server_batch(rq->srv)};
+				 .now = clock_now(), .ticket = &rq->ticket,
+				     .turn = http_server_turn(rq->srv)};
 	struct family f = {.c = &c, .children = json_array()};
 	json_t *parent = NULL;
 	err_t e = f.children ? readers_access_reason(rq, out, &f.reason) : ERR_NOMEM;

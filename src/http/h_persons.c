@@ -47,7 +47,8 @@ static struct caseview_ctx ctx_of(struct request *rq)
 {
 	return (struct caseview_ctx){.r = rq->reg, .who = request_who(rq),
 				     .request_id = rq->request_id, .now = clock_now(),
-				     .batch = http_server_batch(rq->srv)};
+				     .ticket = &rq->ticket,
+				     .turn = http_server_turn(rq->srv)};
 }
 
 static err_t created(struct reply *out, const char *ref)

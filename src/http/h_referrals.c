@@ -31,7 +31,8 @@ static struct caseview_ctx ctx_of(struct request *rq)
 {
 	return (struct caseview_ctx){.r = rq->reg, .who = request_who(rq),
 				     .request_id = rq->request_id, .now = clock_now(),
-				     .batch = http_server_batch(rq->srv)};
+				     .ticket = &rq->ticket,
+				     .turn = http_server_turn(rq->srv)};
 }
 
 err_t h_referral_create(struct request *rq, struct reply *out)

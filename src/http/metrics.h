@@ -24,7 +24,7 @@ struct metrics {
 	_Atomic uint64_t latency_sum_us;
 	_Atomic uint64_t signin_failures;
 	_Atomic int64_t in_flight;
-	/* the group commit of read audits (core/caseview.h), copied in by
+	/* the group commit of read audits (core/auditqueue.h), copied in by
 	 * metrics_group_commit before each rendering */
 	_Atomic uint64_t audit_commits, audit_entries;
 };

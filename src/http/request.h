@@ -17,6 +17,7 @@
 #include <microhttpd.h>
 
 #include "core/audit.h"
+#include "core/auditqueue.h"
 #include "core/policy.h"
 #include "core/record.h"
 #include "core/registry.h"
@@ -89,6 +90,14 @@ struct request {
 	registry *reg; /* this thread's connection, borrowed */
 	int signed_in;
 	struct session_info session;
+
+	/* A read's audit entries (caseview_ctx.ticket) and the answer held,
+	 * the connection suspended, until they have committed. */
+	struct audit_ticket ticket;
+	struct reply held;
+	err_t held_e;
+	int holding;        /* the answer waits for the ticket */
+	err_t audit_result; /* set by the queue's thread before it resumes us */
 
 	int answered; /* a response was queued */
 	unsigned status; /* the status sent, for the log and metrics */

@@ -44,7 +44,9 @@ struct http_server {
 	int quiet;
 	char trust_proxy[HTTP_ADDRESS_MAX]; /* normalised; "" when none */
 	struct metrics metrics;
-	caseview_batch *batch;
+	writeturn *turn;      /* the database's one writer, taken in order */
+	auditqueue *audits;   /* commits the reads' audit entries */
+	registry *audit_reg;  /* the queue's own connection */
 	pthread_mutex_t lock; /* guards regs and spare */
 	registry *regs[REGISTRIES_MAX];
 	size_t nregs;
@@ -245,7 +247,7 @@ struct audit_entry request_audit_entry(const struct request *rq)
 struct metrics *http_server_metrics(http_server *s)
 {
 	uint64_t commits, entries;
-	caseview_batch_stats(s->batch, &commits, &entries);
+	auditqueue_stats(s->audits, &commits, &entries);
 	metrics_group_commit(&s->metrics, commits, entries);
 	return &s->metrics;
 }
@@ -255,9 +257,9 @@ void http_server_codes_changed(http_server *s)
 	atomic_fetch_add(&s->codes_version, 1);
 }
 
-caseview_batch *http_server_batch(http_server *s)
+writeturn *http_server_turn(http_server *s)
 {
-	return s->batch;
+	return s->turn;
 }
 
 unsigned http_server_port(const http_server *s)
@@ -503,20 +505,56 @@ static enum http_fail gate(struct request *rq, err_t *e)
 	return HF_NONE;
 }
 
+/* Called on the audit queue's thread when the entries of a held answer
+ * have committed or failed to. */
+static void audit_done(struct audit_ticket *t, err_t result, void *arg)
+{
+	struct request *rq = arg;
+	(void)t;
+	rq->audit_result = result;
+	MHD_resume_connection(rq->conn); /* last: rq is the worker's again */
+}
+
+/* The held answer, now that its audit entries are settled: sent if they
+ * committed, else replaced by the failure (nothing read is shown). */
+static void send_held(struct request *rq)
+{
+	struct reply *r = &rq->held;
+	err_t e = rq->held_e;
+	rq->holding = 0;
+	audit_ticket_clear(&rq->ticket);
+	if (rq->audit_result != ERR_OK) {
+		reply_cleanup(r);
+		reply_init(r);
+		e = rq->audit_result;
+	}
+	reply_send(rq, e, r);
+	reply_cleanup(r);
+}
+
 static void handle(struct request *rq)
 {
-	struct reply r;
+	struct reply *r = &rq->held;
 	err_t e;
 	enum http_fail f = gate(rq, &e);
-	reply_init(&r);
+	reply_init(r);
 	if (f == HF_NONE && e == ERR_OK &&
-	    (e = request_query_only(rq, rq->route->query ? rq->route->query : routes_none, &r)) ==
+	    (e = request_query_only(rq, rq->route->query ? rq->route->query : routes_none, r)) ==
 		    ERR_OK)
-		e = rq->route->handler(rq, &r);
+		e = rq->route->handler(rq, r);
 	else
-		r.fail = f;
-	reply_send(rq, e, &r);
-	reply_cleanup(&r);
+		r->fail = f;
+	if (rq->ticket.n == 0) {
+		reply_send(rq, e, r);
+		reply_cleanup(r);
+		return;
+	}
+	/* A read: its answer waits, the worker free meanwhile, until the
+	 * queue has committed its audit entries (auditqueue.h). */
+	rq->held_e = e;
+	rq->holding = 1;
+	MHD_suspend_connection(rq->conn);
+	auditqueue_submit(rq->srv->audits, &rq->ticket, audit_done, rq);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -538,7 +576,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	if (!rq->answered)
+	if (rq->holding)
+		send_held(rq);
+	else if (!rq->answered)
 		handle(rq);
 	return MHD_YES;
 }
@@ -574,6 +614,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		free(rq->body);
 	}
 	sodium_memzero(&rq->session, sizeof rq->session);
+	if (rq->holding) /* the client went away with its answer held */
+		reply_cleanup(&rq->held);
+	audit_ticket_clear(&rq->ticket);
 	free(rq);
 	*con_cls = NULL;
 	atomic_fetch_sub(&s->metrics.in_flight, 1);
@@ -662,7 +705,7 @@ static err_t start_daemon(http_server *s, const struct http_config *c,
 			  const struct sockaddr_storage *sa, char *errbuf)
 {
 	unsigned threads = c->threads ? c->threads : HTTP_THREADS_DEFAULT;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
 	struct MHD_OptionItem tls[] = {
 		{MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls_cert},
 		{MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls_key},
@@ -691,6 +734,18 @@ static err_t start_daemon(http_server *s, const struct http_config *c,
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = di ? di->port : 0;
 	return ERR_OK;
+}
+
+/* The write turn and the queue of the reads' audit entries, on a
+ * connection of its own. */
+static err_t start_audits(http_server *s, char *errbuf)
+{
+	err_t e = writeturn_new(&s->turn);
+	if (e != ERR_OK)
+		return e;
+	if (!(s->audit_reg = worker_registry(s, errbuf)))
+		return ERR_DB;
+	return auditqueue_start(registry_db(s->audit_reg), s->turn, &s->audits);
 }
 
 err_t http_server_start(const struct http_config *c, http_server **out, char *errbuf)
@@ -722,7 +777,7 @@ err_t http_server_start(const struct http_config *c, http_server **out, char *er
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_mutex_init(&s->stop_lock, NULL);
 	pthread_cond_init(&s->stop, NULL);
-	if ((e = caseview_batch_new(&s->batch)) != ERR_OK || (e = load_tls(s, c, errbuf)) != ERR_OK ||
+	if ((e = start_audits(s, errbuf)) != ERR_OK || (e = load_tls(s, c, errbuf)) != ERR_OK ||
 	    (open_spares(s, c->threads ? c->threads : HTTP_THREADS_DEFAULT),
 	     (e = start_daemon(s, c, &sa, errbuf)) != ERR_OK)) {
 		http_server_stop(s);
@@ -755,14 +810,20 @@ void http_server_stop(http_server *s)
 				      waited < HTTP_SHUTDOWN_GRACE_MS;
 		     waited += STOP_POLL_MS)
 			sleep_ms(STOP_POLL_MS);
+		/* Held answers are resumed before the daemon goes: it frees
+		 * their connections. */
+		if (s->audits)
+			auditqueue_stop(s->audits);
 		MHD_stop_daemon(s->mhd);
 	}
+	auditqueue_free(s->audits);
+	registry_close(s->audit_reg);
+	writeturn_free(s->turn);
 	checkpointer_stop(s);
 	for (size_t i = 0; i < s->nregs; i++)
 		registry_close(s->regs[i]);
 	for (size_t i = 0; i < s->nspare; i++)
 		registry_close(s->spare[i]);
-	caseview_batch_free(s->batch);
 	pthread_cond_destroy(&s->stop);
 	pthread_mutex_destroy(&s->stop_lock);
 	pthread_mutex_destroy(&s->lock);

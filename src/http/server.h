@@ -79,10 +79,10 @@ unsigned http_server_port(const http_server *s);
  */
 void http_server_stop(http_server *s);
 
-/* For handlers: the server's counters, and the group commit of read audits
- * (core/caseview.h) shared by its workers. */
+/* For handlers: the server's counters, and the write turn (core/writeturn.h)
+ * its workers share. */
 struct metrics *http_server_metrics(http_server *s);
-struct caseview_batch *http_server_batch(http_server *s);
+struct writeturn *http_server_turn(http_server *s);
 
 /* After an administrator added a code or an agency: every worker reloads
  * the lists before its next request. */
