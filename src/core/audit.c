@@ -92,12 +92,12 @@ static err_t chain_head(db *d, int64_t *seq, unsigned char head[AUDIT_HASH_BYTES
 	return e;
 }
 
-err_t audit_append(db *d, const struct audit_entry *e, int64_t *seq_out)
+err_t audit_append_next(db *d, struct audit_head *head, const struct audit_entry *e)
 {
-	unsigned char prev[AUDIT_HASH_BYTES], hash[AUDIT_HASH_BYTES];
+	unsigned char hash[AUDIT_HASH_BYTES];
 	const char *text[9];
 	char cut[9][AUDIT_FIELD_MAX];
-	int64_t seq, at = (int64_t)time(NULL);
+	int64_t at = (int64_t)time(NULL);
 	db_stmt *st = NULL;
 	err_t err;
 
@@ -108,28 +108,40 @@ err_t audit_append(db *d, const struct audit_entry *e, int64_t *seq_out)
 	if (d)
 		return ERR_OK;
 #endif
-	if ((err = chain_head(d, &seq, prev)) != ERR_OK)
+	if (!head->known && (err = chain_head(d, &head->seq, head->hash)) != ERR_OK)
 		return err;
-	seq++;
+	head->known = 1;
 	fields(e, text);
-	for (int i = 0; i < 9; i++) {
-		snprintf(cut[i], sizeof cut[i], "%s", text[i]);
-		text[i] = cut[i];
-	}
-	entry_hash(seq, at, text, prev, hash);
+	for (int i = 0; i < 9; i++)
+		if (strlen(text[i]) >= AUDIT_FIELD_MAX) {
+			snprintf(cut[i], sizeof cut[i], "%s", text[i]);
+			text[i] = cut[i];
+		}
+	entry_hash(head->seq + 1, at, text, head->hash, hash);
 	if ((err = db_prepare(d, Q_AUDIT_APPEND, &st)) != ERR_OK)
 		return err;
-	err = db_bind_int(st, 1, seq);
+	err = db_bind_int(st, 1, head->seq + 1);
 	if (err == ERR_OK)
 		err = db_bind_int(st, 2, at);
 	for (int i = 0; err == ERR_OK && i < 9; i++)
 		err = db_bind_text(st, 3 + i, text[i]);
-	if (err == ERR_OK && (err = db_bind_blob(st, 12, prev, sizeof prev)) == ERR_OK &&
+	if (err == ERR_OK && (err = db_bind_blob(st, 12, head->hash, AUDIT_HASH_BYTES)) == ERR_OK &&
 	    (err = db_bind_blob(st, 13, hash, sizeof hash)) == ERR_OK)
 		err = db_step(st) == DB_DONE ? ERR_OK : ERR_DB;
 	db_finalize(st);
+	if (err == ERR_OK) {
+		head->seq++;
+		memcpy(head->hash, hash, sizeof hash);
+	}
+	return err;
+}
+
+err_t audit_append(db *d, const struct audit_entry *e, int64_t *seq_out)
+{
+	struct audit_head head = {.known = 0};
+	err_t err = audit_append_next(d, &head, e);
 	if (err == ERR_OK && seq_out)
-		*seq_out = seq;
+		*seq_out = head.seq;
 	return err;
 }
 

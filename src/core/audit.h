@@ -38,6 +38,18 @@ struct audit_entry {
 /* Appends one entry; *seq (optional) receives its sequence number. */
 err_t audit_append(db *d, const struct audit_entry *e, int64_t *seq);
 
+/* The chain's last entry, as a writer carries it through one transaction. */
+struct audit_head {
+	int known; /* 0: read from the log on the next append */
+	int64_t seq;
+	unsigned char hash[AUDIT_HASH_BYTES];
+};
+
+/* Appends one entry after *head, and moves head on: several entries in one
+ * transaction read the log's head once.  A head is good only within the
+ * transaction that read it (start each with known = 0). */
+err_t audit_append_next(db *d, struct audit_head *head, const struct audit_entry *e);
+
 /* Appends one entry in a transaction of its own: for reads, whose data may
  * be shown only once the entry is committed. */
 err_t audit_record(db *d, const struct audit_entry *e);

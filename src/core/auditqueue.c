@@ -106,10 +106,11 @@ void audit_ticket_clear(struct audit_ticket *t)
 /* Writes the entries of a list of tickets in one transaction. */
 static err_t write_tickets(db *d, struct audit_ticket *t)
 {
+	struct audit_head head = {.known = 0};
 	err_t e = db_begin(d);
 	for (; e == ERR_OK && t; t = t->next)
 		for (const struct audit_copy *c = t->first; e == ERR_OK && c; c = c->next)
-			e = audit_append(d, &c->e, NULL);
+			e = audit_append_next(d, &head, &c->e);
 	if (e == ERR_OK && (e = db_commit(d)) == ERR_OK)
 		return ERR_OK;
 	db_rollback(d);
@@ -128,6 +129,7 @@ static void answer(struct audit_ticket *t, err_t result)
 static void *writer(void *arg)
 {
 	auditqueue *q = arg;
+	pthread_setname_np(pthread_self(), "haven-audit"); /* for top -H and perf */
 	pthread_mutex_lock(&q->lock);
 	for (;;) {
 		while (!q->first && !q->stopping)

@@ -149,6 +149,7 @@ static void *checkpointer(void *arg)
 	struct registry_paths p = {s->db, s->key};
 	char errbuf[ERRBUF_MAX];
 	registry *r = NULL;
+	pthread_setname_np(pthread_self(), "haven-ckpt");
 	pthread_mutex_lock(&s->stop_lock);
 	while (!s->stopping) {
 		struct timespec until;
