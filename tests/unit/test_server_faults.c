@@ -1,8 +1,8 @@
 /*
  * test_server_faults.c - the server under a failing disk (REL-04, REL-05):
  * while every write fails (SQLITE_FULL or an I/O error, through the fault
- * VFS), a write request gets a clear 5xx and writes nothing, reads and
- * /healthz keep being answered, and once the fault clears the same request
+ * VFS), a write request gets a clear 5xx and writes nothing, a read whose
+ * audit entry cannot be written shows nothing (5xx), /healthz is answered, and once the fault clears the same request
  * succeeds; the database stays whole and its audit chain holds.
  */
 #include <stdarg.h>
@@ -54,6 +54,12 @@ static void run(int rc)
 		assert_non_null(strstr(r.body, "\"title\"")); /* problem+json, said clearly */
 		hc_free(&r);
 	}
+	/* A read cannot be audited now: the answer it held is not sent. */
+	hc_send(&c, "GET", "/api/v1/persons/P-DISK", NULL, NULL, &r);
+	assert_true(r.status >= 500);
+	assert_non_null(strstr(r.body, "\"title\""));
+	assert_null(strstr(r.body, "Aygün"));
+	hc_free(&r);
 	assert_int_equal(hc_status(&c, "GET", "/healthz", NULL), 200);
 	faults_off();
 
