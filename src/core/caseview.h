@@ -6,8 +6,9 @@
  * A record the principal may not see does not exist here: reading it answers
  * ERR_NOT_FOUND exactly like a missing id, and lists skip it.  What a reader
  * is handed has the fields its role and agency kind may not read cleared
- * before it leaves this module.  Every read is audited (and committed) before
- * the data is handed out; every change is audited in its own transaction.
+ * before it leaves this module.  Every read is audited, and committed before
+ * the data is handed out (or, with a ticket, before the caller shows it);
+ * every change is audited in its own transaction.
  *
  * Strings handed to a sink are borrowed and valid during the call only.
  */
