@@ -29,7 +29,7 @@ for r in $(seq "$rounds"); do
 	for v in full noaudit plain; do
 		suffix=$([ "$v" = full ] && echo "" || echo "_$v")
 		"$build/bench_api$suffix" --seconds "$seconds" --connections "$conns" |
-			awk -v v="$v" '$1 == "read" || $1 == "create" { print v, $1, $3, $7 }' \
+			awk -v v="$v" '$1 == "read" || $1 == "create" { print v, $1, $3, $8 }' \
 				>>"$out/api"
 		"$build/bench_import$suffix" "$persons" "$services" |
 			awk -v v="$v" '/^import:/ { rate = $(NF-1) } /cpu/ { print v, "import", rate, substr($4, 2) }' \
