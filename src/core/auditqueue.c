@@ -148,11 +148,12 @@ static void *writer(void *arg)
 			e = write_tickets(q->d, batch);
 			writeturn_give(q->turn);
 		}
-		answer(batch, e);
-
-		pthread_mutex_lock(&q->lock);
+		pthread_mutex_lock(&q->lock); /* counted before told: a told reader sees its sync */
 		q->commits += e == ERR_OK;
 		q->entries += e == ERR_OK ? n : 0;
+		pthread_mutex_unlock(&q->lock);
+		answer(batch, e);
+		pthread_mutex_lock(&q->lock);
 	}
 	pthread_mutex_unlock(&q->lock);
 	return NULL;
