@@ -35,7 +35,7 @@ static void help(FILE *out)
 	      "\n"
 	      "Options:\n"
 	      "  --listen A:P   address and port (default " DEFAULT_LISTEN "; port 0: any free)\n"
-	      "  --threads N    worker threads, each with its own database connection (default 16)\n"
+	      "  --threads N    worker threads, and at most as many database connections (default 16)\n"
 	      "  --timeout S    seconds an idle connection is kept (default 10)\n"
 	      "  --tls-cert F   serve HTTPS with this PEM certificate chain ...\n"
 	      "  --tls-key F    ... and this PEM private key.  Without them, serve on a\n"

@@ -32,6 +32,7 @@
 
 typedef struct http_server http_server;
 struct route;
+struct pool_slot;
 
 /* Failures that are not an error code of core: limits, protocol, the
  * sign-in's deliberately uniform answer.  reply.c maps them with err_t. */
@@ -87,7 +88,8 @@ struct request {
 	int late;      /* came after the server began to stop: answered 503 */
 
 	/* caller */
-	registry *reg; /* this thread's connection, borrowed */
+	registry *reg; /* the connection lent for the handler (NULL outside it) */
+	struct pool_slot *slot; /* whence reg was lent */
 	int signed_in;
 	struct session_info session;
 

@@ -1,6 +1,7 @@
 /*
- * server.c - libmicrohttpd set-up, the limits, the per-thread databases and
- * the path of a request: limits, route, session, CSRF, policy, handler.
+ * server.c - libmicrohttpd set-up, the limits, the pool of database
+ * connections and the path of a request: limits, route, session, CSRF,
+ * policy, handler.
  *
  * A request goes through on_request three ways: the first call (headers
  * only: limits, route, framing, media type: anything refused here is refused
@@ -33,9 +34,15 @@
 #define STOP_POLL_MS 10
 #define CHECKPOINT_INTERVAL_MS 100
 
+/* A pooled database connection and the version of the code lists it has
+ * loaded. */
+struct pool_slot {
+	registry *reg;
+	uint64_t codes_version;
+};
+
 struct http_server {
 	struct MHD_Daemon *mhd;
-	uint64_t generation;
 	_Atomic uint64_t codes_version; /* raised when an administrator adds a code */
 	atomic_int draining;            /* stopping: new requests are answered 503 */
 	char db[HTTP_PATH_MAX], key[HTTP_PATH_MAX];
@@ -47,11 +54,11 @@ struct http_server {
 	writeturn *turn;      /* the database's one writer, taken in order */
 	auditqueue *audits;   /* commits the reads' audit entries */
 	registry *audit_reg;  /* the queue's own connection */
-	pthread_mutex_t lock; /* guards regs and spare */
-	registry *regs[REGISTRIES_MAX];
-	size_t nregs;
-	registry *spare[REGISTRIES_MAX]; /* opened at start, not yet a worker's */
-	size_t nspare;
+	pthread_mutex_t lock; /* guards the pool */
+	struct pool_slot slots[REGISTRIES_MAX];
+	size_t nslots;                      /* opened */
+	struct pool_slot *idle[REGISTRIES_MAX]; /* not lent, the last given back on top */
+	size_t nidle;
 	pthread_t checkpointer;
 	int checkpointing;    /* the thread runs */
 	pthread_mutex_t stop_lock; /* guards stopping */
@@ -59,23 +66,7 @@ struct http_server {
 	int stopping;
 };
 
-/* ---- the thread's database --------------------------------------------- */
-
-static _Atomic uint64_t generations;
-static _Thread_local struct {
-	uint64_t generation;
-	uint64_t codes_version;
-	registry *reg;
-} mine;
-
-/* This thread's registry, with the code lists as they are now. */
-static registry *current_codes(http_server *s, registry *r)
-{
-	uint64_t v = atomic_load(&s->codes_version);
-	if (r && mine.codes_version != v && registry_reload_codes(r) == ERR_OK)
-		mine.codes_version = v; /* else the old lists serve, and the next request tries */
-	return r;
-}
+/* ---- the pool of database connections --------------------------------------- */
 
 /* Opens a registry for a worker: the checkpointer checkpoints for it. */
 static registry *worker_registry(http_server *s, char *errbuf)
@@ -88,50 +79,72 @@ static registry *worker_registry(http_server *s, char *errbuf)
 	return r;
 }
 
-/* One registry per worker, opened before the server serves: opened on a
- * worker's first request instead, one after another under the lock (an open
- * waits for the write lock to check the migrations), the last of sixteen
- * workers waited up to 0.8 s on a busy disk, and requests queued behind it
- * timed out.  If one cannot be opened now, its worker tries on its first
- * request. */
-static void open_spares(http_server *s, unsigned n)
+/* Opens n connections before the server serves: opened on first need
+ * instead, one after another under the lock (an open waits for the write
+ * lock to check the migrations), the last of sixteen waited up to 0.8 s on a
+ * busy disk, and requests queued behind it timed out.  Those that cannot be
+ * opened now are tried again when needed.  Called before the daemon starts. */
+static void open_slots(http_server *s, unsigned n)
 {
 	char errbuf[ERRBUF_MAX];
-	while (s->nspare < n && s->nspare < REGISTRIES_MAX) {
+	uint64_t v = atomic_load(&s->codes_version);
+	while (s->nslots < n && s->nslots < REGISTRIES_MAX) {
 		registry *r = worker_registry(s, errbuf);
 		if (!r)
 			return;
-		s->spare[s->nspare++] = r;
+		s->slots[s->nslots] = (struct pool_slot){r, v};
+		s->idle[s->nidle++] = &s->slots[s->nslots++];
 	}
 }
 
-/* This thread's registry for server s: a spare, else opened now; NULL when
- * the database cannot be opened (the request then answers 503). */
-static registry *thread_registry(http_server *s)
+/*
+ * Lends the request a connection, with the code lists as they are now; NULL
+ * (the request then answers 503) when none can be opened.  The pool is a
+ * stack: the connection given back last is lent first, so under load the
+ * few connections in use at once (about as many as cores) keep their page
+ * caches warm.  (One connection per worker thread, as before, meant sixteen
+ * caches for every commit of the audit queue to empty, and every read
+ * re-read its pages.)  At most one connection per worker thread is ever
+ * lent, so there are always enough.
+ */
+static err_t pool_take(http_server *s, struct request *rq)
 {
 	char errbuf[ERRBUF_MAX] = "";
-	registry *r = NULL;
-	uint64_t codes_version = atomic_load(&s->codes_version); /* before the lists load */
-	if (mine.generation == s->generation && mine.reg)
-		return current_codes(s, mine.reg);
+	struct pool_slot *slot = NULL;
 	pthread_mutex_lock(&s->lock);
-	if (s->nregs < REGISTRIES_MAX && s->nspare > 0) {
-		r = s->spare[--s->nspare];
-		codes_version = 0; /* its lists are as they were before the server served */
-	} else if (s->nregs < REGISTRIES_MAX) {
-		r = worker_registry(s, errbuf);
+	if (s->nidle > 0) {
+		slot = s->idle[--s->nidle];
+	} else if (s->nslots < REGISTRIES_MAX) {
+		registry *r = worker_registry(s, errbuf);
+		if (r) {
+			slot = &s->slots[s->nslots++];
+			*slot = (struct pool_slot){r, 0};
+		}
 	}
-	if (r)
-		s->regs[s->nregs++] = r;
-	else if (!s->quiet)
-		fprintf(stderr, "haven serve: cannot open the database for a worker: %s\n", errbuf);
 	pthread_mutex_unlock(&s->lock);
-	if (r) {
-		mine.generation = s->generation;
-		mine.codes_version = codes_version;
-		mine.reg = r;
+	if (!slot) {
+		if (!s->quiet)
+			fprintf(stderr, "haven serve: cannot open the database: %s\n", errbuf);
+		return ERR_DB;
 	}
-	return current_codes(s, r);
+	uint64_t v = atomic_load(&s->codes_version);
+	if (slot->codes_version != v && registry_reload_codes(slot->reg) == ERR_OK)
+		slot->codes_version = v; /* else the old lists serve, and the next request tries */
+	rq->slot = slot;
+	rq->reg = slot->reg;
+	return ERR_OK;
+}
+
+/* Gives the request's connection back, if it has one. */
+static void pool_give(http_server *s, struct request *rq)
+{
+	if (!rq->slot)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->idle[s->nidle++] = rq->slot;
+	pthread_mutex_unlock(&s->lock);
+	rq->slot = NULL;
+	rq->reg = NULL;
 }
 
 /* ---- the checkpointer ------------------------------------------------------- */
@@ -491,7 +504,7 @@ static enum http_fail gate(struct request *rq, err_t *e)
 		return HF_UNAVAILABLE;
 	if (rq->body_over)
 		return HF_BODY_LARGE;
-	if (!(rq->reg = thread_registry(rq->srv)))
+	if (pool_take(rq->srv, rq) != ERR_OK)
 		return HF_UNAVAILABLE;
 	if (request_changes_state(rq) && foreign_origin(rq))
 		return HF_ORIGIN;
@@ -559,6 +572,7 @@ static void handle(struct request *rq)
 		e = rq->route->handler(rq, r);
 	else
 		r->fail = f;
+	pool_give(rq->srv, rq);
 	if (rq->ticket.n == 0) {
 		reply_send(rq, e, r);
 		reply_cleanup(r);
@@ -787,13 +801,12 @@ err_t http_server_start(const struct http_config *c, http_server **out, char *er
 		free(s);
 		return ERR_INVALID;
 	}
-	s->generation = atomic_fetch_add(&generations, 1) + 1;
 	metrics_init(&s->metrics);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_mutex_init(&s->stop_lock, NULL);
 	pthread_cond_init(&s->stop, NULL);
 	if ((e = start_audits(s, errbuf)) != ERR_OK || (e = load_tls(s, c, errbuf)) != ERR_OK ||
-	    (open_spares(s, c->threads ? c->threads : HTTP_THREADS_DEFAULT),
+	    (open_slots(s, c->threads ? c->threads : HTTP_THREADS_DEFAULT),
 	     (e = start_daemon(s, c, &sa, errbuf)) != ERR_OK)) {
 		http_server_stop(s);
 		return e;
@@ -835,10 +848,8 @@ void http_server_stop(http_server *s)
 	registry_close(s->audit_reg);
 	writeturn_free(s->turn);
 	checkpointer_stop(s);
-	for (size_t i = 0; i < s->nregs; i++)
-		registry_close(s->regs[i]);
-	for (size_t i = 0; i < s->nspare; i++)
-		registry_close(s->spare[i]);
+	for (size_t i = 0; i < s->nslots; i++)
+		registry_close(s->slots[i].reg);
 	pthread_cond_destroy(&s->stop);
 	pthread_mutex_destroy(&s->stop_lock);
 	pthread_mutex_destroy(&s->lock);
