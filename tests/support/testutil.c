@@ -168,6 +168,24 @@ registry *tu_registry_new(const char *dbpath, const char *key)
 	return r;
 }
 
+void tu_store_open(struct tu_store *s)
+{
+	s->dir = tu_tempdir();
+	s->db = tu_new_database(s->dir);
+	s->key = tu_path(s->dir, "haven.key");
+	s->r = tu_registry_new(s->db, s->key);
+}
+
+void tu_store_close(struct tu_store *s)
+{
+	registry_close(s->r);
+	tu_rmtree(s->dir);
+	free(s->dir);
+	free(s->db);
+	free(s->key);
+	*s = (struct tu_store){0};
+}
+
 void tu_add_account(const char *dbpath, const char *key, const char *name, const char *agency,
 		    const char *role, struct tu_account *out)
 {

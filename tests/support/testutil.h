@@ -51,6 +51,19 @@ int tu_tree_contains(const char *dir, const void *needle, size_t len);
 struct registry;
 struct registry *tu_registry_new(const char *dbpath, const char *key);
 
+/* A test's own store: a temporary directory, a fresh database for the
+ * test's engine in it (tu_new_database), its key file, and the registry
+ * open on them.  The many storage tests' fixture, written once. */
+struct tu_store {
+	char *dir, *db, *key; /* malloc'd */
+	struct registry *r;
+};
+
+/* Makes and opens a store; fails the test on any error. */
+void tu_store_open(struct tu_store *s);
+/* Closes the registry, removes the directory, frees the paths. */
+void tu_store_close(struct tu_store *s);
+
 /* An account made by tu_add_account, with what its owner knows. */
 #define TU_PASSWORD "river copper lantern"
 struct tu_account {

@@ -21,13 +21,12 @@
 #define ENTRIES 8
 
 struct fixture {
-	char *dir, *dbpath, *keypath;
-	registry *r;
+	struct tu_store st;
 };
 
 static db *D(void **state)
 {
-	return registry_db(((struct fixture *)*state)->r);
+	return registry_db(((struct fixture *)*state)->st.r);
 }
 
 static void append(db *d, int i)
@@ -43,24 +42,17 @@ static void append(db *d, int i)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	f->dir = tu_tempdir();
-	f->dbpath = tu_new_database(f->dir);
-	f->keypath = tu_path(f->dir, "k.key");
-	f->r = tu_registry_new(f->dbpath, f->keypath);
+	tu_store_open(&f->st);
 	*state = f;
 	for (int i = 1; i <= ENTRIES; i++)
-		append(registry_db(f->r), i);
+		append(registry_db(f->st.r), i);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	registry_close(f->r);
-	tu_rmtree(f->dir);
-	free(f->dir);
-	free(f->dbpath);
-	free(f->keypath);
+	tu_store_close(&f->st);
 	free(f);
 	return 0;
 }
@@ -149,7 +141,7 @@ static void test_checkpoint_catches_rewritten_tail(void **state)
 	struct fixture *f = *state;
 	struct audit_verdict v;
 	char *cp = NULL;
-	assert_int_equal(audit_checkpoint(D(state), registry_keyring(f->r), &cp), ERR_OK);
+	assert_int_equal(audit_checkpoint(D(state), registry_keyring(f->st.r), &cp), ERR_OK);
 	assert_non_null(strstr(cp, "size 8\n"));
 	assert_int_equal(audit_verify_checkpoint(D(state), cp, NULL, &v), ERR_OK);
 	assert_int_equal(v.first_bad, 0);
@@ -174,7 +166,7 @@ static void test_checkpoint_signature(void **state)
 	struct fixture *f = *state;
 	struct audit_verdict v;
 	char *cp = NULL;
-	assert_int_equal(audit_checkpoint(D(state), registry_keyring(f->r), &cp), ERR_OK);
+	assert_int_equal(audit_checkpoint(D(state), registry_keyring(f->st.r), &cp), ERR_OK);
 	/* a forged size, a wrong pinned signer, garbage */
 	char *size = strstr(cp, "size 8");
 	size[5] = '7';

@@ -27,8 +27,8 @@
 #define TICKETS 40 /* per thread */
 
 struct fixture {
-	char *dir, *dbpath, *keypath;
-	registry *writer_reg, *check_reg;
+	struct tu_store st; /* st.r: the queue's own connection */
+	registry *check_reg;
 	writeturn *turn;
 	auditqueue *q;
 };
@@ -52,15 +52,12 @@ static void on_done(struct audit_ticket *t, err_t result, void *arg)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	f->dir = tu_tempdir();
-	f->dbpath = tu_new_database(f->dir);
-	f->keypath = tu_path(f->dir, "k.key");
-	f->writer_reg = tu_registry_new(f->dbpath, f->keypath);
-	struct registry_paths p = {f->dbpath, f->keypath};
+	tu_store_open(&f->st);
+	struct registry_paths p = {f->st.db, f->st.key};
 	char errbuf[ERRBUF_MAX];
 	assert_int_equal(registry_open(&p, &f->check_reg, errbuf), ERR_OK); /* a reader of its own */
 	assert_int_equal(writeturn_new(&f->turn), ERR_OK);
-	assert_int_equal(auditqueue_start(registry_db(f->writer_reg), f->turn, &f->q), ERR_OK);
+	assert_int_equal(auditqueue_start(registry_db(f->st.r), f->turn, &f->q), ERR_OK);
 	*state = f;
 	return 0;
 }
@@ -70,12 +67,8 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 	auditqueue_free(f->q);
 	writeturn_free(f->turn);
-	registry_close(f->writer_reg);
 	registry_close(f->check_reg);
-	tu_rmtree(f->dir);
-	free(f->dir);
-	free(f->dbpath);
-	free(f->keypath);
+	tu_store_close(&f->st);
 	free(f);
 	return 0;
 }

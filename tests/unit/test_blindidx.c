@@ -60,8 +60,7 @@ static void test_normalisation_table(void **state)
 }
 
 struct fixture {
-	char *dir, *db, *key;
-	registry *r;
+	struct tu_store st;
 };
 
 static void put(registry *r, const char *ref, const char *given, const char *family, const char *doc)
@@ -77,14 +76,11 @@ static void put(registry *r, const char *ref, const char *given, const char *fam
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	f->dir = tu_tempdir();
-	f->db = tu_new_database(f->dir);
-	f->key = tu_path(f->dir, "b.key");
-	f->r = tu_registry_new(f->db, f->key);
-	assert_int_equal(db_begin(registry_db(f->r)), ERR_OK);
-	put(f->r, "P-1", "Gülşən", "Məmmədova", "AZE 1234-567");
-	put(f->r, "P-2", "Aysel", "Quliyeva", NULL);
-	put(f->r, "P-3", "Nərmin", "Cəfərova", "C7654321");
+	tu_store_open(&f->st);
+	assert_int_equal(db_begin(registry_db(f->st.r)), ERR_OK);
+	put(f->st.r, "P-1", "Gülşən", "Məmmədova", "AZE 1234-567");
+	put(f->st.r, "P-2", "Aysel", "Quliyeva", NULL);
+	put(f->st.r, "P-3", "Nərmin", "Cəfərova", "C7654321");
 	/* many others, so that the truncated index values coincide.  Their
 	 * names begin with varied consonants: a word is indexed by the first
 	 * BIDX_PREFIX letters of its skeleton, and 600 persons sharing those
@@ -98,9 +94,9 @@ static int setup(void **state)
 		snprintf(given, sizeof given, "%c%cad", first[i % 10], second[i / 10 % 15]);
 		snprintf(family, sizeof family, "%c%cova%c", first[i / 7 % 10], second[i % 15],
 			 'd' + i % 7);
-		put(f->r, ref, given, family, NULL);
+		put(f->st.r, ref, given, family, NULL);
 	}
-	assert_int_equal(db_commit(registry_db(f->r)), ERR_OK);
+	assert_int_equal(db_commit(registry_db(f->st.r)), ERR_OK);
 	*state = f;
 	return 0;
 }
@@ -108,11 +104,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	registry_close(f->r);
-	tu_rmtree(f->dir);
-	free(f->dir);
-	free(f->db);
-	free(f->key);
+	tu_store_close(&f->st);
 	free(f);
 	return 0;
 }
@@ -160,16 +152,16 @@ static void search(registry *r, const char *query, const char *want)
 static void test_every_spelling_found(void **state)
 {
 	struct fixture *f = *state;
-	search(f->r, "Məmmədova", "P-1 ");
-	search(f->r, "Mammadova", "P-1 ");
-	search(f->r, "Мамедова", "P-1 ");
-	search(f->r, "gulshan mammadova", "P-1 ");
+	search(f->st.r, "Məmmədova", "P-1 ");
+	search(f->st.r, "Mammadova", "P-1 ");
+	search(f->st.r, "Мамедова", "P-1 ");
+	search(f->st.r, "gulshan mammadova", "P-1 ");
 	/* the beginning of a name, sounded out: q and g are one consonant, so
 	 * Gülşən begins like Quliyeva (g-l) */
-	search(f->r, "Quli", "P-1 P-2 ");
-	search(f->r, "Кулиева Айсель", "P-2 ");
-	search(f->r, "Джафарова", "P-3 ");
-	search(f->r, "Aysel Məmmədova", ""); /* every word must match */
+	search(f->st.r, "Quli", "P-1 P-2 ");
+	search(f->st.r, "Кулиева Айсель", "P-2 ");
+	search(f->st.r, "Джафарова", "P-3 ");
+	search(f->st.r, "Aysel Məmmədova", ""); /* every word must match */
 }
 
 static void test_document_search(void **state)
@@ -177,17 +169,17 @@ static void test_document_search(void **state)
 	struct fixture *f = *state;
 	int64_t *ids = NULL;
 	size_t n = 0;
-	assert_int_equal(registry_document_candidates(f->r, "aze1234567", &ids, &n), ERR_OK);
+	assert_int_equal(registry_document_candidates(f->st.r, "aze1234567", &ids, &n), ERR_OK);
 	assert_true(n >= 1);
 	free(ids);
-	assert_int_equal(registry_document_candidates(f->r, " - ", &ids, &n), ERR_INVALID);
+	assert_int_equal(registry_document_candidates(f->st.r, " - ", &ids, &n), ERR_INVALID);
 }
 
 /* FLE-04: equal within a field, different across fields; FLE-06 sizing. */
 static void test_index_values(void **state)
 {
 	struct fixture *f = *state;
-	const keyring *kr = registry_keyring(f->r);
+	const keyring *kr = registry_keyring(f->st.r);
 	int64_t a = bidx_value(kr, BIDX_NAME, "Məmmədova"), b = bidx_value(kr, BIDX_NAME, "Мамедова");
 	assert_int_equal(a, b);
 	assert_true(a >= 0 && a < (1 << BIDX_BITS));
@@ -206,12 +198,12 @@ static void test_index_holds_no_name(void **state)
 {
 	struct fixture *f = *state;
 	db_stmt *st;
-	assert_int_equal(db_prepare(registry_db(f->r), "SELECT count(*) FROM person_index", &st), ERR_OK);
+	assert_int_equal(db_prepare(registry_db(f->st.r), "SELECT count(*) FROM person_index", &st), ERR_OK);
 	assert_int_equal(db_step(st), DB_ROW);
 	assert_true(db_col_int(st, 0) >= 603);
 	db_finalize(st);
 	if (!tu_engine_is_postgres())
-		assert_false(tu_file_contains(f->db, "mamadova", 8));
+		assert_false(tu_file_contains(f->st.db, "mamadova", 8));
 }
 
 int main(void)

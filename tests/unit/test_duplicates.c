@@ -23,8 +23,7 @@
 #include "util/date.h"
 
 struct fx {
-	char *dir, *db, *key;
-	registry *r;
+	struct tu_store st;
 };
 
 static int64_t day(const char *s)
@@ -71,10 +70,7 @@ static void put_all(registry *r, const struct who *w, size_t n)
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	f->dir = tu_tempdir();
-	f->db = tu_new_database(f->dir);
-	f->key = tu_path(f->dir, "d.key");
-	f->r = tu_registry_new(f->db, f->key);
+	tu_store_open(&f->st);
 	*state = f;
 	return 0;
 }
@@ -82,11 +78,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	registry_close(f->r);
-	tu_rmtree(f->dir);
-	free(f->dir);
-	free(f->db);
-	free(f->key);
+	tu_store_close(&f->st);
 	free(f);
 	return 0;
 }
@@ -118,8 +110,8 @@ static const struct who gulshan[] = {
 static void transliterations_counted_once(void **state)
 {
 	struct fx *f = *state;
-	put_all(f->r, gulshan, 3);
-	struct dup_result *d = find(f->r, 0, 0);
+	put_all(f->st.r, gulshan, 3);
+	struct dup_result *d = find(f->st.r, 0, 0);
 	assert_int_equal(d->records, 3);
 	assert_int_equal(d->persons, 1);
 	assert_int_equal(d->pairs, 3);
@@ -136,14 +128,14 @@ static void transliterations_counted_once(void **state)
 static void empty_registry(void **state)
 {
 	struct fx *f = *state;
-	struct dup_result *d = find(f->r, 0, DUP_WITH_REFS);
+	struct dup_result *d = find(f->st.r, 0, DUP_WITH_REFS);
 	assert_int_equal(d->records, 0);
 	assert_int_equal(d->persons, 0);
 	assert_int_equal(d->n_agencies, 0);
 	assert_int_equal(d->n_list, 0);
 	duplicates_free(d);
-	put_all(f->r, gulshan, 1);
-	d = find(f->r, 0, 0);
+	put_all(f->st.r, gulshan, 1);
+	d = find(f->st.r, 0, 0);
 	assert_int_equal(d->records, 1);
 	assert_int_equal(d->persons, 1);
 	assert_int_equal(d->candidates, 0);
@@ -163,8 +155,8 @@ static void same_skeleton_not_merged(void **state)
 		{"P-4", "Gülşən", "Məmmədova", "female", NULL, NULL, NULL, "ngo"},
 		{"P-5", "Gülnar", "Məmmədova", "female", "1990-04-02", NULL, NULL, "ngo"},
 	};
-	put_all(f->r, w, sizeof w / sizeof w[0]);
-	struct dup_result *d = find(f->r, 0, 0);
+	put_all(f->st.r, w, sizeof w / sizeof w[0]);
+	struct dup_result *d = find(f->st.r, 0, 0);
 	assert_int_equal(d->records, 5);
 	assert_int_equal(d->persons, 5);
 	assert_int_equal(d->pairs, 0);
@@ -181,8 +173,8 @@ static void partial_birth_date_agrees(void **state)
 		{"P-2", "Aysel", "Guliyeva", "female", "1994-11-20", NULL, NULL, "ngo"},
 		{"P-3", "Aysel", "Quliyeva", "female", "1995-01-01", NULL, NULL, "ngo"},
 	};
-	put_all(f->r, w, sizeof w / sizeof w[0]);
-	struct dup_result *d = find(f->r, 0, 0);
+	put_all(f->st.r, w, sizeof w / sizeof w[0]);
+	struct dup_result *d = find(f->st.r, 0, 0);
 	assert_int_equal(d->persons, 2);
 	assert_int_equal(d->pairs, 1);
 	assert_int_equal(agency_pairs(d, "mia_ctd", "ngo"), 1);
@@ -200,8 +192,8 @@ static void document_number_joins(void **state)
 		{"P-3", "Nərmin", "Həsənova", "female", "1992-01-01", "AZE 7654321", NULL, "ngo"},
 		{"P-4", "Leyla", "Əliyeva", "female", "2001-02-03", "AZE 1234568", NULL, "ngo"},
 	};
-	put_all(f->r, w, sizeof w / sizeof w[0]);
-	struct dup_result *d = find(f->r, 0, DUP_WITH_REFS);
+	put_all(f->st.r, w, sizeof w / sizeof w[0]);
+	struct dup_result *d = find(f->st.r, 0, DUP_WITH_REFS);
 	/* P-1 = P-2 by the number, P-1 = P-3 by name and birth date */
 	assert_int_equal(d->persons, 2);
 	assert_int_equal(d->pairs, 3);
@@ -225,14 +217,14 @@ static void year_scope(void **state)
 		{"P-2", "Gulshan", "Mammadova", "female", "1990-04-02", NULL, "2024-02-01", "ngo"},
 		{"P-3", "Гульшен", "Мамедова", "female", "1990-04-02", NULL, "2024-06-01", "mia_shelter"},
 	};
-	put_all(f->r, w, sizeof w / sizeof w[0]);
-	struct dup_result *d = find(f->r, 2024, 0);
+	put_all(f->st.r, w, sizeof w / sizeof w[0]);
+	struct dup_result *d = find(f->st.r, 2024, 0);
 	assert_int_equal(d->records, 2);
 	assert_int_equal(d->persons, 1);
 	assert_int_equal(agency_pairs(d, "mia_shelter", "ngo"), 1);
 	assert_int_equal(agency_pairs(d, "mia_ctd", "ngo"), 0);
 	duplicates_free(d);
-	d = find(f->r, 2022, 0);
+	d = find(f->st.r, 2022, 0);
 	assert_int_equal(d->records, 0);
 	assert_int_equal(d->persons, 0);
 	duplicates_free(d);
@@ -244,9 +236,9 @@ static void command_prints_counts_only(void **state)
 {
 	struct fx *f = *state;
 	char cmd[8192], *out = NULL, *err = NULL;
-	put_all(f->r, gulshan, 3);
+	put_all(f->st.r, gulshan, 3);
 	snprintf(cmd, sizeof cmd, "'%s' duplicates --db '%s' --key '%s' --year 2024", HAVEN_BIN,
-		 f->db, f->key);
+		 f->st.db, f->st.key);
 	if (tu_run(cmd, &out, &err) != 0)
 		fail_msg("%s: %s", cmd, err ? err : "");
 	assert_non_null(strstr(out, "Person records identified in 2024: 3"));
@@ -257,10 +249,10 @@ static void command_prints_counts_only(void **state)
 	assert_null(strstr(out, "1990"));
 	free(out);
 	free(err);
-	snprintf(cmd, sizeof cmd, "'%s' audit verify --db '%s' --key '%s'", HAVEN_BIN, f->db, f->key);
+	snprintf(cmd, sizeof cmd, "'%s' audit verify --db '%s' --key '%s'", HAVEN_BIN, f->st.db, f->st.key);
 	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
 	db_stmt *st = NULL;
-	assert_int_equal(db_prepare(registry_db(f->r),
+	assert_int_equal(db_prepare(registry_db(f->st.r),
 				    "SELECT count(*) FROM audit_log WHERE action = 'report' AND "
 				    "object_ref = 'duplicates/2024'",
 				    &st),
@@ -268,7 +260,7 @@ static void command_prints_counts_only(void **state)
 	assert_int_equal(db_step(st), DB_ROW);
 	assert_int_equal(db_col_int(st, 0), 1);
 	db_finalize(st);
-	snprintf(cmd, sizeof cmd, "'%s' duplicates --year 24 --db '%s'", HAVEN_BIN, f->db);
+	snprintf(cmd, sizeof cmd, "'%s' duplicates --year 24 --db '%s'", HAVEN_BIN, f->st.db);
 	assert_int_equal(tu_run(cmd, NULL, NULL), 2);
 }
 

@@ -27,8 +27,7 @@
 #include "util/date.h"
 
 struct fx {
-	char *dir, *db, *key;
-	registry *r;
+	struct tu_store st;
 	struct report_def *def;
 	struct report *rep;
 };
@@ -55,7 +54,7 @@ static void person(struct fx *f, const char *ref, const char *status, const char
 		.decided_on = strcmp(status, "not_confirmed") == 0 ? d(identified) : DATE_NONE,
 		.exploitation = exploitation, .country_of_exploitation = country};
 	enum put_outcome out;
-	assert_int_equal(registry_put_person(f->r, &p, 0, &out), ERR_OK);
+	assert_int_equal(registry_put_person(f->st.r, &p, 0, &out), ERR_OK);
 }
 
 /* amount in qəpik, or -1 for none */
@@ -67,7 +66,7 @@ static void service(struct fx *f, const char *ref, const char *who, const char *
 			    .date = d(date), .end_date = d(end), .has_amount = amount >= 0,
 			    .amount = amount, .currency = amount >= 0 ? "AZN" : NULL, .phase = phase};
 	enum put_outcome out;
-	assert_int_equal(registry_put_service(f->r, &s, 0, &out), ERR_OK);
+	assert_int_equal(registry_put_service(f->st.r, &s, 0, &out), ERR_OK);
 }
 
 static void referral(struct fx *f, const char *ref, const char *who, const char *from,
@@ -77,7 +76,7 @@ static void referral(struct fx *f, const char *ref, const char *who, const char 
 			     .purpose = purpose, .date = d(date), .status = "sent",
 			     .closed_on = DATE_NONE};
 	enum put_outcome out;
-	assert_int_equal(registry_put_referral(f->r, &x, 0, &out), ERR_OK);
+	assert_int_equal(registry_put_referral(f->st.r, &x, 0, &out), ERR_OK);
 }
 
 /*
@@ -98,7 +97,7 @@ static void referral(struct fx *f, const char *ref, const char *who, const char 
  */
 static void build(struct fx *f)
 {
-	db *h = registry_db(f->r);
+	db *h = registry_db(f->st.r);
 	assert_int_equal(db_begin(h), ERR_OK);
 	person(f, "V1", "victim", NULL, "female", "1990-01-01", "AZE", "2023-12-20", "police",
 	       "2024-01-15", "sexual", "TUR");
@@ -192,13 +191,10 @@ static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
 	char errbuf[ERRBUF_MAX];
-	f->dir = tu_tempdir();
-	f->db = tu_new_database(f->dir);
-	f->key = tu_path(f->dir, "h.key");
-	f->r = tu_registry_new(f->db, f->key);
+	tu_store_open(&f->st);
 	assert_int_equal(report_def_load(NULL, &f->def, errbuf), ERR_OK);
 	build(f);
-	if (report_compute(registry_db(f->r), f->def, 2024, &f->rep, errbuf) != ERR_OK)
+	if (report_compute(registry_db(f->st.r), f->def, 2024, &f->rep, errbuf) != ERR_OK)
 		fail_msg("%s", errbuf);
 	*state = f;
 	return 0;
@@ -209,11 +205,7 @@ static int teardown(void **state)
 	struct fx *f = *state;
 	report_free(f->rep);
 	report_def_free(f->def);
-	registry_close(f->r);
-	tu_rmtree(f->dir);
-	free(f->dir);
-	free(f->db);
-	free(f->key);
+	tu_store_close(&f->st);
 	free(f);
 	return 0;
 }
@@ -377,7 +369,7 @@ static void test_previous_year_is_the_same_rule(void **state)
 	struct fx *f = *state;
 	struct report *next = NULL;
 	char errbuf[ERRBUF_MAX];
-	assert_int_equal(report_compute(registry_db(f->r), f->def, 2025, &next, errbuf), ERR_OK);
+	assert_int_equal(report_compute(registry_db(f->st.r), f->def, 2025, &next, errbuf), ERR_OK);
 	for (size_t i = 0; i < f->rep->n_indicators; i++)
 		assert_int_equal(next->indicators[i].previous.v, f->rep->indicators[i].value.v);
 	check(next, "victims_identified", 1, 4); /* P4 */
@@ -388,7 +380,7 @@ static void test_previous_year_is_the_same_rule(void **state)
 static void test_freeze_and_restate(void **state)
 {
 	struct fx *f = *state;
-	db *h = registry_db(f->r);
+	db *h = registry_db(f->st.r);
 	struct report *live = NULL, *approved = NULL;
 	char errbuf[ERRBUF_MAX];
 	assert_int_equal(report_freeze_load(h, f->def, 2024, &approved, errbuf), ERR_NOT_FOUND);

@@ -32,8 +32,7 @@ static const struct audit_entry by = {.actor = "cli:test", .agency = "", .role =
 				      .request_id = "test"};
 
 struct fixture {
-	char *dir, *dbpath, *keypath;
-	registry *r;
+	struct tu_store st;
 	unsigned char secret[64];
 	size_t secret_len;
 };
@@ -41,10 +40,7 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	f->dir = tu_tempdir();
-	f->dbpath = tu_new_database(f->dir);
-	f->keypath = tu_path(f->dir, "h.key");
-	f->r = tu_registry_new(f->dbpath, f->keypath);
+	tu_store_open(&f->st);
 	clock_reset();
 	*state = f;
 	return 0;
@@ -53,11 +49,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	registry_close(f->r);
-	tu_rmtree(f->dir);
-	free(f->dir);
-	free(f->dbpath);
-	free(f->keypath);
+	tu_store_close(&f->st);
 	free(f);
 	clock_reset();
 	return 0;
@@ -85,7 +77,7 @@ static void secret_of(const char *uri, unsigned char *out, size_t *len)
 static void add_officer(struct fixture *f, const char *name)
 {
 	char uri[TOTP_URI_MAX], errbuf[ERRBUF_MAX];
-	assert_int_equal(users_add(f->r, &by, name, "mia_ctd", "officer", PW, uri, sizeof uri, errbuf),
+	assert_int_equal(users_add(f->st.r, &by, name, "mia_ctd", "officer", PW, uri, sizeof uri, errbuf),
 			 ERR_OK);
 	assert_memory_equal(uri, "otpauth://totp/Haven:", 21);
 	secret_of(uri, f->secret, &f->secret_len);
@@ -103,7 +95,7 @@ static err_t sign_in(struct fixture *f, const char *name, const char *pw, const 
 		     struct principal *who)
 {
 	struct users_signin s = {name, pw, otp, "192.0.2.7", "req", NULL};
-	return users_signin(f->r, &s, clock_now(), who);
+	return users_signin(f->st.r, &s, clock_now(), who);
 }
 
 static void adding_accounts(void **state)
@@ -112,27 +104,27 @@ static void adding_accounts(void **state)
 	char uri[TOTP_URI_MAX], errbuf[ERRBUF_MAX];
 	struct user_info u;
 	add_officer(f, "rashad");
-	assert_int_equal(users_add(f->r, &by, "rashad", "mia_ctd", "officer", PW, uri, sizeof uri,
+	assert_int_equal(users_add(f->st.r, &by, "rashad", "mia_ctd", "officer", PW, uri, sizeof uri,
 				   errbuf), ERR_CONFLICT);
-	assert_int_equal(users_add(f->r, &by, "nigar", "ngo", "officer", PW, uri, sizeof uri, errbuf),
+	assert_int_equal(users_add(f->st.r, &by, "nigar", "ngo", "officer", PW, uri, sizeof uri, errbuf),
 			 ERR_INVALID); /* officers belong to the police */
-	assert_int_equal(users_add(f->r, &by, "nigar", "ngo", "wizard", PW, uri, sizeof uri, errbuf),
+	assert_int_equal(users_add(f->st.r, &by, "nigar", "ngo", "wizard", PW, uri, sizeof uri, errbuf),
 			 ERR_INVALID);
-	assert_int_equal(users_add(f->r, &by, "nigar", "nowhere", "caseworker", PW, uri, sizeof uri,
+	assert_int_equal(users_add(f->st.r, &by, "nigar", "nowhere", "caseworker", PW, uri, sizeof uri,
 				   errbuf), ERR_INVALID);
-	assert_int_equal(users_add(f->r, &by, "Nigar", "ngo", "caseworker", PW, uri, sizeof uri, errbuf),
+	assert_int_equal(users_add(f->st.r, &by, "Nigar", "ngo", "caseworker", PW, uri, sizeof uri, errbuf),
 			 ERR_INVALID);
-	assert_int_equal(users_add(f->r, &by, "nigar", "ngo", "caseworker", "password1234", uri,
+	assert_int_equal(users_add(f->st.r, &by, "nigar", "ngo", "caseworker", "password1234", uri,
 				   sizeof uri, errbuf), ERR_INVALID);
-	assert_int_equal(users_add(f->r, &by, "nigar", "ngo", "analyst", PW, uri, sizeof uri, errbuf),
+	assert_int_equal(users_add(f->st.r, &by, "nigar", "ngo", "analyst", PW, uri, sizeof uri, errbuf),
 			 ERR_OK);
 	assert_string_equal(uri, ""); /* no personal data: no one-time codes */
-	assert_int_equal(users_find(f->r, "nigar", &u), ERR_OK);
+	assert_int_equal(users_find(f->st.r, "nigar", &u), ERR_OK);
 	assert_int_equal(u.role, ROLE_ANALYST);
 	assert_false(u.has_totp);
-	assert_int_equal(users_find(f->r, "rashad", &u), ERR_OK);
+	assert_int_equal(users_find(f->st.r, "rashad", &u), ERR_OK);
 	assert_true(u.has_totp);
-	assert_int_equal(users_find(f->r, "nobody", &u), ERR_NOT_FOUND);
+	assert_int_equal(users_find(f->st.r, "nobody", &u), ERR_NOT_FOUND);
 }
 
 static void signing_in(void **state)
@@ -193,7 +185,7 @@ static void throttling_per_address(void **state)
 	}
 	assert_int_equal(sign_in(f, "rashad", "wrong password!", "000000", &who), ERR_LIMIT);
 	struct users_signin other = {"rashad", "wrong password!", "000000", "198.51.100.1", "req", NULL};
-	assert_int_equal(users_signin(f->r, &other, clock_now(), &who), ERR_FORBIDDEN);
+	assert_int_equal(users_signin(f->st.r, &other, clock_now(), &who), ERR_FORBIDDEN);
 }
 
 static void session_lifetime(void **state)
@@ -203,36 +195,36 @@ static void session_lifetime(void **state)
 	struct session_info s;
 	add_officer(f, "rashad");
 	struct user_info u;
-	assert_int_equal(users_find(f->r, "rashad", &u), ERR_OK);
-	assert_int_equal(session_create(f->r, u.id, clock_now(), &t), ERR_OK);
+	assert_int_equal(users_find(f->st.r, "rashad", &u), ERR_OK);
+	assert_int_equal(session_create(f->st.r, u.id, clock_now(), &t), ERR_OK);
 	assert_int_equal(strlen(t.token), SESSION_TOKEN_TEXT - 1);
-	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_OK);
+	assert_int_equal(session_resolve(f->st.r, t.token, clock_now(), &s), ERR_OK);
 	assert_string_equal(s.who.username, "rashad");
 	assert_true(session_csrf_ok(&s, t.csrf));
 	assert_false(session_csrf_ok(&s, t.token));
 	assert_false(session_csrf_ok(&s, NULL));
-	assert_int_equal(session_resolve(f->r, t.csrf, clock_now(), &s), ERR_FORBIDDEN);
-	assert_int_equal(session_resolve(f->r, "not a token", clock_now(), &s), ERR_FORBIDDEN);
+	assert_int_equal(session_resolve(f->st.r, t.csrf, clock_now(), &s), ERR_FORBIDDEN);
+	assert_int_equal(session_resolve(f->st.r, "not a token", clock_now(), &s), ERR_FORBIDDEN);
 
 	/* active every 20 minutes: alive until the absolute limit */
 	for (int i = 0; i < 35; i++) {
 		clock_shift(20 * 60);
-		assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_OK);
+		assert_int_equal(session_resolve(f->st.r, t.token, clock_now(), &s), ERR_OK);
 	}
 	clock_shift(20 * 60); /* 12 hours after sign-in */
-	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_FORBIDDEN);
+	assert_int_equal(session_resolve(f->st.r, t.token, clock_now(), &s), ERR_FORBIDDEN);
 
 	/* idle for 30 minutes */
-	assert_int_equal(session_create(f->r, u.id, clock_now(), &t), ERR_OK);
+	assert_int_equal(session_create(f->st.r, u.id, clock_now(), &t), ERR_OK);
 	clock_shift(SESSION_IDLE_SECONDS - 1);
-	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_OK);
+	assert_int_equal(session_resolve(f->st.r, t.token, clock_now(), &s), ERR_OK);
 	clock_shift(SESSION_IDLE_SECONDS);
-	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_FORBIDDEN);
+	assert_int_equal(session_resolve(f->st.r, t.token, clock_now(), &s), ERR_FORBIDDEN);
 
 	/* signed out */
-	assert_int_equal(session_create(f->r, u.id, clock_now(), &t), ERR_OK);
-	assert_int_equal(session_end(f->r, t.token), ERR_OK);
-	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_FORBIDDEN);
+	assert_int_equal(session_create(f->st.r, u.id, clock_now(), &t), ERR_OK);
+	assert_int_equal(session_end(f->st.r, t.token), ERR_OK);
+	assert_int_equal(session_resolve(f->st.r, t.token, clock_now(), &s), ERR_FORBIDDEN);
 }
 
 /* Each change that matters ends the account's sessions. */
@@ -244,27 +236,27 @@ static void revocation(void **state)
 	struct user_info u;
 	char uri[TOTP_URI_MAX], errbuf[ERRBUF_MAX];
 	add_officer(f, "rashad");
-	assert_int_equal(users_find(f->r, "rashad", &u), ERR_OK);
+	assert_int_equal(users_find(f->st.r, "rashad", &u), ERR_OK);
 
-	assert_int_equal(session_create(f->r, u.id, clock_now(), &t), ERR_OK);
-	assert_int_equal(users_set_password(f->r, &by, "rashad", "a new long passphrase", errbuf), ERR_OK);
-	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_FORBIDDEN);
+	assert_int_equal(session_create(f->st.r, u.id, clock_now(), &t), ERR_OK);
+	assert_int_equal(users_set_password(f->st.r, &by, "rashad", "a new long passphrase", errbuf), ERR_OK);
+	assert_int_equal(session_resolve(f->st.r, t.token, clock_now(), &s), ERR_FORBIDDEN);
 
-	assert_int_equal(session_create(f->r, u.id, clock_now(), &t), ERR_OK);
-	assert_int_equal(users_change(f->r, &by, "rashad", "caseworker", "ngo", uri, sizeof uri, errbuf),
+	assert_int_equal(session_create(f->st.r, u.id, clock_now(), &t), ERR_OK);
+	assert_int_equal(users_change(f->st.r, &by, "rashad", "caseworker", "ngo", uri, sizeof uri, errbuf),
 			 ERR_OK);
-	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_FORBIDDEN);
+	assert_int_equal(session_resolve(f->st.r, t.token, clock_now(), &s), ERR_FORBIDDEN);
 
-	assert_int_equal(session_create(f->r, u.id, clock_now(), &t), ERR_OK);
-	assert_int_equal(users_new_totp(f->r, &by, "rashad", uri, sizeof uri, errbuf), ERR_OK);
-	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_FORBIDDEN);
+	assert_int_equal(session_create(f->st.r, u.id, clock_now(), &t), ERR_OK);
+	assert_int_equal(users_new_totp(f->st.r, &by, "rashad", uri, sizeof uri, errbuf), ERR_OK);
+	assert_int_equal(session_resolve(f->st.r, t.token, clock_now(), &s), ERR_FORBIDDEN);
 
-	assert_int_equal(session_create(f->r, u.id, clock_now(), &t), ERR_OK);
-	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_OK);
+	assert_int_equal(session_create(f->st.r, u.id, clock_now(), &t), ERR_OK);
+	assert_int_equal(session_resolve(f->st.r, t.token, clock_now(), &s), ERR_OK);
 	assert_string_equal(s.who.agency, "ngo"); /* rights read afresh */
-	assert_int_equal(users_set_disabled(f->r, &by, "rashad", 1), ERR_OK);
-	assert_int_equal(session_resolve(f->r, t.token, clock_now(), &s), ERR_FORBIDDEN);
-	assert_int_equal(users_set_disabled(f->r, &by, "nobody", 1), ERR_NOT_FOUND);
+	assert_int_equal(users_set_disabled(f->st.r, &by, "rashad", 1), ERR_OK);
+	assert_int_equal(session_resolve(f->st.r, t.token, clock_now(), &s), ERR_FORBIDDEN);
+	assert_int_equal(users_set_disabled(f->st.r, &by, "nobody", 1), ERR_NOT_FOUND);
 
 	/* a disabled account cannot sign in, with the same answer as a wrong one */
 	struct principal who;
@@ -277,15 +269,16 @@ static void only_hashes_stored(void **state)
 	struct fixture *f = *state;
 	struct session_tokens t;
 	struct user_info u;
-	char *wal = tu_path(f->dir, "h.db-wal");
+	/* every file of the store: the database, its WAL and shared memory (or
+	 * the PostgreSQL cluster's data and WAL) */
+	const char *where = tu_engine_is_postgres() ? getenv("HAVEN_TEST_PG") : f->st.dir;
 	add_officer(f, "rashad");
-	assert_int_equal(users_find(f->r, "rashad", &u), ERR_OK);
-	assert_int_equal(session_create(f->r, u.id, clock_now(), &t), ERR_OK);
-	assert_false(tu_file_contains(f->dbpath, t.token, strlen(t.token)));
-	assert_false(tu_file_contains(wal, t.token, strlen(t.token)));
-	assert_false(tu_file_contains(wal, t.csrf, strlen(t.csrf)));
-	assert_false(tu_file_contains(wal, PW, strlen(PW)));
-	free(wal);
+	assert_int_equal(users_find(f->st.r, "rashad", &u), ERR_OK);
+	assert_int_equal(session_create(f->st.r, u.id, clock_now(), &t), ERR_OK);
+	assert_true(tu_tree_contains(where, "rashad", 6)); /* the search sees what is stored */
+	assert_false(tu_tree_contains(where, t.token, strlen(t.token)));
+	assert_false(tu_tree_contains(where, t.csrf, strlen(t.csrf)));
+	assert_false(tu_tree_contains(where, PW, strlen(PW)));
 }
 
 static void rehash_on_sign_in(void **state)
@@ -299,7 +292,7 @@ static void rehash_on_sign_in(void **state)
 	add_officer(f, "rashad");
 	assert_int_equal(crypto_pwhash_str(weak, PW, strlen(PW), crypto_pwhash_OPSLIMIT_MIN,
 					   crypto_pwhash_MEMLIMIT_MIN), 0);
-	assert_int_equal(db_open(f->dbpath, DB_OPEN_EXISTING, &conn, errbuf), ERR_OK);
+	assert_int_equal(db_open(f->st.db, DB_OPEN_EXISTING, &conn, errbuf), ERR_OK);
 	assert_int_equal(db_prepare(conn, "UPDATE users SET password_hash = $1", &st), ERR_OK);
 	assert_int_equal(db_bind_text(st, 1, weak), ERR_OK);
 	assert_int_equal(db_step(st), DB_DONE);
@@ -333,7 +326,7 @@ static void sign_ins_audited(void **state)
 	sign_in(f, "rashad", "wrong password!", code, &who);
 	sign_in(f, "rashad", PW, "000000", &who);
 	assert_int_equal(sign_in(f, "rashad", PW, code, &who), ERR_OK);
-	assert_int_equal(db_open(f->dbpath, DB_OPEN_EXISTING, &conn, errbuf), ERR_OK);
+	assert_int_equal(db_open(f->st.db, DB_OPEN_EXISTING, &conn, errbuf), ERR_OK);
 	assert_int_equal(db_prepare(conn,
 				    "SELECT actor, outcome, detail FROM audit_log "
 				    "WHERE action = 'signin' ORDER BY seq",
@@ -351,8 +344,8 @@ static void sign_ins_audited(void **state)
 		return;
 	}
 	char wal[4200];
-	snprintf(wal, sizeof wal, "%s-wal", f->dbpath);
-	assert_false(tu_file_contains(f->dbpath, "typed-a-secret-here", 19));
+	snprintf(wal, sizeof wal, "%s-wal", f->st.db);
+	assert_false(tu_file_contains(f->st.db, "typed-a-secret-here", 19));
 	assert_false(tu_file_contains(wal, "typed-a-secret-here", 19));
 }
 
