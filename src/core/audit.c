@@ -145,16 +145,23 @@ err_t audit_append(db *d, const struct audit_entry *e, int64_t *seq_out)
 	return err;
 }
 
-err_t audit_record(db *d, const struct audit_entry *e)
+err_t audit_record_all(db *d, const struct audit_entry *e, size_t n)
 {
+	struct audit_head head = {.known = 0};
 	err_t err = db_begin(d);
 	if (err != ERR_OK)
 		return err;
-	if ((err = audit_append(d, e, NULL)) != ERR_OK || (err = db_commit(d)) != ERR_OK) {
-		db_rollback(d);
-		return err;
-	}
-	return ERR_OK;
+	for (size_t i = 0; err == ERR_OK && i < n; i++)
+		err = audit_append_next(d, &head, &e[i]);
+	if (err == ERR_OK && (err = db_commit(d)) == ERR_OK)
+		return ERR_OK;
+	db_rollback(d);
+	return err;
+}
+
+err_t audit_record(db *d, const struct audit_entry *e)
+{
+	return audit_record_all(d, e, 1);
 }
 
 void audit_cli_actor(char *buf, size_t len)

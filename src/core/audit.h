@@ -50,6 +50,9 @@ struct audit_head {
  * transaction that read it (start each with known = 0). */
 err_t audit_append_next(db *d, struct audit_head *head, const struct audit_entry *e);
 
+/* Appends n entries in one transaction of their own. */
+err_t audit_record_all(db *d, const struct audit_entry *e, size_t n);
+
 /* Appends one entry in a transaction of its own: for reads, whose data may
  * be shown only once the entry is committed. */
 err_t audit_record(db *d, const struct audit_entry *e);

@@ -142,12 +142,7 @@ err_t backup_restore(const char *from, const struct registry_paths *to, char *er
 		e = copy_registry(r, to, &sum, errbuf);
 	registry_close(r);
 	if (to_pg) {
-		char side[4200];
-		unlink(tmp);
-		snprintf(side, sizeof side, "%s-wal", tmp);
-		unlink(side);
-		snprintf(side, sizeof side, "%s-shm", tmp);
-		unlink(side);
+		db_remove_files(tmp);
 	} else if (e != ERR_OK) {
 		unlink(to->db);
 	}

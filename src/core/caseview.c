@@ -219,7 +219,6 @@ static void fields_detail(const struct person_input *in, char *buf, size_t len)
  * them to the caller's ticket, whose caller shows nothing until they have. */
 static err_t audit_reads(const struct caseview_ctx *c, const struct audit_entry *e, size_t n)
 {
-	db *d = registry_db(c->r);
 #ifdef HAVEN_BENCH_WITHOUT_AUDIT
 	n = 0; /* bench_*_noaudit only (CMakeLists.txt): no entry, no group commit */
 #endif
@@ -227,13 +226,7 @@ static err_t audit_reads(const struct caseview_ctx *c, const struct audit_entry 
 		return ERR_OK;
 	if (c->ticket)
 		return audit_ticket_add(c->ticket, e, n);
-	err_t err = db_begin(d);
-	for (size_t i = 0; err == ERR_OK && i < n; i++)
-		err = audit_append(d, &e[i], NULL);
-	if (err == ERR_OK && (err = db_commit(d)) == ERR_OK)
-		return ERR_OK;
-	db_rollback(d);
-	return err;
+	return audit_record_all(registry_db(c->r), e, n);
 }
 
 /* ---- reading --------------------------------------------------------------- */

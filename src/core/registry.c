@@ -119,16 +119,6 @@ out:
 	return e;
 }
 
-static void remove_db_files(const char *path)
-{
-	char buf[4096];
-	unlink(path);
-	snprintf(buf, sizeof buf, "%s-wal", path);
-	unlink(buf);
-	snprintf(buf, sizeof buf, "%s-shm", path);
-	unlink(buf);
-}
-
 static err_t write_init_meta(db *d, const keyring *kr, const char *country)
 {
 	unsigned char *check = NULL;
@@ -163,7 +153,7 @@ err_t registry_init(const struct registry_paths *p, const char *country, char *e
 		db_close(d);
 		d = NULL;
 		if (!db_target_is_postgres(p->db))
-			remove_db_files(p->db);
+			db_remove_files(p->db);
 		goto out;
 	}
 	if ((e = write_init_meta(d, kr, country)) != ERR_OK)

@@ -3,10 +3,12 @@
  * (a postgresql:// URL or a file path), applies the compiled-in migrations of
  * that driver's dialect, and dispatches every other call to the driver.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "db/db_driver.h"
 #include "db/queries.h"
@@ -181,6 +183,16 @@ static void one_line(const char *detail, char *out, size_t len)
 	for (; *detail && n + 1 < len; detail++)
 		out[n++] = *detail == '\n' ? ';' : *detail;
 	out[n] = '\0';
+}
+
+void db_remove_files(const char *path)
+{
+	char side[PATH_MAX + 8];
+	unlink(path);
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
 }
 
 void db_damaged_message(const char *target, const char *detail, char *errbuf)

@@ -44,6 +44,10 @@ err_t db_open(const char *target, enum db_open_mode mode, db **out, char *errbuf
 /* 1 when `target` names a PostgreSQL database (a postgresql:// URL). */
 int db_target_is_postgres(const char *target);
 
+/* Removes a SQLite database file with its -wal and -shm files, whichever
+ * exist (the caller has closed every handle on it). */
+void db_remove_files(const char *path);
+
 /* Closes the handle; finalize its statements first.  Accepts NULL. */
 void db_close(db *d);
 

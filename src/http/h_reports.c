@@ -22,6 +22,8 @@
 #include "report/report.h"
 #include "util/date.h"
 
+#define REPORT_REF_TEXT 32 /* "annual/YYYY" */
+
 #define REPORT_BODY_MAX (64u << 20) /* bytes of a rendered report */
 #define TMP_PATH_MAX 4096
 
@@ -138,17 +140,26 @@ static err_t read_query(struct request *rq, int *year, const struct report_forma
 	return !(out->errors && json_array_size(out->errors)) ? ERR_OK : ERR_INVALID;
 }
 
-static err_t audit_run(struct request *rq, int year, const char *format, enum report_lang lang)
+/* The caller's audit entry for `action` on the annual report of a year
+ * whose reference is written into ref (REPORT_REF_TEXT bytes). */
+static struct audit_entry report_entry(struct request *rq, const char *action, int year, char *ref,
+				       const char *detail)
 {
-	char ref[32], detail[64];
-	snprintf(ref, sizeof ref, "annual/%d", year);
-	snprintf(detail, sizeof detail, "format=%s lang=%s", format, lang == REPORT_EN ? "en" : "az");
+	snprintf(ref, REPORT_REF_TEXT, "annual/%d", year);
 	struct audit_entry a = request_audit_entry(rq);
-	a.action = "report";
+	a.action = action;
 	a.object_type = "report";
 	a.object_ref = ref;
 	a.outcome = "ok";
 	a.detail = detail;
+	return a;
+}
+
+static err_t audit_run(struct request *rq, int year, const char *format, enum report_lang lang)
+{
+	char ref[REPORT_REF_TEXT], detail[64];
+	snprintf(detail, sizeof detail, "format=%s lang=%s", format, lang == REPORT_EN ? "en" : "az");
+	struct audit_entry a = report_entry(rq, "report", year, ref, detail);
 	return audit_record(registry_db(rq->reg), &a);
 }
 
@@ -187,7 +198,7 @@ err_t h_report_annual(struct request *rq, struct reply *out)
  * entry commit together.  A year is approved once (409 after). */
 err_t h_report_freeze(struct request *rq, struct reply *out)
 {
-	char errbuf[ERRBUF_MAX] = "", ref[32], detail[64];
+	char errbuf[ERRBUF_MAX] = "", ref[REPORT_REF_TEXT], detail[64];
 	struct report_def *def = NULL;
 	struct report *r = NULL;
 	db *d = registry_db(rq->reg);
@@ -207,13 +218,7 @@ err_t h_report_freeze(struct request *rq, struct reply *out)
 	if ((e = report_def_load(NULL, &def, errbuf)) != ERR_OK ||
 	    (e = report_compute(d, def, (int)year, &r, errbuf)) != ERR_OK)
 		goto out;
-	snprintf(ref, sizeof ref, "annual/%d", (int)year);
-	struct audit_entry a = request_audit_entry(rq);
-	a.action = "report.freeze";
-	a.object_type = "report";
-	a.object_ref = ref;
-	a.outcome = "ok";
-	a.detail = detail;
+	struct audit_entry a = report_entry(rq, "report.freeze", (int)year, ref, detail);
 	if ((e = db_begin(d)) != ERR_OK)
 		goto out;
 	e = report_freeze_in(d, r, errbuf);

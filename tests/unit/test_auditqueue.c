@@ -105,6 +105,20 @@ static err_t fill(struct told *k, int thread, int i)
 	return err == ERR_OK && k->t.n != n ? ERR_INVALID : err;
 }
 
+/* A ticket of one reader (1-3 entries), ready to submit. */
+static void told_start(struct told *k, int thread, int i)
+{
+	memset(k, 0, sizeof *k);
+	sem_init(&k->done, 0, 0);
+	assert_int_equal(fill(k, thread, i), ERR_OK);
+}
+
+static void told_end(struct told *k)
+{
+	audit_ticket_clear(&k->t);
+	sem_destroy(&k->done);
+}
+
 struct submitter {
 	auditqueue *q;
 	int thread;
@@ -178,10 +192,8 @@ static void test_writer_waits_for_the_turn(void **state)
 {
 	struct fixture *f = *state;
 	static struct told k;
-	memset(&k, 0, sizeof k);
-	sem_init(&k.done, 0, 0);
 	assert_int_equal(writeturn_take(f->turn), ERR_OK);
-	assert_int_equal(fill(&k, 0, 0), ERR_OK);
+	told_start(&k, 0, 0);
 	auditqueue_submit(f->q, &k.t, on_done, &k);
 	usleep(100000);
 	assert_int_equal(atomic_load(&k.calls), 0);
@@ -192,8 +204,7 @@ static void test_writer_waits_for_the_turn(void **state)
 	assert_int_equal(count_where(f->check_reg,
 				     "SELECT count(*) FROM audit_log WHERE object_ref = $1", "P-0-0-0"),
 			 1);
-	audit_ticket_clear(&k.t);
-	sem_destroy(&k.done);
+	told_end(&k);
 }
 
 /* After the stop, a ticket is refused at once, on the caller's thread, and
@@ -202,18 +213,15 @@ static void test_after_stop_refused_at_once(void **state)
 {
 	struct fixture *f = *state;
 	static struct told k;
-	memset(&k, 0, sizeof k);
-	sem_init(&k.done, 0, 0);
 	auditqueue_stop(f->q);
-	assert_int_equal(fill(&k, 9, 1), ERR_OK);
+	told_start(&k, 9, 1);
 	auditqueue_submit(f->q, &k.t, on_done, &k);
 	assert_int_equal(atomic_load(&k.calls), 1);
 	assert_int_equal(k.result, ERR_IO);
 	assert_int_equal(count_where(f->check_reg,
 				     "SELECT count(*) FROM audit_log WHERE actor = $1", "reader9"),
 			 0);
-	audit_ticket_clear(&k.t);
-	sem_destroy(&k.done);
+	told_end(&k);
 }
 
 int main(void)

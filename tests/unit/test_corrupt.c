@@ -202,16 +202,6 @@ static void command(unsigned seed, const char *args, const char *file, const cha
 	free(err);
 }
 
-static void remove_db(const char *file)
-{
-	char path[4200];
-	unlink(file);
-	snprintf(path, sizeof path, "%s-wal", file);
-	unlink(path);
-	snprintf(path, sizeof path, "%s-shm", file);
-	unlink(path);
-}
-
 static void flipped_bytes(void **state)
 {
 	char *file = tu_path(fx.dir, "damaged.db"), *key = tu_path(fx.dir, "damaged.db.key");
@@ -239,7 +229,7 @@ static void flipped_bytes(void **state)
 		command(seed, "report --year 2024", file, key);
 		command(seed, "audit verify", file, key);
 		command(seed, "duplicates", file, key);
-		remove_db(file);
+		db_remove_files(file);
 	}
 	print_message("%u of %u damaged copies refused, %u served\n", refused, seeds,
 		      seeds - refused);
