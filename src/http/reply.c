@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "http/reply.h"
+#include "http/json_text.h"
 
 #define PROBLEM_BASE "https://haven.invalid/problems/"
 #define MESSAGE_MAX 256
@@ -155,7 +156,7 @@ static char *problem_body(const struct problem_kind *k, const struct reply *r)
 		return NULL;
 	if (r->errors && json_array_size(r->errors) > 0)
 		json_object_set(doc, "errors", r->errors);
-	text = json_dumps(doc, JSON_COMPACT);
+	text = json_text(doc, NULL);
 	json_decref(doc);
 	return text;
 }
@@ -176,8 +177,9 @@ static char *success_body(struct reply *r, size_t *len, const char **type)
 		*len = 0;
 		return NULL;
 	}
-	text = json_dumps(r->json, JSON_COMPACT);
-	*len = text ? strlen(text) : 0;
+	text = json_text(r->json, len);
+	if (!text)
+		*len = 0;
 	return text;
 }
 
