@@ -117,6 +117,23 @@ static void test_envelope_roundtrip_and_binding(void **state)
 	free(env);
 }
 
+/* The context binding a sealed value to its place: "table/ref/column", the
+ * longest that fits CRYPTO_CONTEXT_MAX with its NUL, one byte more refused. */
+static void test_context(void **state)
+{
+	char ctx[CRYPTO_CONTEXT_MAX], ref[CRYPTO_CONTEXT_MAX];
+	(void)state;
+	assert_int_equal(crypto_context(ctx, "persons", "P-1", "family_name"), ERR_OK);
+	assert_string_equal(ctx, "persons/P-1/family_name");
+	/* "t/" + ref + "/c" + NUL */
+	memset(ref, 'r', sizeof ref);
+	ref[CRYPTO_CONTEXT_MAX - 5] = '\0';
+	assert_int_equal(crypto_context(ctx, "t", ref, "c"), ERR_OK);
+	assert_int_equal(strlen(ctx), CRYPTO_CONTEXT_MAX - 1);
+	assert_int_equal(crypto_context(ctx, "t", ref, "cc"), ERR_LIMIT);
+	assert_int_equal(crypto_context(ctx, "tt", ref, "c"), ERR_LIMIT);
+}
+
 static int cmp_nonce(const void *a, const void *b)
 {
 	return memcmp(a, b, 24);
@@ -177,6 +194,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nonces_distinct, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_digest_framing, setup, teardown),
 		cmocka_unit_test(test_known_answers),
+		cmocka_unit_test(test_context),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
