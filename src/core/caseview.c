@@ -50,6 +50,8 @@ const struct caseview_field caseview_person_fields[] = {
 	{"country_of_exploitation", CV_COUNTRY, PF(country_of_exploitation), NULL},
 };
 const size_t caseview_person_nfields = sizeof caseview_person_fields / sizeof caseview_person_fields[0];
+_Static_assert(sizeof caseview_person_fields / sizeof caseview_person_fields[0] <= 32,
+	       "person_input.set and caseview_person.shown keep a bit per field in 32 bits");
 
 /* Every string member of struct person, for copies. */
 static const size_t person_strings[] = {
@@ -231,11 +233,22 @@ static err_t audit_reads(const struct caseview_ctx *c, const struct audit_entry 
 
 /* ---- reading --------------------------------------------------------------- */
 
-static void clear_unreadable(struct person *p, unsigned fields)
+/* The fields in the FG_* groups `fields`, as bits of caseview_person_fields:
+ * asked of the policy once a person, not once a field and a use. */
+static uint32_t shown_fields(unsigned fields)
+{
+	uint32_t shown = 0;
+	for (size_t i = 0; i < caseview_person_nfields; i++)
+		if (policy_field_group(caseview_person_fields[i].name) & fields)
+			shown |= 1u << i;
+	return shown;
+}
+
+static void clear_unreadable(struct person *p, uint32_t shown)
 {
 	for (size_t i = 0; i < caseview_person_nfields; i++) {
 		const struct caseview_field *f = &caseview_person_fields[i];
-		if (policy_field_group(f->name) & fields)
+		if (shown & (1u << i))
 			continue;
 		if (f->type == CV_DATE)
 			*caseview_date_of(p, f) = DATE_NONE;
@@ -278,8 +291,9 @@ static err_t emit_person(const struct caseview_ctx *c, const char *ref, int bloc
 	if (e != ERR_OK)
 		return e;
 	shown = o.p;
-	clear_unreadable(&shown, fields);
-	struct caseview_person cp = {.p = &shown, .fields = fields, .blocked = blocked};
+	struct caseview_person cp = {
+		.p = &shown, .fields = fields, .shown = shown_fields(fields), .blocked = blocked};
+	clear_unreadable(&shown, cp.shown);
 	if (shown.document_number) {
 		mask_document(shown.document_number, masked);
 		cp.document_masked = masked;

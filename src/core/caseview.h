@@ -80,6 +80,7 @@ struct caseview_person {
 				 * document number always cleared */
 	const char *document_masked; /* FG_IDENTITY and a number on file: masked */
 	unsigned fields;        /* FG_* groups shown */
+	uint32_t shown;         /* bit i: caseview_person_fields[i] is shown */
 	const char *parent_given_name, *parent_family_name; /* FG_PARENT_NAME */
 	int blocked;            /* meaningful with FG_BLOCK */
 };

@@ -47,7 +47,7 @@ json_t *json_person(const struct caseview_person *cp)
 		const struct caseview_field *f = &caseview_person_fields[i];
 		const char *name = f->name;
 		json_t *v;
-		if (!(policy_field_group(f->name) & cp->fields))
+		if (!(cp->shown & (1u << i)))
 			continue;
 		if (f->offset == offsetof(struct person, document_number)) {
 			name = MASKED_DOCUMENT;
