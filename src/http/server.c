@@ -337,9 +337,11 @@ static void client_address(struct request *rq)
 	rq->address[0] = '\0';
 	if (!ci || !ci->client_addr)
 		return;
-	socklen_t len = ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-							       : sizeof(struct sockaddr_in);
-	if (getnameinfo(ci->client_addr, len, peer, sizeof peer, NULL, 0, NI_NUMERICHOST) != 0)
+	const struct sockaddr *sa = ci->client_addr;
+	const void *addr = sa->sa_family == AF_INET6
+				   ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
+				   : (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
+	if (!inet_ntop(sa->sa_family, addr, peer, sizeof peer))
 		return;
 	http_client_address(peer, rq->srv->trust_proxy, request_header(rq, "X-Forwarded-For"),
 			    rq->address);
