@@ -24,17 +24,18 @@
 struct family {
 	const struct caseview_ctx *c;
 	const char *reason;
-	json_t *person; /* the last person read */
+	struct json_writer person; /* the last person read */
 	char parent[RECORD_REF_MAX + 1];
-	json_t *children;
+	struct json_writer children;
 };
 
 static err_t take_person(const struct caseview_person *cp, void *ctx)
 {
 	struct family *f = ctx;
 	const char *parent = cp->p->parent_ref;
-	json_decref(f->person);
-	if (!(f->person = json_person(cp)))
+	jw_free(&f->person);
+	json_out_person(&f->person, cp);
+	if (f->person.failed)
 		return ERR_NOMEM;
 	if (parent && strlen(parent) <= RECORD_REF_MAX)
 		memcpy(f->parent, parent, strlen(parent) + 1);
@@ -59,8 +60,7 @@ static err_t skip_referral(const struct referral *r, void *ctx)
 static err_t read_one(struct family *f, const char *ref)
 {
 	struct caseview_sink sink = {take_person, skip_service, skip_referral, f};
-	json_decref(f->person);
-	f->person = NULL;
+	jw_free(&f->person);
 	return caseview_read(f->c, ref, f->reason, &sink);
 }
 
@@ -73,8 +73,8 @@ static err_t add_child(const char *ref, void *ctx)
 	memcpy(f->parent, keep, sizeof keep);
 	if (e == ERR_NOT_FOUND)
 		return ERR_OK;
-	if (e == ERR_OK && json_array_append(f->children, f->person) != 0)
-		e = ERR_NOMEM;
+	if (e == ERR_OK)
+		jw_raw(&f->children, f->person.p, f->person.len);
 	return e;
 }
 
@@ -83,28 +83,38 @@ err_t h_person_children(struct request *rq, struct reply *out)
 	struct caseview_ctx c = {.r = rq->reg, .who = request_who(rq), .request_id = rq->request_id,
 				 .now = clock_now(), .ticket = &rq->ticket,
 				     .turn = http_server_turn(rq->srv)};
-	struct family f = {.c = &c, .children = json_array()};
-	json_t *parent = NULL;
-	err_t e = f.children ? readers_access_reason(rq, out, &f.reason) : ERR_NOMEM;
+	struct family f = {.c = &c, .person = JSON_WRITER_INIT, .children = JSON_WRITER_INIT};
+	struct json_writer doc = JSON_WRITER_INIT;
+	char *parent = NULL;
+	size_t parent_len = 0;
+	err_t e = readers_access_reason(rq, out, &f.reason);
+	jw_begin_array(&f.children);
 	if (e == ERR_OK)
 		e = read_one(&f, rq->param);
 	if (e == ERR_OK && f.parent[0]) {
 		e = read_one(&f, f.parent);
 		if (e == ERR_OK)
-			parent = json_incref(f.person);
+			e = (parent = jw_take(&f.person, &parent_len)) ? ERR_OK : ERR_NOMEM;
 		else if (e == ERR_NOT_FOUND)
 			e = ERR_OK; /* a parent out of sight is absent */
 	}
 	if (e == ERR_OK)
 		e = family_children(rq->reg, rq->param, add_child, &f);
 	if (e == ERR_OK) {
-		out->json = json_pack("{s:O}", "children", f.children);
-		if (out->json && parent && json_object_set(out->json, "parent", parent) != 0)
-			e = ERR_NOMEM;
-		e = out->json ? e : ERR_NOMEM;
+		jw_end_array(&f.children);
+		jw_begin_object(&doc);
+		jw_key(&doc, "children");
+		jw_raw(&doc, f.children.p, f.children.len);
+		if (parent) {
+			jw_key(&doc, "parent");
+			jw_raw(&doc, parent, parent_len);
+		}
+		jw_end_object(&doc);
+		e = f.children.failed ? ERR_NOMEM : reply_json_text(out, &doc);
 	}
-	json_decref(parent);
-	json_decref(f.person);
-	json_decref(f.children);
+	free(parent);
+	jw_free(&doc);
+	jw_free(&f.person);
+	jw_free(&f.children);
 	return e;
 }

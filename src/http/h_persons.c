@@ -60,63 +60,80 @@ static err_t created(struct reply *out, const char *ref)
 
 /* ---- JSON out: a person with its services and referrals ----------------------- */
 
+/* A read's person, services and referrals, or a list's persons, each
+ * written as text as caseview hands them on, then put together. */
 struct gather {
-	json_t *person, *services, *referrals, *list;
+	struct json_writer persons, services, referrals;
 };
 
 static err_t add_person(const struct caseview_person *cp, void *ctx)
 {
 	struct gather *g = ctx;
-	json_t *p = json_person(cp);
-	if (!p)
-		return ERR_NOMEM;
-	if (g->list)
-		return json_array_append_new(g->list, p) == 0 ? ERR_OK : ERR_NOMEM;
-	g->person = p;
-	return ERR_OK;
+	json_out_person(&g->persons, cp);
+	return g->persons.failed ? ERR_NOMEM : ERR_OK;
 }
 
 static err_t add_service(const struct service *s, void *ctx)
 {
 	struct gather *g = ctx;
-	json_t *j = json_service(s);
-	return j && json_array_append_new(g->services, j) == 0 ? ERR_OK : ERR_NOMEM;
+	json_out_service(&g->services, s);
+	return g->services.failed ? ERR_NOMEM : ERR_OK;
 }
 
 static err_t add_referral(const struct referral *f, void *ctx)
 {
 	struct gather *g = ctx;
-	json_t *j = json_referral(f);
-	return j && json_array_append_new(g->referrals, j) == 0 ? ERR_OK : ERR_NOMEM;
+	json_out_referral(&g->referrals, f);
+	return g->referrals.failed ? ERR_NOMEM : ERR_OK;
 }
 
 static void gather_free(struct gather *g)
 {
-	json_decref(g->person);
-	json_decref(g->services);
-	json_decref(g->referrals);
-	json_decref(g->list);
+	jw_free(&g->persons);
+	jw_free(&g->services);
+	jw_free(&g->referrals);
+}
+
+/* Writes `"key": part` into doc, part's text taken; nothing when part failed
+ * or holds nothing (doc then fails). */
+static void member(struct json_writer *doc, const char *key, struct json_writer *part)
+{
+	size_t len = 0;
+	char *text = jw_take(part, &len);
+	jw_key(doc, key);
+	if (text && len > 0)
+		jw_raw(doc, text, len);
+	else
+		doc->failed = 1;
+	free(text);
 }
 
 /* ---- handlers --------------------------------------------------------------------- */
 
 err_t h_person_read(struct request *rq, struct reply *out)
 {
-	struct gather g = {NULL, json_array(), json_array(), NULL};
+	struct gather g = {JSON_WRITER_INIT, JSON_WRITER_INIT, JSON_WRITER_INIT};
+	struct json_writer doc = JSON_WRITER_INIT;
 	struct caseview_sink sink = {add_person, add_service, add_referral, &g};
 	struct caseview_ctx c = ctx_of(rq);
 	const char *reason;
 	err_t e = readers_access_reason(rq, out, &reason);
-	if (e == ERR_OK && (!g.services || !g.referrals))
-		e = ERR_NOMEM;
+	jw_begin_array(&g.services);
+	jw_begin_array(&g.referrals);
 	if (e == ERR_OK)
 		e = caseview_read(&c, rq->param, reason, &sink);
 	if (e == ERR_OK) {
-		out->json = json_pack("{s:O, s:O, s:O}", "person", g.person, "services", g.services,
-				      "referrals", g.referrals);
-		e = out->json ? ERR_OK : ERR_NOMEM;
+		jw_end_array(&g.services);
+		jw_end_array(&g.referrals);
+		jw_begin_object(&doc);
+		member(&doc, "person", &g.persons);
+		member(&doc, "services", &g.services);
+		member(&doc, "referrals", &g.referrals);
+		jw_end_object(&doc);
+		e = reply_json_text(out, &doc);
 	}
 	gather_free(&g);
+	jw_free(&doc);
 	return e;
 }
 
@@ -179,21 +196,29 @@ static int64_t position_of(const char *cursor, struct reply *out)
 /* Runs the list and answers {"persons": [...], "next": cursor|null}. */
 static err_t answer_list(struct request *rq, const struct caseview_filter *f, struct reply *out)
 {
-	struct gather g = {.list = json_array()};
+	struct gather g = {JSON_WRITER_INIT, JSON_WRITER_INIT, JSON_WRITER_INIT};
+	struct json_writer doc = JSON_WRITER_INIT;
 	struct caseview_sink sink = {add_person, NULL, NULL, &g};
 	struct caseview_ctx c = ctx_of(rq);
 	char next_text[CURSOR_TEXT_MAX];
 	int64_t next = 0;
-	err_t e = g.list ? caseview_list(&c, f, &sink, &next) : ERR_NOMEM;
+	jw_begin_array(&g.persons);
+	err_t e = caseview_list(&c, f, &sink, &next);
 	if (e == ERR_OK) {
+		jw_end_array(&g.persons);
 		if (next)
 			cursor_encode(next, next_text);
-		out->json = json_pack("{s:O, s:s?}", "persons", g.list, "next", next ? next_text : NULL);
-		e = out->json ? ERR_OK : ERR_NOMEM;
+		jw_begin_object(&doc);
+		member(&doc, "persons", &g.persons);
+		jw_key(&doc, "next");
+		jw_string(&doc, next ? next_text : NULL);
+		jw_end_object(&doc);
+		e = reply_json_text(out, &doc);
 	}
 	if (e == ERR_FORBIDDEN)
 		out->detail = "your role or agency may not filter by this";
 	gather_free(&g);
+	jw_free(&doc);
 	return e;
 }
 

@@ -58,8 +58,9 @@ err_t h_referral_create(struct request *rq, struct reply *out)
 
 static err_t add_referral(const struct referral *f, void *ctx)
 {
-	json_t *j = json_referral(f);
-	return j && json_array_append_new(ctx, j) == 0 ? ERR_OK : ERR_NOMEM;
+	struct json_writer *list = ctx;
+	json_out_referral(list, f);
+	return list->failed ? ERR_NOMEM : ERR_OK;
 }
 
 /* Reads the inbox's query; ERR_INVALID with field errors. */
@@ -91,24 +92,28 @@ err_t h_referrals_list(struct request *rq, struct reply *out)
 {
 	struct caseview_inbox q;
 	struct caseview_ctx c = ctx_of(rq);
-	struct caseview_sink sink = {NULL, NULL, add_referral, NULL};
+	struct json_writer doc = JSON_WRITER_INIT;
+	struct caseview_sink sink = {NULL, NULL, add_referral, &doc};
 	char next_text[CURSOR_TEXT_MAX];
 	int64_t next = 0;
-	json_t *list;
 	err_t e = read_inbox(rq, &q, out);
 	if (e != ERR_OK)
 		return e;
-	if (!(list = json_array()))
-		return ERR_NOMEM;
-	sink.ctx = list;
+	/* the referrals are written into the answer as they come */
+	jw_begin_object(&doc);
+	jw_key(&doc, "referrals");
+	jw_begin_array(&doc);
 	e = caseview_referrals(&c, &q, &sink, &next);
 	if (e == ERR_OK) {
+		jw_end_array(&doc);
 		if (next)
 			cursor_encode(next, next_text);
-		out->json = json_pack("{s:O, s:s?}", "referrals", list, "next", next ? next_text : NULL);
-		e = out->json ? ERR_OK : ERR_NOMEM;
+		jw_key(&doc, "next");
+		jw_string(&doc, next ? next_text : NULL);
+		jw_end_object(&doc);
+		e = reply_json_text(out, &doc);
 	}
-	json_decref(list);
+	jw_free(&doc);
 	return e;
 }
 

@@ -6,99 +6,104 @@
 #include "util/date.h"
 #include "util/money.h"
 
-static json_t *date_json(int64_t d)
+static void date_member(struct json_writer *w, const char *key, int64_t d)
 {
 	char buf[DATE_TEXT_MAX];
-	if (d == DATE_NONE)
-		return json_null();
+	jw_key(w, key);
+	if (d == DATE_NONE) {
+		jw_null(w);
+		return;
+	}
 	date_format(d, buf);
-	return json_string(buf);
+	jw_string(w, buf);
 }
 
-static json_t *text_json(const char *s)
+static void text_member(struct json_writer *w, const char *key, const char *s)
 {
-	return s ? json_string(s) : json_null();
+	jw_key(w, key);
+	jw_string(w, s);
 }
 
-static json_t *list_json(const char *list)
+/* "a;b;c" as ["a","b","c"] (empty items left out). */
+static void list_member(struct json_writer *w, const char *key, const char *list)
 {
-	json_t *a = json_array();
-	for (const char *p = list; a && p && *p;) {
+	jw_key(w, key);
+	jw_begin_array(w);
+	for (const char *p = list; p && *p;) {
 		size_t n = strcspn(p, ";");
-		if (n && json_array_append_new(a, json_stringn(p, n)) != 0) {
-			json_decref(a);
-			return NULL;
-		}
+		if (n)
+			jw_stringn(w, p, n);
 		p += n + (p[n] == ';');
 	}
-	return a;
+	jw_end_array(w);
 }
 
 /* The document number goes out masked only (caseview.h), under a name of its
  * own so that a client cannot send the mask back as a new number. */
 #define MASKED_DOCUMENT "document_number_masked"
 
-json_t *json_person(const struct caseview_person *cp)
+void json_out_person(struct json_writer *w, const struct caseview_person *cp)
 {
 	struct person p = *cp->p;
-	json_t *o = json_pack("{s:s}", "id", p.ref);
-	int bad = !o;
-	for (size_t i = 0; !bad && i < caseview_person_nfields; i++) {
+	jw_begin_object(w);
+	text_member(w, "id", p.ref);
+	for (size_t i = 0; i < caseview_person_nfields; i++) {
 		const struct caseview_field *f = &caseview_person_fields[i];
-		const char *name = f->name;
-		json_t *v;
 		if (!(cp->shown & (1u << i)))
 			continue;
-		if (f->offset == offsetof(struct person, document_number)) {
-			name = MASKED_DOCUMENT;
-			v = text_json(cp->document_masked);
-		} else if (f->type == CV_DATE)
-			v = date_json(*caseview_date_of(&p, f));
+		if (f->offset == offsetof(struct person, document_number))
+			text_member(w, MASKED_DOCUMENT, cp->document_masked);
+		else if (f->type == CV_DATE)
+			date_member(w, f->name, *caseview_date_of(&p, f));
 		else if (f->type == CV_LIST)
-			v = list_json(*caseview_text_of(&p, f));
+			list_member(w, f->name, *caseview_text_of(&p, f));
 		else
-			v = text_json(*caseview_text_of(&p, f));
-		bad = !v || json_object_set_new(o, name, v) != 0;
+			text_member(w, f->name, *caseview_text_of(&p, f));
 	}
-	if (!bad && (cp->fields & FG_PARENT_NAME) && cp->parent_given_name)
-		bad = json_object_set_new(o, "parent",
-					  json_pack("{s:s?, s:s?}", "given_name",
-						    cp->parent_given_name, "family_name",
-						    cp->parent_family_name)) != 0;
-	if (!bad && (cp->fields & FG_BLOCK))
-		bad = json_object_set_new(o, "access_block", json_boolean(cp->blocked)) != 0;
-	if (bad) {
-		json_decref(o);
-		return NULL;
+	if ((cp->fields & FG_PARENT_NAME) && cp->parent_given_name) {
+		jw_key(w, "parent");
+		jw_begin_object(w);
+		text_member(w, "given_name", cp->parent_given_name);
+		text_member(w, "family_name", cp->parent_family_name);
+		jw_end_object(w);
 	}
-	return o;
+	if (cp->fields & FG_BLOCK) {
+		jw_key(w, "access_block");
+		jw_bool(w, cp->blocked);
+	}
+	jw_end_object(w);
 }
 
-json_t *json_service(const struct service *s)
+void json_out_service(struct json_writer *w, const struct service *s)
 {
 	char amount[MONEY_TEXT_MAX];
-	json_t *o;
 	if (s->has_amount)
 		money_format(s->amount, amount);
-	o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s?, s:s?, s:s?}", "id", s->ref, "person_id",
-		      s->person_ref, "service", s->service, "provider", s->provider, "date",
-		      date_json(s->date), "amount", s->has_amount ? amount : NULL, "currency",
-		      s->currency, "phase", s->phase);
-	if (o && json_object_set_new(o, "end_date", date_json(s->end_date)) != 0) {
-		json_decref(o);
-		return NULL;
-	}
-	if (o && s->note && json_object_set_new(o, "note", json_string(s->note)) != 0) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	jw_begin_object(w);
+	text_member(w, "id", s->ref);
+	text_member(w, "person_id", s->person_ref);
+	text_member(w, "service", s->service);
+	text_member(w, "provider", s->provider);
+	date_member(w, "date", s->date);
+	text_member(w, "amount", s->has_amount ? amount : NULL);
+	text_member(w, "currency", s->currency);
+	text_member(w, "phase", s->phase);
+	date_member(w, "end_date", s->end_date);
+	if (s->note)
+		text_member(w, "note", s->note);
+	jw_end_object(w);
 }
 
-json_t *json_referral(const struct referral *f)
+void json_out_referral(struct json_writer *w, const struct referral *f)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:o}", "id", f->ref, "person_id",
-			 f->person_ref, "from", f->from, "to", f->to, "purpose", f->purpose, "date",
-			 date_json(f->date), "status", f->status ? f->status : "sent", "closed_on",
-			 date_json(f->closed_on));
+	jw_begin_object(w);
+	text_member(w, "id", f->ref);
+	text_member(w, "person_id", f->person_ref);
+	text_member(w, "from", f->from);
+	text_member(w, "to", f->to);
+	text_member(w, "purpose", f->purpose);
+	date_member(w, "date", f->date);
+	text_member(w, "status", f->status ? f->status : "sent");
+	date_member(w, "closed_on", f->closed_on);
+	jw_end_object(w);
 }

@@ -3,17 +3,18 @@
  * "YYYY-MM-DD", money as a decimal string, lists as arrays.  A person shows
  * only the members of the field groups its reader may read (caseview has
  * cleared the rest already; this leaves their keys out as well).
+ *
+ * Each writes one object where the writer stands (json_text.h): the records
+ * of a read or a list go out as text, without a jansson tree.
  */
 #ifndef HAVEN_HTTP_JSON_OUT_H
 #define HAVEN_HTTP_JSON_OUT_H
 
-#include <jansson.h>
-
 #include "core/caseview.h"
+#include "http/json_text.h"
 
-/* Each returns a new object (caller owns it), or NULL when out of memory. */
-json_t *json_person(const struct caseview_person *cp);
-json_t *json_service(const struct service *s);
-json_t *json_referral(const struct referral *f);
+void json_out_person(struct json_writer *w, const struct caseview_person *cp);
+void json_out_service(struct json_writer *w, const struct service *s);
+void json_out_referral(struct json_writer *w, const struct referral *f);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * json_text.c - the compact JSON text of a jansson value (see json_text.h).
+ * json_text.c - JSON text written straight into a buffer (see json_text.h).
  */
 #include "http/json_text.h"
 
@@ -7,47 +7,50 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/utf8.h"
+
 #define TEXT_FIRST 1024
 
-struct text {
-	char *p;
-	size_t len, cap;
-};
-
-/* Room for n more bytes and the closing NUL; -1 when out of memory. */
-static int room(struct text *t, size_t n)
+/* Room for n more bytes and the closing NUL; 0, or -1 (and failed) when out
+ * of memory. */
+static int room(struct json_writer *w, size_t n)
 {
-	size_t cap = t->cap ? t->cap : TEXT_FIRST;
-	if (n >= SIZE_MAX / 2 - t->len)
+	size_t cap = w->cap ? w->cap : TEXT_FIRST;
+	if (w->failed || n >= SIZE_MAX / 2 - w->len) {
+		w->failed = 1;
 		return -1;
-	if (t->len + n < t->cap)
+	}
+	if (w->len + n < w->cap)
 		return 0;
-	while (cap <= t->len + n)
+	while (cap <= w->len + n)
 		cap *= 2;
-	char *p = realloc(t->p, cap);
-	if (!p)
+	char *p = realloc(w->p, cap);
+	if (!p) {
+		w->failed = 1;
 		return -1;
-	t->p = p;
-	t->cap = cap;
+	}
+	w->p = p;
+	w->cap = cap;
 	return 0;
 }
 
-static int put(struct text *t, const char *s, size_t n)
+static void put(struct json_writer *w, const char *s, size_t n)
 {
-	if (room(t, n) != 0)
-		return -1;
-	memcpy(t->p + t->len, s, n);
-	t->len += n;
-	return 0;
+	if (room(w, n) != 0)
+		return;
+	memcpy(w->p + w->len, s, n);
+	w->len += n;
 }
 
 /* A string as jansson escapes it: '"', '\\' and the bytes below 0x20. */
-static int put_string(struct text *t, const char *s, size_t n)
+static void put_string(struct json_writer *w, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	if (n > (SIZE_MAX / 2) / 6 || room(t, n * 6 + 2) != 0)
-		return -1;
-	char *d = t->p + t->len;
+	if (n > (SIZE_MAX / 2) / 6 || room(w, n * 6 + 2) != 0) {
+		w->failed = 1;
+		return;
+	}
+	char *d = w->p + w->len;
 	*d++ = '"';
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -72,90 +75,187 @@ static int put_string(struct text *t, const char *s, size_t n)
 		}
 	}
 	*d++ = '"';
-	t->len = (size_t)(d - t->p);
-	return 0;
+	w->len = (size_t)(d - w->p);
 }
 
-static int put_integer(struct text *t, json_int_t v)
+/* Before a value or a key: the separator the previous one needs. */
+static void next(struct json_writer *w)
+{
+	if (w->comma)
+		put(w, ",", 1);
+	w->comma = 0;
+}
+
+static void open_level(struct json_writer *w, const char *brace)
+{
+	next(w);
+	if (++w->depth > JSON_TEXT_DEPTH_MAX)
+		w->failed = 1;
+	put(w, brace, 1);
+}
+
+static void close_level(struct json_writer *w, const char *brace)
+{
+	w->depth--;
+	put(w, brace, 1);
+	w->comma = 1;
+}
+
+void jw_begin_object(struct json_writer *w)
+{
+	open_level(w, "{");
+}
+
+void jw_end_object(struct json_writer *w)
+{
+	close_level(w, "}");
+}
+
+void jw_begin_array(struct json_writer *w)
+{
+	open_level(w, "[");
+}
+
+void jw_end_array(struct json_writer *w)
+{
+	close_level(w, "]");
+}
+
+static void key_n(struct json_writer *w, const char *key, size_t n)
+{
+	next(w);
+	put_string(w, key, n);
+	put(w, ":", 1);
+}
+
+void jw_key(struct json_writer *w, const char *key)
+{
+	key_n(w, key, strlen(key));
+}
+
+/* A string jansson (or utf8_check) has checked already. */
+static void string_n(struct json_writer *w, const char *s, size_t n)
+{
+	next(w);
+	put_string(w, s, n);
+	w->comma = 1;
+}
+
+/* Text that is not UTF-8 fails the document, as jansson's json_string
+ * refused it (the importer and the API check what they store). */
+void jw_stringn(struct json_writer *w, const char *s, size_t n)
+{
+	if (utf8_check((const unsigned char *)s, n) != n) {
+		w->failed = 1;
+		return;
+	}
+	string_n(w, s, n);
+}
+
+void jw_string(struct json_writer *w, const char *s)
+{
+	if (s)
+		jw_stringn(w, s, strlen(s));
+	else
+		jw_null(w);
+}
+
+void jw_integer(struct json_writer *w, int64_t v)
 {
 	char digits[24], *d = digits + sizeof digits;
 	/* through the unsigned magnitude, so that the smallest value has one */
-	unsigned long long m = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	uint64_t m = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 	do
 		*--d = (char)('0' + m % 10);
 	while ((m /= 10) != 0);
 	if (v < 0)
 		*--d = '-';
-	return put(t, d, (size_t)(digits + sizeof digits - d));
+	jw_raw(w, d, (size_t)(digits + sizeof digits - d));
 }
+
+void jw_bool(struct json_writer *w, int v)
+{
+	jw_raw(w, v ? "true" : "false", v ? 4 : 5);
+}
+
+void jw_null(struct json_writer *w)
+{
+	jw_raw(w, "null", 4);
+}
+
+void jw_raw(struct json_writer *w, const char *json, size_t len)
+{
+	next(w);
+	put(w, json, len);
+	w->comma = 1;
+}
+
+char *jw_take(struct json_writer *w, size_t *len)
+{
+	char *text;
+	if (room(w, 0) != 0) {
+		jw_free(w);
+		return NULL;
+	}
+	w->p[w->len] = '\0';
+	text = w->p;
+	if (len)
+		*len = w->len;
+	*w = (struct json_writer)JSON_WRITER_INIT;
+	return text;
+}
+
+void jw_free(struct json_writer *w)
+{
+	free(w->p);
+	*w = (struct json_writer)JSON_WRITER_INIT;
+}
+
+/* ---- a jansson value --------------------------------------------------------- */
 
 /* Reals are written by jansson, whose digits and ".0" rules are kept. */
-static int put_real(struct text *t, const json_t *v)
+static void put_real(struct json_writer *w, const json_t *v)
 {
 	char *s = json_dumps(v, JSON_ENCODE_ANY);
-	int rc = s ? put(t, s, strlen(s)) : -1;
+	if (s)
+		jw_raw(w, s, strlen(s));
+	else
+		w->failed = 1;
 	free(s);
-	return rc;
 }
 
-static int put_value(struct text *t, const json_t *v, int depth);
-
-static int put_object(struct text *t, const json_t *v, int depth)
-{
-	int first = 1;
-	if (put(t, "{", 1) != 0)
-		return -1;
-	for (void *it = json_object_iter((json_t *)v); it;
-	     it = json_object_iter_next((json_t *)v, it), first = 0)
-		if ((!first && put(t, ",", 1) != 0) ||
-		    put_string(t, json_object_iter_key(it), json_object_iter_key_len(it)) != 0 ||
-		    put(t, ":", 1) != 0 || put_value(t, json_object_iter_value(it), depth) != 0)
-			return -1;
-	return put(t, "}", 1);
-}
-
-static int put_array(struct text *t, const json_t *v, int depth)
-{
-	size_t n = json_array_size(v);
-	if (put(t, "[", 1) != 0)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if ((i > 0 && put(t, ",", 1) != 0) || put_value(t, json_array_get(v, i), depth) != 0)
-			return -1;
-	return put(t, "]", 1);
-}
-
-static int put_value(struct text *t, const json_t *v, int depth)
+static void put_value(struct json_writer *w, const json_t *v)
 {
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
-		return depth >= JSON_TEXT_DEPTH_MAX ? -1 : put_object(t, v, depth + 1);
+		jw_begin_object(w);
+		for (void *it = json_object_iter((json_t *)v); it && !w->failed;
+		     it = json_object_iter_next((json_t *)v, it)) {
+			key_n(w, json_object_iter_key(it), json_object_iter_key_len(it));
+			put_value(w, json_object_iter_value(it));
+		}
+		jw_end_object(w);
+		break;
 	case JSON_ARRAY:
-		return depth >= JSON_TEXT_DEPTH_MAX ? -1 : put_array(t, v, depth + 1);
-	case JSON_STRING:
-		return put_string(t, json_string_value(v), json_string_length(v));
-	case JSON_INTEGER:
-		return put_integer(t, json_integer_value(v));
-	case JSON_REAL:
-		return put_real(t, v);
-	case JSON_TRUE:
-		return put(t, "true", 4);
-	case JSON_FALSE:
-		return put(t, "false", 5);
-	default:
-		return put(t, "null", 4);
+		jw_begin_array(w);
+		for (size_t i = 0; i < json_array_size(v) && !w->failed; i++)
+			put_value(w, json_array_get(v, i));
+		jw_end_array(w);
+		break;
+	case JSON_STRING: string_n(w, json_string_value(v), json_string_length(v)); break;
+	case JSON_INTEGER: jw_integer(w, json_integer_value(v)); break;
+	case JSON_REAL: put_real(w, v); break;
+	case JSON_TRUE: jw_bool(w, 1); break;
+	case JSON_FALSE: jw_bool(w, 0); break;
+	default: jw_null(w);
 	}
 }
 
 char *json_text(const json_t *v, size_t *len)
 {
-	struct text t = {0};
-	if (!v || put_value(&t, v, 0) != 0 || room(&t, 0) != 0) {
-		free(t.p);
+	struct json_writer w = JSON_WRITER_INIT;
+	if (!v)
 		return NULL;
-	}
-	t.p[t.len] = '\0';
-	if (len)
-		*len = t.len;
-	return t.p;
+	put_value(&w, v);
+	return jw_take(&w, len);
 }

@@ -17,6 +17,7 @@
 
 #define PROBLEM_BASE "https://haven.invalid/problems/"
 #define MESSAGE_MAX 256
+#define JSON_TYPE "application/json; charset=utf-8"
 
 /* A strict policy for the API: it serves no script, style, image or frame. */
 #define CSP_API                                                                            \
@@ -161,6 +162,14 @@ static char *problem_body(const struct problem_kind *k, const struct reply *r)
 	return text;
 }
 
+err_t reply_json_text(struct reply *r, struct json_writer *w)
+{
+	free(r->text);
+	r->text = jw_take(w, &r->text_len);
+	r->content_type = JSON_TYPE;
+	return r->text ? ERR_OK : ERR_NOMEM;
+}
+
 /* The body and its type for a success. */
 static char *success_body(struct reply *r, size_t *len, const char **type)
 {
@@ -172,7 +181,7 @@ static char *success_body(struct reply *r, size_t *len, const char **type)
 		*type = r->content_type ? r->content_type : "text/plain; charset=utf-8";
 		return text;
 	}
-	*type = "application/json; charset=utf-8";
+	*type = JSON_TYPE;
 	if (!r->json) {
 		*len = 0;
 		return NULL;

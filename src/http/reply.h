@@ -11,6 +11,7 @@
 #define HAVEN_HTTP_REPLY_H
 
 #include "http/request.h"
+#include "http/json_text.h"
 
 #define REPLY_ERRORS_MAX 100 /* field errors listed in one problem */
 
@@ -27,6 +28,10 @@ unsigned reply_status(err_t e, enum http_fail f);
  * message is formatted; it must not quote a submitted value). */
 void reply_field_error(struct reply *r, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Makes the writer's JSON text the body (taken from the writer), as a
+ * success sends r->json; ERR_NOMEM when the writer failed. */
+err_t reply_json_text(struct reply *r, struct json_writer *w);
 
 /* Sends the reply for outcome `e` on rq's connection: the handler's body on
  * success, else a problem document.  Adds the security headers, the request

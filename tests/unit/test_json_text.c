@@ -4,7 +4,9 @@
  * json_dumps(JSON_COMPACT) gives: every value kind, every escaped byte,
  * member order after removals, keys holding NUL, the largest integers,
  * reals, and the nesting limit.  The fuzzer fuzz_json_text checks the same
- * on any document jansson parses.
+ * on any document jansson parses.  The writer (jw_*), which the record
+ * replies are written with, must give the text json_text gives for the same
+ * document, and refuse text that is not UTF-8 as jansson does.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -112,12 +114,80 @@ static void test_depth(void **state)
 	json_decref(top);
 }
 
+/* A document written member by member: the bytes of the same document
+ * built with jansson; a part written apart goes in whole (jw_raw). */
+static void test_writer(void **state)
+{
+	struct json_writer w = JSON_WRITER_INIT, part = JSON_WRITER_INIT;
+	size_t len = 0, plen = 0;
+	(void)state;
+	jw_begin_array(&part);
+	jw_integer(&part, INT64_MIN);
+	jw_bool(&part, 0);
+	jw_begin_object(&part);
+	jw_end_object(&part);
+	jw_end_array(&part);
+	char *raw = jw_take(&part, &plen);
+	assert_non_null(raw);
+	jw_begin_object(&w);
+	jw_key(&w, "id");
+	jw_string(&w, "B000001");
+	jw_key(&w, "note");
+	jw_string(&w, NULL);
+	jw_key(&w, "name\t");
+	jw_stringn(&w, "M\u0259mm\u0259d\"ov\0x", 12);
+	jw_key(&w, "list");
+	jw_raw(&w, raw, plen);
+	jw_key(&w, "empty");
+	jw_begin_array(&w);
+	jw_end_array(&w);
+	jw_key(&w, "n");
+	jw_integer(&w, 42);
+	jw_end_object(&w);
+	char *got = jw_take(&w, &len);
+	json_t *v = json_pack("{s:s, s:n, s:s%, s:[I, b, {}], s:[], s:i}", "id", "B000001", "note",
+			      "name\t", "M\u0259mm\u0259d\"ov\0x", (size_t)12, "list",
+			      (json_int_t)INT64_MIN, 0, "empty", "n", 42);
+	char *want = json_text(v, NULL);
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	assert_int_equal(len, strlen(want));
+	free(raw);
+	free(got);
+	free(want);
+	json_decref(v);
+}
+
+/* Text that is not UTF-8 fails the whole document, as json_string refuses
+ * it; nothing is left to free. */
+static void test_writer_refusals(void **state)
+{
+	static const char *const bad[] = {"\xc3", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+					  "ok\xff"};
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct json_writer w = JSON_WRITER_INIT;
+		assert_null(json_string(bad[i])); /* jansson agrees */
+		jw_begin_array(&w);
+		jw_string(&w, bad[i]);
+		jw_string(&w, "fine");
+		jw_end_array(&w);
+		assert_null(jw_take(&w, NULL));
+		assert_null(w.p);
+	}
+	struct json_writer deep = JSON_WRITER_INIT;
+	for (int i = 0; i <= JSON_TEXT_DEPTH_MAX; i++)
+		jw_begin_array(&deep);
+	assert_null(jw_take(&deep, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scalars), cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_containers), cmocka_unit_test(test_large),
-		cmocka_unit_test(test_depth),
+		cmocka_unit_test(test_depth), cmocka_unit_test(test_writer),
+		cmocka_unit_test(test_writer_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
