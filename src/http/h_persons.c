@@ -94,18 +94,15 @@ static void gather_free(struct gather *g)
 	jw_free(&g->referrals);
 }
 
-/* Writes `"key": part` into doc, part's text taken; nothing when part failed
- * or holds nothing (doc then fails). */
-static void member(struct json_writer *doc, const char *key, struct json_writer *part)
+/* Writes `"key": part` into doc; a part that failed or holds nothing fails
+ * doc. */
+static void member(struct json_writer *doc, const char *key, const struct json_writer *part)
 {
-	size_t len = 0;
-	char *text = jw_take(part, &len);
 	jw_key(doc, key);
-	if (text && len > 0)
-		jw_raw(doc, text, len);
-	else
+	if (part->failed || part->len == 0)
 		doc->failed = 1;
-	free(text);
+	else
+		jw_raw(doc, part->p, part->len);
 }
 
 /* ---- handlers --------------------------------------------------------------------- */

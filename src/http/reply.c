@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "http/reply.h"
-#include "http/json_text.h"
 
 #define PROBLEM_BASE "https://haven.invalid/problems/"
 #define MESSAGE_MAX 256
