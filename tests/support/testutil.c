@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <liboath/oath.h>
+#include <sodium.h>
 
 #include "core/audit.h"
 #include "core/clock.h"
@@ -133,7 +134,12 @@ char *tu_new_database(const char *dir)
 		return tu_path(dir, name);
 	}
 	assert_non_null(sock);
-	snprintf(name, sizeof name, "haven_t%ld_%u", (long)getpid(), counter++);
+	/* test databases stay in the throwaway cluster, and process ids come
+	 * round again within one `make test` (pid_max 32768): a random part
+	 * keeps a later process from finding its name taken */
+	assert_true(sodium_init() >= 0);
+	snprintf(name, sizeof name, "haven_t%ld_%u_%08x", (long)getpid(), counter++,
+		 (unsigned)randombytes_random());
 	snprintf(cmd, sizeof cmd, "createdb -h '%s' -U postgres %s", sock, name);
 	assert_int_equal(system(cmd), 0);
 	url = malloc(strlen(sock) + 128);
