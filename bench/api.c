@@ -16,8 +16,13 @@
  * the machine with the server, and more threads than processors only add
  * switches between them (on 2 cores, 4 threads gave 8 % fewer reads/s).
  *
+ * With --runs N the whole sequence runs N times, each run after measuring
+ * the disk's commit rate again (a shared machine's speed drifts: the same
+ * build's reads at 64 connections vary by a fifth from run to run), then
+ * each line's median req/s and "x disk" and its worst p99 are printed.
+ *
  * Usage: bench_api [--seconds N] [--persons N] [--threads N] [--only read|create]
- *                  [--connections N]
+ *                  [--connections N] [--runs N]
  *                  [--dir DIR]
  */
 #include <getopt.h>
@@ -45,16 +50,25 @@
 #define COMMIT_SECONDS 3
 #define DEFAULT_SECONDS 10
 #define DEFAULT_PERSONS 1000
+#define RUNS_MAX 20
 
 static const int connections[] = {1, 8, 64};
+#define LEVELS (sizeof connections / sizeof connections[0])
+
+/* One line's figures in one run. */
+struct figures {
+	double rps, ratio, p99;
+};
 
 struct bench {
 	char dir[PATH_MAX_LEN], db[PATH_MAX_LEN], key[PATH_MAX_LEN], script[PATH_MAX_LEN];
 	unsigned seconds, persons, threads, port;
 	int only;  /* -1: both, 0: reads only, 1: creates only */
 	int conns; /* 0: each of connections[] */
+	unsigned runs;
 	double commit_rate; /* one-row transactions per second on this disk */
 	struct session_tokens tokens;
+	struct figures fig[RUNS_MAX][2][LEVELS]; /* run, create, level */
 };
 
 static double now_s(void)
@@ -107,8 +121,8 @@ static double commit_rate(registry *r)
 	double start = now_s(), elapsed;
 	long n = 0;
 	if (db_exec_simple(d, db_dialect_of(d) == DB_SQLITE
-				      ? "CREATE TABLE bench_commit (n INTEGER NOT NULL) STRICT"
-				      : "CREATE TABLE bench_commit (n BIGINT NOT NULL)") != ERR_OK)
+				      ? "CREATE TABLE IF NOT EXISTS bench_commit (n INTEGER NOT NULL) STRICT"
+				      : "CREATE TABLE IF NOT EXISTS bench_commit (n BIGINT NOT NULL)") != ERR_OK)
 		return 0;
 	do {
 		if (db_begin(d) != ERR_OK ||
@@ -138,11 +152,21 @@ static int prepare(struct bench *b)
 		registry_close(r);
 		return die("cannot seed the database", errbuf);
 	}
+	registry_close(r);
+	return 0;
+}
+
+/* The disk's commit rate now, on a connection of its own (the server idles). */
+static int measure_disk(struct bench *b)
+{
+	char errbuf[ERRBUF_MAX];
+	struct registry_paths p = {b->db, b->key};
+	registry *r = NULL;
+	if (registry_open(&p, &r, errbuf) != ERR_OK)
+		return die("cannot open the database", errbuf);
 	b->commit_rate = commit_rate(r);
 	registry_close(r);
-	if (b->commit_rate <= 0)
-		return die("cannot measure the disk's commit rate", NULL);
-	return 0;
+	return b->commit_rate > 0 ? 0 : die("cannot measure the disk's commit rate", NULL);
 }
 
 /* The wrk script: the session's headers, the request, and a result line. */
@@ -182,7 +206,8 @@ static void group_commit(http_server *srv, uint64_t *commits, uint64_t *entries)
 	*entries = m->audit_entries;
 }
 
-static int run_wrk(const struct bench *b, http_server *srv, int create, int conns)
+static int run_wrk(const struct bench *b, http_server *srv, int create, int conns,
+		   struct figures *out)
 {
 	uint64_t commits0, entries0, commits, entries;
 	char cmd[LINE_MAX_LEN * 2], line[LINE_MAX_LEN];
@@ -210,6 +235,7 @@ static int run_wrk(const struct bench *b, http_server *srv, int create, int conn
 	group_commit(srv, &commits, &entries);
 	commits -= commits0;
 	entries -= entries0;
+	*out = (struct figures){rps, rps / b->commit_rate, p99};
 	printf("%-7s %5d %10.0f %7.2f %9.2f %9.2f %8ld %9.0f %9.1f %8.0f\n",
 	       create ? "create" : "read", conns, rps, rps / b->commit_rate, p50, p99, bad,
 	       requests ? cpu * 1e6 / (double)requests : 0.0,
@@ -217,10 +243,11 @@ static int run_wrk(const struct bench *b, http_server *srv, int create, int conn
 	return 0;
 }
 
-static int run_one(const struct bench *b, http_server *srv, int create, int conns)
+static int run_one(const struct bench *b, http_server *srv, int create, int conns,
+		   struct figures *out)
 {
 	int rc = write_script(b, create);
-	return rc ? rc : run_wrk(b, srv, create, conns);
+	return rc ? rc : run_wrk(b, srv, create, conns, out);
 }
 
 static int parse(int argc, char **argv, struct bench *b)
@@ -232,6 +259,7 @@ static int parse(int argc, char **argv, struct bench *b)
 					     {"db", required_argument, NULL, 'b'},
 					     {"only", required_argument, NULL, 'o'},
 					     {"connections", required_argument, NULL, 'c'},
+					     {"runs", required_argument, NULL, 'r'},
 					     {NULL, 0, NULL, 0}};
 	const char *base = getenv("TMPDIR"), *url = NULL;
 	int opt;
@@ -239,6 +267,7 @@ static int parse(int argc, char **argv, struct bench *b)
 	b->persons = DEFAULT_PERSONS;
 	b->threads = HTTP_THREADS_DEFAULT; /* what haven serve runs */
 	b->only = -1;
+	b->runs = 1;
 	snprintf(b->dir, sizeof b->dir, "%s/haven-bench-api-XXXXXX", base && *base ? base : "/tmp");
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		unsigned long v = optarg ? strtoul(optarg, NULL, 10) : 0;
@@ -250,6 +279,8 @@ static int parse(int argc, char **argv, struct bench *b)
 			b->threads = (unsigned)v;
 		else if (opt == 'c' && v > 0 && v <= 1024)
 			b->conns = (int)v;
+		else if (opt == 'r' && v > 0 && v <= RUNS_MAX)
+			b->runs = (unsigned)v;
 		else if (opt == 'o' && (strcmp(optarg, "read") == 0 || strcmp(optarg, "create") == 0))
 			b->only = strcmp(optarg, "create") == 0;
 		else if (opt == 'd')
@@ -258,7 +289,7 @@ static int parse(int argc, char **argv, struct bench *b)
 			url = optarg; /* an empty PostgreSQL database instead of a file */
 		else
 			return die("usage: bench_api [--seconds N] [--persons N] [--threads N] "
-				   "[--only read|create] [--connections N] [--dir DIR] "
+				   "[--only read|create] [--connections N] [--runs N] [--dir DIR] "
 				   "[--db postgresql://...]",
 				   NULL);
 	}
@@ -273,14 +304,66 @@ static int parse(int argc, char **argv, struct bench *b)
 	return 0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, unsigned n)
+{
+	qsort(v, n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Each line's median req/s and "x disk" over the runs, and its worst p99. */
+static void print_medians(struct bench *b, const int *levels, size_t nlevels)
+{
+	double rps[RUNS_MAX], ratio[RUNS_MAX];
+	printf("\nmedians of %u runs (p99: the worst run)\n", b->runs);
+	printf("%-7s %5s %10s %7s %9s\n", "what", "conns", "req/s", "x disk", "p99 ms");
+	for (int create = 0; create < 2; create++) {
+		for (size_t i = 0; (b->only < 0 || b->only == create) && i < nlevels; i++) {
+			double worst = 0;
+			for (unsigned r = 0; r < b->runs; r++) {
+				const struct figures *f = &b->fig[r][create][i];
+				rps[r] = f->rps;
+				ratio[r] = f->ratio;
+				worst = f->p99 > worst ? f->p99 : worst;
+			}
+			printf("%-7s %5d %10.0f %7.2f %9.2f\n", create ? "create" : "read", levels[i],
+			       median(rps, b->runs), median(ratio, b->runs), worst);
+		}
+	}
+}
+
+/* One run: the disk measured, then each line. */
+static int run_all(struct bench *b, http_server *srv, unsigned run, const int *levels,
+		   size_t nlevels)
+{
+	int rc = measure_disk(b);
+	if (rc)
+		return rc;
+	printf("%sone-row transactions committed per second on this disk: %.0f\n\n", run ? "\n" : "",
+	       b->commit_rate);
+	printf("%-7s %5s %10s %7s %9s %9s %8s %9s %9s %8s\n", "what", "conns", "req/s", "x disk",
+	       "p50 ms", "p99 ms", "errors", "cpu us/rq", "per sync", "syncs/s");
+	for (int create = 0; rc == 0 && create < 2; create++)
+		for (size_t i = 0; (b->only < 0 || b->only == create) && rc == 0 && i < nlevels; i++)
+			rc = run_one(b, srv, create, levels[i], &b->fig[run][create][i]);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	struct bench b = {0};
+	static struct bench b; /* its figures are large for a stack */
 	char errbuf[ERRBUF_MAX], cleanup[PATH_MAX_LEN + 16];
 	http_server *srv = NULL;
 	int rc = 0;
 	if (sodium_init() < 0 || parse(argc, argv, &b) != 0 || prepare(&b) != 0)
 		return 1;
+	const int *levels = b.conns ? &b.conns : connections;
+	size_t nlevels = b.conns ? 1 : LEVELS;
 	struct http_config c = {.listen = "127.0.0.1:0", .paths = {b.db, b.key},
 				.threads = b.threads, .quiet = 1};
 	if (http_server_start(&c, &srv, errbuf) != ERR_OK)
@@ -288,18 +371,10 @@ int main(int argc, char **argv)
 	b.port = http_server_port(srv);
 	printf("bench_api: %u persons, %u worker threads, %us per run, database in %s\n",
 	       b.persons, b.threads, b.seconds, b.dir);
-	printf("one-row transactions committed per second on this disk: %.0f\n\n", b.commit_rate);
-	printf("%-7s %5s %10s %7s %9s %9s %8s %9s %9s %8s\n", "what", "conns", "req/s", "x disk",
-	       "p50 ms", "p99 ms", "errors", "cpu us/rq", "per sync", "syncs/s");
-	for (int create = 0; rc == 0 && create < 2; create++) {
-		if (b.only >= 0 && b.only != create)
-			continue;
-		if (b.conns)
-			rc = run_one(&b, srv, create, b.conns);
-		for (size_t i = 0; !b.conns && rc == 0 && i < sizeof connections / sizeof connections[0];
-		     i++)
-			rc = run_one(&b, srv, create, connections[i]);
-	}
+	for (unsigned run = 0; rc == 0 && run < b.runs; run++)
+		rc = run_all(&b, srv, run, levels, nlevels);
+	if (rc == 0 && b.runs > 1)
+		print_medians(&b, levels, nlevels);
 	http_server_stop(srv);
 	sodium_memzero(&b.tokens, sizeof b.tokens);
 	snprintf(cleanup, sizeof cleanup, "rm -rf '%s'", b.dir);
