@@ -40,52 +40,50 @@ static struct audit_copy *copy_of(const struct audit_entry *e)
 {
 	struct audit_entry tmp = *e;
 	const char **s[ENTRY_STRINGS];
-	size_t len = 0;
+	size_t len[ENTRY_STRINGS], total = 0;
 	strings_of(&tmp, s);
-	for (size_t i = 0; i < ENTRY_STRINGS; i++)
-		len += strlen(*s[i] ? *s[i] : "") + 1;
-	struct audit_copy *c = malloc(sizeof *c + len);
+	for (size_t i = 0; i < ENTRY_STRINGS; i++) {
+		if (!*s[i])
+			*s[i] = "";
+		total += len[i] = strlen(*s[i]) + 1;
+	}
+	struct audit_copy *c = malloc(sizeof *c + total);
 	if (!c)
 		return NULL;
 	c->next = NULL;
-	c->e = *e;
+	c->e = tmp;
 	strings_of(&c->e, s);
 	char *at = c->text;
 	for (size_t i = 0; i < ENTRY_STRINGS; i++) {
-		size_t n = strlen(*s[i] ? *s[i] : "") + 1;
-		memcpy(at, *s[i] ? *s[i] : "", n);
+		memcpy(at, *s[i], len[i]);
 		*s[i] = at;
-		at += n;
+		at += len[i];
 	}
 	return c;
 }
 
 err_t audit_ticket_add(struct audit_ticket *t, const struct audit_entry *e, size_t n)
 {
-	struct audit_copy *first = NULL, *last = NULL;
+	struct audit_ticket added = {0}; /* joined to t only when all are copied */
 	for (size_t i = 0; i < n; i++) {
 		struct audit_copy *c = copy_of(&e[i]);
 		if (!c) {
-			while (first) {
-				struct audit_copy *next = first->next;
-				free(first);
-				first = next;
-			}
+			audit_ticket_clear(&added);
 			return ERR_NOMEM;
 		}
-		if (last)
-			last->next = c;
+		if (added.last)
+			added.last->next = c;
 		else
-			first = c;
-		last = c;
+			added.first = c;
+		added.last = c;
 	}
-	if (!first)
+	if (!added.first)
 		return ERR_OK;
 	if (t->last)
-		t->last->next = first;
+		t->last->next = added.first;
 	else
-		t->first = first;
-	t->last = last;
+		t->first = added.first;
+	t->last = added.last;
 	t->n += n;
 	return ERR_OK;
 }

@@ -74,7 +74,7 @@ static err_t add_child(const char *ref, void *ctx)
 	if (e == ERR_NOT_FOUND)
 		return ERR_OK;
 	if (e == ERR_OK)
-		jw_raw(&f->children, f->person.p, f->person.len);
+		jw_part(&f->children, &f->person);
 	return e;
 }
 
@@ -84,19 +84,19 @@ err_t h_person_children(struct request *rq, struct reply *out)
 				 .now = clock_now(), .ticket = &rq->ticket,
 				     .turn = http_server_turn(rq->srv)};
 	struct family f = {.c = &c, .person = JSON_WRITER_INIT, .children = JSON_WRITER_INIT};
-	struct json_writer doc = JSON_WRITER_INIT;
-	char *parent = NULL;
-	size_t parent_len = 0;
+	struct json_writer doc = JSON_WRITER_INIT, parent = JSON_WRITER_INIT;
 	err_t e = readers_access_reason(rq, out, &f.reason);
 	jw_begin_array(&f.children);
 	if (e == ERR_OK)
 		e = read_one(&f, rq->param);
 	if (e == ERR_OK && f.parent[0]) {
 		e = read_one(&f, f.parent);
-		if (e == ERR_OK)
-			e = (parent = jw_take(&f.person, &parent_len)) ? ERR_OK : ERR_NOMEM;
-		else if (e == ERR_NOT_FOUND)
+		if (e == ERR_OK) { /* kept: the children's reads reuse f.person */
+			parent = f.person;
+			f.person = (struct json_writer)JSON_WRITER_INIT;
+		} else if (e == ERR_NOT_FOUND) {
 			e = ERR_OK; /* a parent out of sight is absent */
+		}
 	}
 	if (e == ERR_OK)
 		e = family_children(rq->reg, rq->param, add_child, &f);
@@ -104,15 +104,15 @@ err_t h_person_children(struct request *rq, struct reply *out)
 		jw_end_array(&f.children);
 		jw_begin_object(&doc);
 		jw_key(&doc, "children");
-		jw_raw(&doc, f.children.p, f.children.len);
-		if (parent) {
+		jw_part(&doc, &f.children);
+		if (parent.len) {
 			jw_key(&doc, "parent");
-			jw_raw(&doc, parent, parent_len);
+			jw_part(&doc, &parent);
 		}
 		jw_end_object(&doc);
-		e = f.children.failed ? ERR_NOMEM : reply_json_text(out, &doc);
+		e = reply_json_text(out, &doc);
 	}
-	free(parent);
+	jw_free(&parent);
 	jw_free(&doc);
 	jw_free(&f.person);
 	jw_free(&f.children);

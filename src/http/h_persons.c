@@ -94,17 +94,6 @@ static void gather_free(struct gather *g)
 	jw_free(&g->referrals);
 }
 
-/* Writes `"key": part` into doc; a part that failed or holds nothing fails
- * doc. */
-static void member(struct json_writer *doc, const char *key, const struct json_writer *part)
-{
-	jw_key(doc, key);
-	if (part->failed || part->len == 0)
-		doc->failed = 1;
-	else
-		jw_raw(doc, part->p, part->len);
-}
-
 /* ---- handlers --------------------------------------------------------------------- */
 
 err_t h_person_read(struct request *rq, struct reply *out)
@@ -123,9 +112,12 @@ err_t h_person_read(struct request *rq, struct reply *out)
 		jw_end_array(&g.services);
 		jw_end_array(&g.referrals);
 		jw_begin_object(&doc);
-		member(&doc, "person", &g.persons);
-		member(&doc, "services", &g.services);
-		member(&doc, "referrals", &g.referrals);
+		jw_key(&doc, "person");
+		jw_part(&doc, &g.persons);
+		jw_key(&doc, "services");
+		jw_part(&doc, &g.services);
+		jw_key(&doc, "referrals");
+		jw_part(&doc, &g.referrals);
 		jw_end_object(&doc);
 		e = reply_json_text(out, &doc);
 	}
@@ -206,7 +198,8 @@ static err_t answer_list(struct request *rq, const struct caseview_filter *f, st
 		if (next)
 			cursor_encode(next, next_text);
 		jw_begin_object(&doc);
-		member(&doc, "persons", &g.persons);
+		jw_key(&doc, "persons");
+		jw_part(&doc, &g.persons);
 		jw_key(&doc, "next");
 		jw_string(&doc, next ? next_text : NULL);
 		jw_end_object(&doc);

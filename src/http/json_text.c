@@ -86,6 +86,14 @@ static void next(struct json_writer *w)
 	w->comma = 0;
 }
 
+/* A value already written as JSON text. */
+static void raw(struct json_writer *w, const char *json, size_t len)
+{
+	next(w);
+	put(w, json, len);
+	w->comma = 1;
+}
+
 static void open_level(struct json_writer *w, const char *brace)
 {
 	next(w);
@@ -170,24 +178,25 @@ void jw_integer(struct json_writer *w, int64_t v)
 	while ((m /= 10) != 0);
 	if (v < 0)
 		*--d = '-';
-	jw_raw(w, d, (size_t)(digits + sizeof digits - d));
+	raw(w, d, (size_t)(digits + sizeof digits - d));
 }
 
 void jw_bool(struct json_writer *w, int v)
 {
-	jw_raw(w, v ? "true" : "false", v ? 4 : 5);
+	raw(w, v ? "true" : "false", v ? 4 : 5);
 }
 
 void jw_null(struct json_writer *w)
 {
-	jw_raw(w, "null", 4);
+	raw(w, "null", 4);
 }
 
-void jw_raw(struct json_writer *w, const char *json, size_t len)
+void jw_part(struct json_writer *w, const struct json_writer *part)
 {
-	next(w);
-	put(w, json, len);
-	w->comma = 1;
+	if (part->failed || part->len == 0)
+		w->failed = 1;
+	else
+		raw(w, part->p, part->len);
 }
 
 char *jw_take(struct json_writer *w, size_t *len)
@@ -218,7 +227,7 @@ static void put_real(struct json_writer *w, const json_t *v)
 {
 	char *s = json_dumps(v, JSON_ENCODE_ANY);
 	if (s)
-		jw_raw(w, s, strlen(s));
+		raw(w, s, strlen(s));
 	else
 		w->failed = 1;
 	free(s);

@@ -45,8 +45,9 @@ void jw_stringn(struct json_writer *w, const char *s, size_t n);
 void jw_integer(struct json_writer *w, int64_t v);
 void jw_bool(struct json_writer *w, int v);
 void jw_null(struct json_writer *w);
-/* A value already written as JSON text (another writer's, taken). */
-void jw_raw(struct json_writer *w, const char *json, size_t len);
+/* The value another writer holds, as the next value; a part that failed or
+ * holds nothing fails w. */
+void jw_part(struct json_writer *w, const struct json_writer *part);
 
 /* The text written, NUL-terminated, its length in *len (may be NULL), and
  * the writer emptied; NULL (the writer freed) when anything failed. */
