@@ -437,6 +437,28 @@ static void limits(void **state)
 				"X-Filler: %s\r\n\r\n", h);
 	assert_int_equal(raw_status(f, huge, (size_t)len), 431);
 	free(huge);
+
+	/* just within both limits (a fat cookie and many fields): served */
+	char near[HTTP_HEADERS_MAX];
+	size_t at = (size_t)snprintf(near, sizeof near, "GET /healthz HTTP/1.1\r\nHost: x\r\n"
+				     "X-Filler: %.*s\r\n", HTTP_HEADERS_MAX - 1024, h);
+	for (int i = 0; i < HTTP_HEADER_COUNT_MAX - 4; i++)
+		at += (size_t)snprintf(near + at, sizeof near - at, "X-H%d: 1\r\n", i);
+	at += (size_t)snprintf(near + at, sizeof near - at, "\r\n");
+	assert_true(at < sizeof near - 1);
+	assert_int_equal(raw_status(f, near, at), 200);
+	/* the same headers before a large body: the body is read past them */
+	size_t pad = 200 * 1000, post_len = at + pad + 64;
+	char *post = malloc(post_len);
+	assert_non_null(post);
+	int head = snprintf(post, post_len, "POST /api/v1/session HTTP/1.1\r\n"
+		 "Content-Type: application/json\r\nContent-Length: %zu\r\n%s",
+		 pad + 2, near + strlen("GET /healthz HTTP/1.1\r\n"));
+	memset(post + head, ' ', pad);
+	memcpy(post + head + pad, "{}", 2);
+	assert_int_equal(raw_status(f, post, (size_t)head + pad + 2), 400);
+	free(post);
+
 	free(h);
 
 	/* many small headers */
