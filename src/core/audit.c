@@ -27,19 +27,49 @@ static const char *nz(const char *s)
 	return s ? s : "";
 }
 
-static void frame(crypto_hash_sha256_state *st, const void *p, size_t len)
+/* The hash's input gathered in one buffer and given to SHA-256 when full or
+ * at the end: libsodium copies a piece shorter than a block byte by byte, and
+ * an entry is some twenty pieces of a few bytes (the queue's thread hashes
+ * one per audited read). */
+struct hash_input {
+	crypto_hash_sha256_state st;
+	size_t n;
+	unsigned char buf[1024];
+};
+
+static void put(struct hash_input *h, const void *p, size_t len)
+{
+	if (len > sizeof h->buf - h->n) {
+		crypto_hash_sha256_update(&h->st, h->buf, h->n);
+		h->n = 0;
+		if (len > sizeof h->buf) {
+			crypto_hash_sha256_update(&h->st, p, len);
+			return;
+		}
+	}
+	memcpy(h->buf + h->n, p, len);
+	h->n += len;
+}
+
+static void frame(struct hash_input *h, const void *p, size_t len)
 {
 	unsigned char n[4] = {(unsigned char)(len >> 24), (unsigned char)(len >> 16),
 			      (unsigned char)(len >> 8), (unsigned char)len};
-	crypto_hash_sha256_update(st, n, sizeof n);
-	crypto_hash_sha256_update(st, p, len);
+	put(h, n, sizeof n);
+	put(h, p, len);
 }
 
-static void frame_int(crypto_hash_sha256_state *st, int64_t v)
+/* v in decimal, as "%lld" writes it. */
+static void frame_int(struct hash_input *h, int64_t v)
 {
-	char buf[24];
-	int n = snprintf(buf, sizeof buf, "%lld", (long long)v);
-	frame(st, buf, (size_t)n);
+	char buf[24], *at = buf + sizeof buf;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do
+		*--at = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--at = '-';
+	frame(h, at, (size_t)(buf + sizeof buf - at));
 }
 
 /* The nine text fields in their stored order. */
@@ -54,16 +84,17 @@ static void fields(const struct audit_entry *e, const char *out[9])
 static void entry_hash(int64_t seq, int64_t at, const char *const text[9],
 		       const unsigned char prev[AUDIT_HASH_BYTES], unsigned char out[AUDIT_HASH_BYTES])
 {
-	crypto_hash_sha256_state st;
+	struct hash_input h = {.n = 0};
 	unsigned char tag = 0x01;
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, &tag, 1);
-	crypto_hash_sha256_update(&st, prev, AUDIT_HASH_BYTES);
-	frame_int(&st, seq);
-	frame_int(&st, at);
+	crypto_hash_sha256_init(&h.st);
+	put(&h, &tag, 1);
+	put(&h, prev, AUDIT_HASH_BYTES);
+	frame_int(&h, seq);
+	frame_int(&h, at);
 	for (int i = 0; i < 9; i++)
-		frame(&st, text[i], strlen(text[i]));
-	crypto_hash_sha256_final(&st, out);
+		frame(&h, text[i], strlen(text[i]));
+	crypto_hash_sha256_update(&h.st, h.buf, h.n);
+	crypto_hash_sha256_final(&h.st, out);
 }
 
 /* The last entry's sequence number and hash (0 and zeros when empty). */
