@@ -193,11 +193,43 @@ static void test_sync_error_persistent(void **state)
 	fault_loop(state, OP_SYNC, 1, SQLITE_IOERR_FSYNC);
 }
 
-/* REL-05: a real full disk (a 512 KiB tmpfs; needs root, as CI has). */
+/* REL-05: a real full disk (a 512 KiB tmpfs; needs root, as CI has).  The
+ * mount is undone in the teardown, which cmocka runs after a failed assert
+ * too: a failure must not leave a tmpfs mounted under /tmp. */
+struct small_disk {
+	char *dir, *mnt, *csv;
+	int mounted;
+};
+
+static int disk_setup(void **state)
+{
+	struct small_disk *s = calloc(1, sizeof *s);
+	s->dir = tu_tempdir();
+	s->mnt = tu_path(s->dir, "small");
+	s->csv = tu_path(s->dir, "csv");
+	*state = s;
+	return 0;
+}
+
+static int disk_teardown(void **state)
+{
+	struct small_disk *s = *state;
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "umount '%s'", s->mnt);
+	if (s->mounted && system(cmd) != 0)
+		fprintf(stderr, "test_faults: could not unmount %s\n", s->mnt);
+	tu_rmtree(s->dir);
+	free(s->dir);
+	free(s->mnt);
+	free(s->csv);
+	free(s);
+	return 0;
+}
+
 static void test_real_disk_full(void **state)
 {
-	(void)state;
-	char *dir = tu_tempdir(), *mnt = tu_path(dir, "small"), *csv = tu_path(dir, "csv");
+	struct small_disk *s = *state;
+	const char *dir = s->dir, *mnt = s->mnt, *csv = s->csv;
 	char cmd[8192], *err = NULL, *out = NULL;
 	if (geteuid() != 0)
 		skip(); /* mounting needs root: CI runs as root */
@@ -205,6 +237,7 @@ static void test_real_disk_full(void **state)
 	assert_int_equal(mkdir(csv, 0700), 0);
 	snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=512k tmpfs '%s'", mnt);
 	assert_int_equal(system(cmd), 0);
+	s->mounted = 1;
 	snprintf(cmd, sizeof cmd,
 		 "'%s' init --db '%s/h.db' && '%s' demo --db '%s/demo.db' --key '%s/demo.key' "
 		 ">/dev/null",
@@ -235,12 +268,6 @@ static void test_real_disk_full(void **state)
 				  "'%s/referrals.csv' && '%s' audit verify --db '%s/h.db'",
 		 HAVEN_BIN, mnt, csv, csv, csv, HAVEN_BIN, mnt);
 	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
-	snprintf(cmd, sizeof cmd, "umount '%s'", mnt);
-	assert_int_equal(system(cmd), 0);
-	tu_rmtree(dir);
-	free(dir);
-	free(mnt);
-	free(csv);
 }
 
 int main(void)
@@ -249,7 +276,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_write_ioerr_once),   T(test_write_ioerr_persistent), T(test_disk_full_persistent),
 		T(test_read_error_once),    T(test_sync_error_persistent),
-		cmocka_unit_test(test_real_disk_full),
+		cmocka_unit_test_setup_teardown(test_real_disk_full, disk_setup, disk_teardown),
 	};
 	return cmocka_run_group_tests(tests, fv_install, NULL);
 }
