@@ -7,7 +7,8 @@
 # It runs bench_api (reads at 8 connections, 200 persons) under callgrind
 # and prints, per read: the instructions of the request on its worker
 # (on_request: gate, handler, reply) and of the audit queue's thread (its
-# inserts, chain and commits), from callgrind_annotate's inclusive counts.
+# inserts, chain and commits), from callgrind_annotate's inclusive counts,
+# and of all the server's threads together.
 # Kernel time is not counted.
 #
 # Usage: sh bench/instructions.sh BUILD_DIR [SECONDS]
@@ -29,6 +30,11 @@ calls() { awk -v f="$1" '$0 ~ ">   .*" f " " { s = $0; sub(/.*\(/, "", s); sub(/
 reads=$(calls 'h_persons.c:h_person_read')
 [ "$reads" -gt 0 ] || { echo "instructions.sh: no read was counted; see $out" >&2; trap - EXIT; exit 1; }
 printf 'instructions per read (%s reads under callgrind)\n' "$reads"
+# every thread the server started (its workers with libmicrohttpd's own
+# work on each request, the audit queue, the checkpointer): what on_request
+# does not show, such as libmicrohttpd zeroing its buffer per request
+awk -v n="$(total 'pthread_create.c:start_thread')" -v r="$reads" \
+	'BEGIN { printf "  %-28s %8.0f\n", "all the server'"'"'s threads", n / r }'
 for f in server.c:on_request auditqueue.c:writer h_persons.c:h_person_read reply.c:reply_send \
 	session.c:session_resolve; do
 	awk -v f="$f" -v n="$(total "$f")" -v r="$reads" 'BEGIN { printf "  %-28s %8.0f\n", f, n / r }'
