@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "util/date.h"
@@ -32,6 +33,37 @@ static void test_date_valid(void **state)
 	assert_int_equal(t, 86400);
 	assert_int_equal(date_year(t), 1970);
 	assert_int_equal(date_year_start(2024), 1704067200);
+}
+
+/* Every day a date may be (DATE_MIN_YEAR to DATE_MAX_YEAR) formats as
+ * "%04d-%02u-%02u" of its year, month and day and parses back to the same
+ * time; so does the day before the first, which date_parse refuses. */
+static void test_date_every_day(void **state)
+{
+	(void)state;
+	int64_t t, back;
+	char buf[DATE_TEXT_MAX], want[32];
+	int y = DATE_MIN_YEAR;
+	unsigned m = 1, d = 1;
+	static const unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	assert_int_equal(date_parse("1900-01-01", &t), ERR_OK);
+	date_format(t - 86400, buf);
+	assert_string_equal(buf, "1899-12-31");
+	for (; y <= DATE_MAX_YEAR; t += 86400) {
+		snprintf(want, sizeof want, "%04d-%02u-%02u", y, m, d);
+		date_format(t, buf);
+		assert_string_equal(buf, want);
+		assert_int_equal(date_parse(buf, &back), ERR_OK);
+		assert_int_equal(back, t);
+		int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+		if (++d > days[m - 1] + (m == 2 && leap)) {
+			d = 1;
+			if (++m > 12) {
+				m = 1;
+				y++;
+			}
+		}
+	}
 }
 
 static void test_date_invalid(void **state)
@@ -121,7 +153,8 @@ static void test_money(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_date_valid),   cmocka_unit_test(test_date_invalid),
+		cmocka_unit_test(test_date_valid),   cmocka_unit_test(test_date_every_day),
+		cmocka_unit_test(test_date_invalid),
 		cmocka_unit_test(test_date_partial), cmocka_unit_test(test_minor),
 		cmocka_unit_test(test_money),
 	};
