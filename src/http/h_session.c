@@ -90,7 +90,7 @@ err_t h_session_create(struct request *rq, struct reply *out)
 		.username = body_string(body, "username", 1, USERS_NAME_MAX, out),
 		.password = body_string(body, "password", 1, PASSWORD_MAX_CHARS, out),
 		.otp = body_string(body, "otp", 0, TOTP_DIGITS, out),
-		.address = rq->address,
+		.address = request_address(rq),
 		.request_id = rq->request_id,
 	};
 	return authenticate(rq, body, &s, NULL, HF_SIGNIN, out);
@@ -134,7 +134,7 @@ err_t h_session_reauth(struct request *rq, struct reply *out)
 		.username = me->username,
 		.password = body_string(body, "password", 1, PASSWORD_MAX_CHARS, out),
 		.otp = body_string(body, "otp", 0, TOTP_DIGITS, out),
-		.address = rq->address,
+		.address = request_address(rq),
 		.request_id = rq->request_id,
 		.action = "reauth",
 	};
@@ -170,7 +170,7 @@ err_t h_password_reset(struct request *rq, struct reply *out)
 		.code = body_string(body, "code", 1, 2 * USERS_RESET_CODE_TEXT, out),
 		.password = body_string(body, "new_password", 1, PASSWORD_MAX_CHARS, out),
 		.otp = body_string(body, "otp", 0, TOTP_DIGITS, out),
-		.address = rq->address,
+		.address = request_address(rq),
 		.request_id = rq->request_id,
 	};
 	if (!body_ok(out)) {

@@ -329,22 +329,25 @@ void http_client_address(const char *peer, const char *trusted, const char *forw
 		memcpy(out, client, strlen(client) + 1);
 }
 
-static void client_address(struct request *rq)
+const char *request_address(struct request *rq)
 {
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const union MHD_ConnectionInfo *ci;
 	char peer[HTTP_ADDRESS_MAX];
+	if (rq->address_known)
+		return rq->address;
+	rq->address_known = 1;
 	rq->address[0] = '\0';
+	ci = MHD_get_connection_info(rq->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (!ci || !ci->client_addr)
-		return;
+		return rq->address;
 	const struct sockaddr *sa = ci->client_addr;
 	const void *addr = sa->sa_family == AF_INET6
 				   ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
 				   : (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
-	if (!inet_ntop(sa->sa_family, addr, peer, sizeof peer))
-		return;
-	http_client_address(peer, rq->srv->trust_proxy, request_header(rq, "X-Forwarded-For"),
-			    rq->address);
+	if (inet_ntop(sa->sa_family, addr, peer, sizeof peer))
+		http_client_address(peer, rq->srv->trust_proxy,
+				    request_header(rq, "X-Forwarded-For"), rq->address);
+	return rq->address;
 }
 
 /* Eight random bytes for a request id, from a pool per thread: one
@@ -373,7 +376,6 @@ static struct request *request_new(http_server *s, struct MHD_Connection *conn, 
 	snprintf(rq->method, sizeof rq->method, "%s", method);
 	request_id_bytes(id);
 	sodium_bin2hex(rq->request_id, sizeof rq->request_id, id, sizeof id);
-	client_address(rq);
 	rq->late = atomic_load(&s->draining);
 	atomic_fetch_add(&s->metrics.in_flight, 1);
 	return rq;
