@@ -114,12 +114,12 @@ int request_changes_state(const struct request *rq);
 
 /* A request header or query argument (borrowed from MHD; NULL if absent). */
 const char *request_header(const struct request *rq, const char *name);
+const char *request_query(const struct request *rq, const char *name);
 
 /* The client's address: the peer's, or behind the trusted proxy the last
  * hop of X-Forwarded-For.  Worked out on first use, as only sign-in and its
  * throttling need it (it was 2% of a read's instructions). */
 const char *request_address(struct request *rq);
-const char *request_query(const struct request *rq, const char *name);
 
 /* Checks that every query argument is one of `allowed` (NULL-terminated);
  * ERR_INVALID with an entry per unknown argument in out->errors. */
