@@ -18,6 +18,7 @@
 
 #include "core/audit.h"
 #include "db/queries.h"
+#include "util/decimal.h"
 
 #define CHECKPOINT_HEADER "haven-audit-checkpoint 1"
 #define CHECKPOINT_MAX 1024
@@ -59,17 +60,10 @@ static void frame(struct hash_input *h, const void *p, size_t len)
 	put(h, p, len);
 }
 
-/* v in decimal, as "%lld" writes it. */
 static void frame_int(struct hash_input *h, int64_t v)
 {
-	char buf[24], *at = buf + sizeof buf;
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	do
-		*--at = (char)('0' + u % 10);
-	while (u /= 10);
-	if (v < 0)
-		*--at = '-';
-	frame(h, at, (size_t)(buf + sizeof buf - at));
+	char digits[DECIMAL_INT_MAX];
+	frame(h, digits, decimal_int(v, digits));
 }
 
 /* The nine text fields in their stored order. */

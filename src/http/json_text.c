@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/decimal.h"
 #include "util/utf8.h"
 
 #define TEXT_FIRST 1024
@@ -170,15 +171,8 @@ void jw_string(struct json_writer *w, const char *s)
 
 void jw_integer(struct json_writer *w, int64_t v)
 {
-	char digits[24], *d = digits + sizeof digits;
-	/* through the unsigned magnitude, so that the smallest value has one */
-	uint64_t m = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	do
-		*--d = (char)('0' + m % 10);
-	while ((m /= 10) != 0);
-	if (v < 0)
-		*--d = '-';
-	raw(w, d, (size_t)(digits + sizeof digits - d));
+	char digits[DECIMAL_INT_MAX];
+	raw(w, digits, decimal_int(v, digits));
 }
 
 void jw_bool(struct json_writer *w, int v)
