@@ -8,12 +8,17 @@
 #ifndef HAVEN_FAULTVFS_H
 #define HAVEN_FAULTVFS_H
 
+#include <pthread.h>
 #include <string.h>
 
 #include <sqlite3.h>
 
 enum fault_op { OP_NONE, OP_WRITE, OP_READ, OP_SYNC };
 
+/* The armed fault: set by the test's thread, counted down by whichever
+ * threads of the code under test read or write (a server's workers, its
+ * audit queue, its checkpointer), so only under fault_lock. */
+static pthread_mutex_t fault_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
 	enum fault_op op;
 	int countdown;  /* the op fails when this reaches zero */
@@ -29,7 +34,7 @@ struct ffile {
 	sqlite3_file *real; /* stored right after this struct */
 };
 
-static int fires(enum fault_op op)
+static int fires_locked(enum fault_op op)
 {
 	if (fault.op != op)
 		return 0;
@@ -41,6 +46,19 @@ static int fires(enum fault_op op)
 	return 1;
 }
 
+/* The error `op` fails with now (a write: the armed fault's), or
+ * SQLITE_OK when it goes through. */
+static int fires(enum fault_op op)
+{
+	pthread_mutex_lock(&fault_lock);
+	int rc = !fires_locked(op) ? SQLITE_OK
+	         : op == OP_WRITE  ? fault.rc
+	         : op == OP_READ   ? SQLITE_IOERR_READ
+	                           : SQLITE_IOERR_FSYNC;
+	pthread_mutex_unlock(&fault_lock);
+	return rc;
+}
+
 #define REAL(f) (((struct ffile *)(f))->real)
 
 static int f_close(sqlite3_file *f)
@@ -49,11 +67,13 @@ static int f_close(sqlite3_file *f)
 }
 static int f_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o)
 {
-	return fires(OP_READ) ? SQLITE_IOERR_READ : REAL(f)->pMethods->xRead(REAL(f), b, n, o);
+	int rc = fires(OP_READ);
+	return rc ? rc : REAL(f)->pMethods->xRead(REAL(f), b, n, o);
 }
 static int f_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
 {
-	return fires(OP_WRITE) ? fault.rc : REAL(f)->pMethods->xWrite(REAL(f), b, n, o);
+	int rc = fires(OP_WRITE);
+	return rc ? rc : REAL(f)->pMethods->xWrite(REAL(f), b, n, o);
 }
 static int f_truncate(sqlite3_file *f, sqlite3_int64 s)
 {
@@ -61,7 +81,8 @@ static int f_truncate(sqlite3_file *f, sqlite3_int64 s)
 }
 static int f_sync(sqlite3_file *f, int flags)
 {
-	return fires(OP_SYNC) ? SQLITE_IOERR_FSYNC : REAL(f)->pMethods->xSync(REAL(f), flags);
+	int rc = fires(OP_SYNC);
+	return rc ? rc : REAL(f)->pMethods->xSync(REAL(f), flags);
 }
 static int f_size(sqlite3_file *f, sqlite3_int64 *s)
 {
@@ -171,16 +192,20 @@ static sqlite3_vfs fault_vfs = {
 
 static void faults_off(void)
 {
+	pthread_mutex_lock(&fault_lock);
 	memset(&fault, 0, sizeof fault);
+	pthread_mutex_unlock(&fault_lock);
 }
 
 static void fault_at(enum fault_op op, int n, int persistent, int rc)
 {
+	pthread_mutex_lock(&fault_lock);
 	fault.op = op;
 	fault.countdown = n;
 	fault.persistent = persistent;
 	fault.rc = rc;
 	fault.fired = 0;
+	pthread_mutex_unlock(&fault_lock);
 }
 
 static int fv_install(void **state)

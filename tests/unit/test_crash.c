@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include <sodium.h>
 
@@ -34,7 +35,7 @@ struct torture {
 	pthread_mutex_t lock;
 	char (*acked)[64];
 	size_t nacked;
-	volatile int stop;
+	atomic_int stop; /* set by the main thread, read by the writers */
 };
 
 /* One POST; 0 when the server could not be reached (killed). */

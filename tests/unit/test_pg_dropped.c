@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "core/audit.h"
 #include "http_client.h"
@@ -25,7 +26,7 @@
 
 struct shared {
 	struct hc client;
-	volatile int stop;
+	atomic_int stop; /* set by the main thread, read by the writers */
 	int acked, failed, other;
 	pthread_mutex_t lock;
 };
