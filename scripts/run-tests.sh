@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs every test: the normal build's suite, then the same suite built with
-# AddressSanitizer and UndefinedBehaviorSanitizer, then short fuzzing runs.
+# AddressSanitizer and UndefinedBehaviorSanitizer, the threaded tests built
+# with ThreadSanitizer, then short fuzzing runs.
 # Tests marked TU_BOTH_ENGINES run on SQLite and on a throwaway PostgreSQL
 # cluster started here (scripts/pg-cluster.sh) and stopped at exit.
 # Called by `make test`.
@@ -23,6 +24,15 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DHAVEN_SANITIZE=ON >/dev/null
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+echo "== threaded tests (ThreadSanitizer build)"
+# The tests labelled "threads" (a server's workers, audit queue and
+# checkpointer; the crash and fault tests' clients): any data race fails.
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DHAVEN_TSAN=ON >/dev/null
+threaded=$(ctest --test-dir build-tsan -N -L threads | sed -n 's/^ *Test *#[0-9]*: //p' | sed 's/_pg$//' | sort -u)
+cmake --build build-tsan -j "$jobs" --target haven $threaded
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/tsan.supp" \
+	ctest --test-dir build-tsan --output-on-failure -j "$jobs" -L threads
 
 echo "== fuzzing (libFuzzer, ${FUZZ_SECONDS:-15}s per target)"
 FUZZ_SECONDS=${FUZZ_SECONDS:-15} sh scripts/fuzz.sh
