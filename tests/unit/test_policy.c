@@ -4,7 +4,10 @@
  * block, dependants, a coordinator's reason), field groups by agency kind,
  * services, notes and referrals, and what each role may write.  Also checks
  * that the scope handed to queries and the one-record rule agree on every
- * combination, since lists use the one and reads the other.
+ * combination, since lists use the one and reads the other.  Last, that
+ * every rule fails closed on what the store should never hand it (no
+ * principal, a role or class out of range, a missing or over-long name):
+ * this file alone covers every branch of policy.c that the API can reach.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -254,6 +257,276 @@ static void writes(void **state)
 	assert_false(policy_filter_agency(&ngo, "mia_shelter"));
 }
 
+/* A principal the store could never produce but a caller could hand over
+ * (a struct left half-filled, memory gone wrong): the rules must not trust
+ * that role and class are in range. */
+static struct principal forged(enum role r, enum agency_class cls)
+{
+	struct principal p = who(ROLE_CASEWORKER, "ngo", "ngo");
+	p.role = r;
+	p.cls = cls;
+	return p;
+}
+
+/* Names are what the OpenAPI document and the console print for an action;
+ * the role bits are what the document says the gate grants, so they must be
+ * the gate's own answer. */
+static void action_names_and_grants(void **state)
+{
+	static const char *const names[ACT_COUNT] = {
+		"public",          "signed_in",       "person.list",     "person.read",
+		"person.create",   "person.update",   "service.create",  "referral.create",
+		"referral.list",   "referral.update", "user.list",       "report.read",
+		"duplicates.read", "erasure.request", "erasure.approve", "user.manage",
+		"audit.read",      "report.freeze",   "export",          "codes.manage",
+	};
+	(void)state;
+	for (int a = 0; a < ACT_COUNT; a++) {
+		assert_string_equal(policy_action_name((enum action)a), names[a]);
+		unsigned bits = policy_action_roles((enum action)a);
+		assert_false(bits & (1u << ROLE_NONE));
+		for (int r = ROLE_NONE + 1; r < ROLE_COUNT; r++) {
+			struct principal p = who((enum role)r, "ngo", "ngo");
+			if (!!(bits & (1u << r)) != policy_allows(&p, (enum action)a))
+				fail_msg("action %s, role %s: documented %d", names[a],
+					 policy_role_name((enum role)r), !!(bits & (1u << r)));
+		}
+	}
+	assert_string_equal(policy_action_name(ACT_COUNT), "none");
+	assert_string_equal(policy_action_name((enum action)-1), "none");
+	assert_int_equal(policy_action_roles(ACT_COUNT), 0);
+	assert_int_equal(policy_action_roles((enum action)-1), 0);
+}
+
+/* Out-of-range roles and missing kinds are nobody: no name, no one-time
+ * code demanded of a role that has no data to see, no agency to belong to. */
+static void roles_and_kinds_fail_closed(void **state)
+{
+	(void)state;
+	assert_string_equal(policy_role_name(ROLE_NONE), "");
+	assert_string_equal(policy_role_name(ROLE_COUNT), "");
+	assert_string_equal(policy_role_name((enum role)-1), "");
+	assert_int_equal(policy_role_parse(""), ROLE_NONE);
+	assert_int_equal(policy_role_parse("Officer"), ROLE_NONE);
+	assert_false(policy_role_fits_kind(ROLE_NONE, "police"));
+	assert_false(policy_role_fits_kind(ROLE_COUNT, "police"));
+	assert_false(policy_role_fits_kind((enum role)-1, "ngo"));
+	assert_false(policy_role_fits_kind(ROLE_OFFICER, NULL));
+	assert_false(policy_role_fits_kind(ROLE_CASEWORKER, NULL));
+	assert_false(policy_role_fits_kind(ROLE_ADMIN, NULL));
+	assert_true(policy_role_fits_kind(ROLE_ADMIN, "ngo"));
+	/* documented: an agency without a kind is general (shelters, NGOs...) */
+	assert_int_equal(policy_class_of_kind(NULL), CLASS_GENERAL);
+}
+
+/* A session row with a bad value must not become a principal, and the
+ * caller's struct must keep what it had (header: untouched on error). */
+static void principal_rejects_malformed_rows(void **state)
+{
+	char name64[PRINCIPAL_NAME_MAX + 2], agency64[PRINCIPAL_AGENCY_MAX + 2];
+	struct principal p, before;
+	(void)state;
+	memset(name64, 'u', PRINCIPAL_NAME_MAX + 1);
+	name64[PRINCIPAL_NAME_MAX + 1] = '\0'; /* one byte too long */
+	memset(agency64, 'a', PRINCIPAL_AGENCY_MAX + 1);
+	agency64[PRINCIPAL_AGENCY_MAX + 1] = '\0';
+	memset(&before, 0xA5, sizeof before);
+
+	const struct {
+		const char *username, *agency, *role;
+	} bad[] = {
+		{NULL, "ngo", "caseworker"},   {"x", NULL, "caseworker"}, {"x", "ngo", NULL},
+		{"x", "ngo", ""},              {name64, "ngo", "caseworker"},
+		{"x", agency64, "caseworker"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		p = before;
+		assert_int_equal(policy_principal(&p, 7, bad[i].username, bad[i].agency, "ngo",
+						  bad[i].role),
+				 ERR_INVALID);
+		assert_memory_equal(&p, &before, sizeof p);
+	}
+
+	/* the longest names still fit, whole and terminated */
+	name64[PRINCIPAL_NAME_MAX] = '\0';
+	agency64[PRINCIPAL_AGENCY_MAX] = '\0';
+	assert_int_equal(policy_principal(&p, 7, name64, agency64, NULL, "caseworker"), ERR_OK);
+	assert_string_equal(p.username, name64);
+	assert_string_equal(p.agency, agency64);
+	assert_int_equal(p.role, ROLE_CASEWORKER);
+	assert_int_equal(p.cls, CLASS_GENERAL);
+	assert_int_equal(p.user_id, 7);
+}
+
+/* The route gate: no role in range, no entry; no action in range, no entry. */
+static void gate_fails_closed_on_malformed_principals(void **state)
+{
+	struct principal bad[] = {
+		forged(ROLE_NONE, CLASS_GENERAL),
+		forged(ROLE_COUNT, CLASS_GENERAL),
+		forged((enum role)99, CLASS_GENERAL),
+		forged((enum role)-1, CLASS_GENERAL),
+	};
+	struct principal officer = who(ROLE_OFFICER, "mia_ctd", "police");
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		for (int a = ACT_SIGNED_IN; a < ACT_COUNT; a++)
+			if (policy_allows(&bad[i], (enum action)a))
+				fail_msg("role %d allowed %s", (int)bad[i].role,
+					 policy_action_name((enum action)a));
+		assert_true(policy_allows(&bad[i], ACT_PUBLIC));
+		assert_false(policy_allows(&bad[i], ACT_COUNT));
+	}
+	assert_false(policy_allows(&officer, (enum action)-1));
+	assert_false(policy_allows(&officer, (enum action)(ACT_COUNT + 1)));
+	assert_false(policy_allows(NULL, (enum action)-1));
+}
+
+/* Step-up per the header (ASVS 7.5.3): user management, report approval,
+ * erasures, bulk export and codes whoever asks; a single-record read for a
+ * coordinator only (officers and caseworkers read as part of their work). */
+static void step_up_by_action_and_role(void **state)
+{
+	static const enum action always[] = {
+		ACT_USER_LIST,       ACT_USER_MANAGE,     ACT_REPORT_FREEZE, ACT_ERASURE_REQUEST,
+		ACT_ERASURE_APPROVE, ACT_BULK_EXPORT,     ACT_CODES_MANAGE,
+	};
+	(void)state;
+	for (int r = ROLE_NONE + 1; r < ROLE_COUNT; r++) {
+		struct principal p = who((enum role)r, "ngo", "ngo");
+		for (int a = 0; a < ACT_COUNT; a++) {
+			int want = a == ACT_PERSON_READ && r == ROLE_COORDINATOR;
+			for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
+				want |= a == (int)always[i];
+			if (policy_needs_step_up(&p, (enum action)a) != want)
+				fail_msg("action %s, role %s: expected %d",
+					 policy_action_name((enum action)a),
+					 policy_role_name((enum role)r), want);
+		}
+	}
+	for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
+		assert_true(policy_needs_step_up(NULL, always[i]));
+	assert_false(policy_needs_step_up(NULL, ACT_PERSON_READ));
+}
+
+/* Every record rule, asked with no principal or a role out of range, denies:
+ * nothing in scope, no fields, no services, notes or referrals, no writes. */
+static void record_rules_fail_closed_on_malformed_principals(void **state)
+{
+	struct principal bad[] = {
+		forged(ROLE_NONE, CLASS_GENERAL),
+		forged(ROLE_COUNT, CLASS_GENERAL),
+		forged((enum role)99, CLASS_GENERAL),
+	};
+	struct person_relation related = {.registered = 1, .served = 1, .referred = 1};
+	(void)state;
+	for (size_t i = 0; i <= sizeof bad / sizeof bad[0]; i++) {
+		const struct principal *p = i < sizeof bad / sizeof bad[0] ? &bad[i] : NULL;
+		struct person_scope s;
+		for (int reason = 0; reason < 2; reason++) {
+			policy_person_scope(p, reason, &s);
+			assert_true(s.none);
+			assert_false(s.all);
+			assert_false(policy_person_visible(p, &related, reason));
+		}
+		assert_false(policy_filter_agency(p, "ngo"));
+		assert_int_equal(policy_person_fields(p), 0);
+		assert_false(policy_service_visible(p, "ngo", "shelter", 1));
+		assert_false(policy_note_visible(p, "ngo"));
+		assert_false(policy_referral_visible(p, "ngo", "ngo"));
+		assert_int_equal(policy_person_create_fields(p), 0);
+		assert_false(policy_person_create_values(p, "potential_victim", "ngo_referral"));
+		assert_int_equal(policy_person_update_fields(p, &related), 0);
+		assert_false(policy_service_create(p, "ngo"));
+		assert_null(policy_referral_from(p));
+		assert_false(policy_referral_update(p, "ngo", "ngo"));
+		assert_false(policy_duplicates_refs(p));
+		assert_true(policy_report_suppressed(p));
+	}
+}
+
+/* A caseworker whose agency class is out of range has no need-to-know row:
+ * it sees no person, reads no field and no service, changes nothing. */
+static void caseworker_of_unknown_class_sees_nothing(void **state)
+{
+	static const enum agency_class classes[] = {CLASS_COUNT, (enum agency_class)99};
+	struct person_relation mine = {.registered = 1, .served = 1, .is_dependant = 1};
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		struct principal p = forged(ROLE_CASEWORKER, classes[i]);
+		struct person_scope s;
+		policy_person_scope(&p, 1, &s);
+		assert_true(s.none);
+		assert_null(s.agency);
+		assert_false(policy_person_visible(&p, &mine, 1));
+		assert_int_equal(policy_person_fields(&p), 0);
+		assert_false(policy_service_visible(&p, "ngo", "legal_aid", 1));
+		assert_int_equal(policy_person_update_fields(&p, &mine), 0);
+	}
+}
+
+/* Missing names never match the principal's agency, a list or a field. */
+static void missing_names_fail_closed(void **state)
+{
+	struct principal ngo = who(ROLE_CASEWORKER, "ngo", "ngo");
+	struct principal bar = who(ROLE_CASEWORKER, "bar_association", "bar");
+	(void)state;
+	assert_false(policy_filter_agency(&ngo, NULL));
+	assert_false(policy_service_visible(&ngo, NULL, "shelter", 0));
+	assert_false(policy_service_visible(&bar, "bar_association", NULL, 0));
+	assert_false(policy_note_visible(&ngo, NULL));
+	assert_false(policy_referral_visible(&ngo, NULL, NULL));
+	assert_true(policy_referral_visible(&ngo, NULL, "ngo"));
+	assert_false(policy_person_create_values(&ngo, NULL, "ngo_referral"));
+	assert_false(policy_person_create_values(&ngo, "potential_victim", NULL));
+	assert_false(policy_service_create(&ngo, NULL));
+	assert_false(policy_referral_update(&ngo, "ngo", NULL));
+	assert_int_equal(policy_field_group(NULL), 0);
+	assert_int_equal(policy_field_group(""), 0);
+	assert_int_equal(policy_field_group("statuses"), 0);
+	assert_int_equal(policy_field_group("parent"), FG_PARENT_NAME);
+	assert_int_equal(policy_field_group("access_block"), FG_BLOCK);
+	assert_int_equal(policy_field_group("id"), FG_IDENTITY);
+}
+
+/* access.md for the roles that are not caseworkers: a coordinator (with a
+ * reason) sees a record's services and referrals but not notes, and changes
+ * nothing; analysts, auditors and admins see and change no record; an
+ * officer refers from its own agency. */
+static void record_decisions_of_other_roles(void **state)
+{
+	struct principal officer = who(ROLE_OFFICER, "mia_ctd", "police");
+	struct principal coord = who(ROLE_COORDINATOR, "national_coordinator", "coordinator");
+	struct person_relation related = {.registered = 1, .served = 1, .referred = 1};
+	struct person_relation unrelated = {0};
+	struct principal ngo = who(ROLE_CASEWORKER, "ngo", "ngo");
+	(void)state;
+	assert_string_equal(policy_referral_from(&officer), "mia_ctd");
+	assert_true(policy_service_visible(&coord, "ngo", "shelter", 0));
+	assert_true(policy_referral_visible(&coord, "ngo", "bar_association"));
+	assert_false(policy_filter_agency(&coord, "national_coordinator"));
+	assert_false(policy_duplicates_refs(&coord));
+	assert_true(policy_duplicates_refs(&officer));
+	assert_false(policy_read_needs_reason(&ngo));
+	assert_int_equal(policy_person_update_fields(&ngo, &unrelated), 0);
+	for (int r = ROLE_COORDINATOR; r < ROLE_COUNT; r++) {
+		const char *agency = r == ROLE_COORDINATOR ? "national_coordinator" : "ngo";
+		struct principal p = who((enum role)r, agency, "ngo");
+		if (r != ROLE_COORDINATOR) {
+			assert_false(policy_service_visible(&p, agency, "shelter", 1));
+			assert_false(policy_referral_visible(&p, agency, agency));
+			assert_false(policy_filter_agency(&p, agency));
+		}
+		assert_false(policy_note_visible(&p, agency));
+		assert_int_equal(policy_person_create_fields(&p), 0);
+		assert_false(policy_person_create_values(&p, "potential_victim", "ngo_referral"));
+		assert_int_equal(policy_person_update_fields(&p, &related), 0);
+		assert_false(policy_service_create(&p, agency));
+		assert_null(policy_referral_from(&p));
+		assert_false(policy_referral_update(&p, "ngo", agency));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +537,15 @@ int main(void)
 		cmocka_unit_test(fields_by_kind),
 		cmocka_unit_test(services_notes_referrals),
 		cmocka_unit_test(writes),
+		cmocka_unit_test(action_names_and_grants),
+		cmocka_unit_test(roles_and_kinds_fail_closed),
+		cmocka_unit_test(principal_rejects_malformed_rows),
+		cmocka_unit_test(gate_fails_closed_on_malformed_principals),
+		cmocka_unit_test(step_up_by_action_and_role),
+		cmocka_unit_test(record_rules_fail_closed_on_malformed_principals),
+		cmocka_unit_test(caseworker_of_unknown_class_sees_nothing),
+		cmocka_unit_test(missing_names_fail_closed),
+		cmocka_unit_test(record_decisions_of_other_roles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
