@@ -236,6 +236,449 @@ static void test_known_hashes_verify(void **state)
 	tu_store_close(&st);
 }
 
+/* Asserts that the chain is reported broken first at `seq`, for a reason
+ * that contains `why`. */
+static void assert_bad(db *d, int64_t seq, const char *why)
+{
+	struct audit_verdict v;
+	assert_int_equal(audit_verify(d, &v), ERR_OK);
+	if (v.first_bad != seq || !strstr(v.reason, why))
+		fail_msg("first bad %lld (%s), expected %lld (%s)", (long long)v.first_bad,
+			 v.reason, (long long)seq, why);
+}
+
+/* Runs one UPDATE of `column` at `seq` with a value bound as a blob or text
+ * (text when len is (size_t)-1), as an attacker's client would. */
+static void set_column(db *d, const char *column, int64_t seq, const void *v, size_t len)
+{
+	char q[128];
+	db_stmt *st = NULL;
+	snprintf(q, sizeof q, "UPDATE audit_log SET %s = $1 WHERE seq = $2", column);
+	assert_int_equal(db_prepare(d, q, &st), ERR_OK);
+	if (len == (size_t)-1)
+		assert_int_equal(db_bind_text(st, 1, v), ERR_OK);
+	else
+		assert_int_equal(db_bind_blob(st, 1, v, len), ERR_OK);
+	assert_int_equal(db_bind_int(st, 2, seq), ERR_OK);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_finalize(st);
+}
+
+/* The stored blob `column` (prev_hash or hash) of entry `seq`. */
+static void get_hash(db *d, const char *column, int64_t seq, unsigned char out[AUDIT_HASH_BYTES])
+{
+	char q[128];
+	db_stmt *st = NULL;
+	size_t len = 0;
+	snprintf(q, sizeof q, "SELECT %s FROM audit_log WHERE seq = $1", column);
+	assert_int_equal(db_prepare(d, q, &st), ERR_OK);
+	assert_int_equal(db_bind_int(st, 1, seq), ERR_OK);
+	assert_int_equal(db_step(st), DB_ROW);
+	const void *h = db_col_blob(st, 0, &len);
+	assert_int_equal(len, AUDIT_HASH_BYTES);
+	memcpy(out, h, AUDIT_HASH_BYTES);
+	db_finalize(st);
+}
+
+/* One character added to any one field, or one second to the time, of one
+ * entry: that entry is named, as edited; taking the change back mends it. */
+static void test_any_field_edit_found(void **state)
+{
+	static const char *const columns[] = {"actor",      "agency",     "role",
+					      "action",     "object_type", "object_ref",
+					      "request_id", "outcome",    "detail"};
+	db *d = D(state);
+	char q[160];
+	drop_triggers(d);
+	for (size_t i = 0; i < sizeof columns / sizeof *columns; i++) {
+		snprintf(q, sizeof q, "UPDATE audit_log SET %s = %s || '.' WHERE seq = 3",
+			 columns[i], columns[i]);
+		sql(d, q);
+		assert_bad(d, 3, "edited");
+		snprintf(q, sizeof q,
+			 "UPDATE audit_log SET %s = substr(%s, 1, length(%s) - 1) WHERE seq = 3",
+			 columns[i], columns[i], columns[i]);
+		sql(d, q);
+		assert_int_equal(first_bad(d), 0);
+	}
+	sql(d, "UPDATE audit_log SET at = at + 1 WHERE seq = 3");
+	assert_bad(d, 3, "edited");
+	sql(d, "UPDATE audit_log SET at = at - 1 WHERE seq = 3");
+	/* the last entry has no successor to break: it is still found */
+	sql(d, "UPDATE audit_log SET outcome = 'denied' WHERE seq = 8");
+	assert_bad(d, 8, "edited");
+}
+
+/* A stored hash or back-link with one byte changed, or cut short, is named
+ * at its own entry, and only the first damage is reported. */
+static void test_hash_and_link_damage_found(void **state)
+{
+	db *d = D(state);
+	unsigned char hash[AUDIT_HASH_BYTES], prev[AUDIT_HASH_BYTES], zero[AUDIT_HASH_BYTES] = {0};
+	drop_triggers(d);
+	get_hash(d, "hash", 5, hash);
+	get_hash(d, "prev_hash", 5, prev);
+	/* the hash itself: one bit, then one byte short */
+	hash[31] ^= 0x80;
+	set_column(d, "hash", 5, hash, sizeof hash);
+	assert_bad(d, 5, "edited");
+	hash[31] ^= 0x80;
+	set_column(d, "hash", 5, hash, sizeof hash - 1);
+	assert_bad(d, 5, "edited");
+	set_column(d, "hash", 5, hash, sizeof hash);
+	assert_int_equal(first_bad(d), 0);
+	/* the link back: one bit, one byte short, empty */
+	prev[0] ^= 0x01;
+	set_column(d, "prev_hash", 5, prev, sizeof prev);
+	assert_bad(d, 5, "link to the previous entry is broken");
+	prev[0] ^= 0x01;
+	set_column(d, "prev_hash", 5, prev, sizeof prev - 1);
+	assert_bad(d, 5, "link to the previous entry is broken");
+	set_column(d, "prev_hash", 5, prev, 0);
+	assert_bad(d, 5, "link to the previous entry is broken");
+	set_column(d, "prev_hash", 5, prev, sizeof prev);
+	assert_int_equal(first_bad(d), 0);
+	/* the first entry must link to zeros; damage at 2 and 6 names 2 */
+	set_column(d, "prev_hash", 1, hash, sizeof hash);
+	assert_bad(d, 1, "link to the previous entry is broken");
+	set_column(d, "prev_hash", 1, zero, sizeof zero);
+	sql(d, "UPDATE audit_log SET detail = 'x' WHERE seq = 6");
+	sql(d, "UPDATE audit_log SET detail = 'x' WHERE seq = 2");
+	assert_bad(d, 2, "edited");
+}
+
+/* A head whose stored hash is not a hash is neither extended nor signed in
+ * a checkpoint, and verification names it. */
+static void test_damaged_head_not_extended(void **state)
+{
+	struct fixture *f = *state;
+	db *d = D(state);
+	unsigned char hash[AUDIT_HASH_BYTES];
+	struct audit_entry e = {.actor = "tester", .action = "person.read", .outcome = "ok"};
+	char *cp = NULL;
+	drop_triggers(d);
+	get_hash(d, "hash", ENTRIES, hash);
+	set_column(d, "hash", ENTRIES, hash, sizeof hash - 1);
+	assert_int_equal(audit_record(d, &e), ERR_DB);
+	assert_int_equal(audit_checkpoint(d, registry_keyring(f->st.r), &cp), ERR_DB);
+	assert_null(cp);
+	assert_bad(d, ENTRIES, "edited");
+}
+
+/* Sequence numbers: a gap at the start or the end, or an entry numbered
+ * before the first, is named with what is wrong. */
+static void test_sequence_damage_found(void **state)
+{
+	db *d = D(state);
+	struct audit_verdict v;
+	drop_triggers(d);
+	/* an entry 0 slipped in before entry 1 (a copy of it) */
+	sql(d, "INSERT INTO audit_log SELECT 0, at, actor, agency, role, action, object_type, "
+	       "object_ref, request_id, outcome, detail, prev_hash, hash FROM audit_log "
+	       "WHERE seq = 1");
+	assert_bad(d, 1, "out of order");
+	sql(d, "DELETE FROM audit_log WHERE seq = 0");
+	assert_int_equal(first_bad(d), 0);
+	/* the last entry renumbered from 8 to 10: entry 8 is missing */
+	sql(d, "UPDATE audit_log SET seq = 10 WHERE seq = 8");
+	assert_bad(d, ENTRIES, "missing");
+	sql(d, "UPDATE audit_log SET seq = 8 WHERE seq = 10");
+	assert_int_equal(first_bad(d), 0);
+	/* the first entry deleted: every later one still counted */
+	sql(d, "DELETE FROM audit_log WHERE seq = 1");
+	assert_int_equal(audit_verify(d, &v), ERR_OK);
+	assert_int_equal(v.first_bad, 1);
+	assert_non_null(strstr(v.reason, "missing"));
+	assert_int_equal(v.entries, ENTRIES - 1);
+}
+
+/* A second connection to the store's database, with no statement cached
+ * (the first one's may outlive a change of schema). */
+static db *reopen(const struct tu_store *st)
+{
+	char errbuf[ERRBUF_MAX];
+	db *d = NULL;
+	assert_int_equal(db_open(st->db, DB_OPEN_EXISTING, &d, errbuf), ERR_OK);
+	return d;
+}
+
+/* A log that cannot be read is an error, never a verdict that it holds. */
+static void test_missing_log_is_an_error(void **state)
+{
+	struct fixture *f = *state;
+	const keyring *kr = registry_keyring(f->st.r);
+	struct audit_verdict v;
+	char *cp = NULL, *none = NULL;
+	int64_t seq = -7;
+	struct audit_entry e = {.actor = "tester", .action = "person.read", .outcome = "ok"};
+	assert_int_equal(audit_checkpoint(D(state), kr, &cp), ERR_OK);
+	sql(D(state), "DROP TABLE audit_log");
+	assert_int_equal(audit_verify(D(state), &v), ERR_DB);
+	assert_int_equal(audit_verify_checkpoint(D(state), cp, NULL, &v), ERR_DB);
+	assert_int_equal(audit_checkpoint(D(state), kr, &none), ERR_DB);
+	assert_null(none);
+	assert_int_equal(audit_record(D(state), &e), ERR_DB);
+	assert_int_equal(db_begin(D(state)), ERR_OK);
+	assert_int_not_equal(audit_append(D(state), &e, &seq), ERR_OK);
+	assert_int_equal(seq, -7);
+	db_rollback(D(state));
+	/* the same through a connection that has prepared nothing yet */
+	db *other = reopen(&f->st);
+	assert_int_equal(audit_record(other, &e), ERR_DB);
+	assert_int_equal(audit_checkpoint(other, kr, &none), ERR_DB);
+	assert_null(none);
+	db_close(other);
+	free(cp);
+}
+
+/* Replaces audit_log with a view of the same rows whose hash column raises
+ * an error when entry `seq` is read: a read that fails half way. */
+static void fail_reading(db *d, int seq)
+{
+	char q[512], boom[128];
+	if (db_dialect_of(d) == DB_POSTGRES) /* 'z' is no hex digit */
+		snprintf(boom, sizeof boom, "decode(repeat('z', seq::int), 'hex')");
+	else /* abs() of the smallest 64-bit integer overflows */
+		snprintf(boom, sizeof boom, "abs(seq - %d - 9223372036854775807 - 1)", seq);
+	sql(d, "DROP VIEW IF EXISTS audit_log");
+	snprintf(q, sizeof q,
+		 "CREATE VIEW audit_log AS SELECT seq, at, actor, agency, role, action, "
+		 "object_type, object_ref, request_id, outcome, detail, prev_hash, "
+		 "CASE WHEN seq = %d THEN %s ELSE hash END AS hash FROM audit_kept",
+		 seq, boom);
+	sql(d, q);
+}
+
+static void test_read_error_is_an_error(void **state)
+{
+	struct fixture *f = *state;
+	const keyring *kr = registry_keyring(f->st.r);
+	struct audit_verdict v;
+	struct audit_entry e = {.actor = "tester", .action = "person.read", .outcome = "ok"};
+	char *cp = NULL, *none = NULL;
+	assert_int_equal(audit_checkpoint(D(state), kr, &cp), ERR_OK);
+	sql(D(state), "ALTER TABLE audit_log RENAME TO audit_kept");
+	/* a failure at entry 5: neither verification answers with a verdict,
+	 * and an entry has nowhere to go */
+	fail_reading(D(state), 5);
+	assert_int_equal(audit_verify(D(state), &v), ERR_DB);
+	assert_int_equal(audit_verify_checkpoint(D(state), cp, NULL, &v), ERR_DB);
+	assert_int_not_equal(audit_record(D(state), &e), ERR_OK);
+	db *other = reopen(&f->st);
+	assert_int_not_equal(audit_record(other, &e), ERR_OK);
+	db_close(other);
+	/* a failure at the head: nothing is appended or checkpointed */
+	fail_reading(D(state), ENTRIES);
+	assert_int_equal(audit_checkpoint(D(state), kr, &none), ERR_DB);
+	assert_null(none);
+	assert_int_equal(audit_record(D(state), &e), ERR_DB);
+	free(cp);
+}
+
+static struct audit_entry entry(const char *ref)
+{
+	return (struct audit_entry){.actor = "tester", .agency = "mia_ctd", .role = "officer",
+				    .action = "person.read", .object_type = "person",
+				    .object_ref = ref, .request_id = "req", .outcome = "ok"};
+}
+
+/* A writer holding a stale head (another writer appended since) cannot fork
+ * the chain: its entry is refused and its head does not move. */
+static void test_stale_head_cannot_fork(void **state)
+{
+	db *d = D(state);
+	struct audit_head h = {.known = 1, .seq = 3};
+	struct audit_entry e = entry("P-stale");
+	int64_t seq = 0;
+	struct audit_verdict v;
+	get_hash(d, "hash", 3, h.hash);
+	assert_int_equal(db_begin(d), ERR_OK);
+	assert_int_equal(audit_append_next(d, &h, &e), ERR_DB);
+	assert_int_equal(h.seq, 3);
+	db_rollback(d);
+	/* audit_append inside the caller's transaction, with and without the
+	 * sequence number wanted */
+	assert_int_equal(db_begin(d), ERR_OK);
+	assert_int_equal(audit_append(d, &e, &seq), ERR_OK);
+	assert_int_equal(seq, ENTRIES + 1);
+	assert_int_equal(audit_append(d, &e, NULL), ERR_OK);
+	assert_int_equal(db_commit(d), ERR_OK);
+	assert_int_equal(audit_verify(d, &v), ERR_OK);
+	assert_int_equal(v.first_bad, 0);
+	assert_int_equal(v.entries, ENTRIES + 2);
+}
+
+/* audit_record_all writes all its entries or none. */
+static void test_record_all_is_atomic(void **state)
+{
+	db *d = D(state);
+	struct audit_entry three[] = {entry("P-100"), entry("P-101"), entry("P-102")};
+	struct audit_entry clash[] = {entry("P-200"), entry("P-3"), entry("P-201")};
+	struct audit_verdict v;
+	int64_t seq = -7;
+	assert_int_equal(audit_record_all(d, three, 3), ERR_OK);
+	assert_int_equal(audit_verify(d, &v), ERR_OK);
+	assert_int_equal(v.first_bad, 0);
+	assert_int_equal(v.entries, ENTRIES + 3);
+	/* the second of three fails (a constraint the test adds): the first is
+	 * rolled back with it */
+	sql(d, "CREATE UNIQUE INDEX audit_log_one_ref ON audit_log (object_ref)");
+	assert_int_equal(audit_record_all(d, clash, 3), ERR_DB);
+	assert_int_equal(audit_verify(d, &v), ERR_OK);
+	assert_int_equal(v.first_bad, 0);
+	assert_int_equal(v.entries, ENTRIES + 3);
+	/* and audit_append leaves the sequence number alone on failure */
+	assert_int_equal(db_begin(d), ERR_OK);
+	assert_int_equal(audit_append(d, &clash[1], &seq), ERR_DB);
+	assert_int_equal(seq, -7);
+	db_rollback(d);
+}
+
+/* A field longer than AUDIT_FIELD_MAX is cut before it is hashed and
+ * stored, so the chain holds; a long field written in afterwards is caught. */
+static void test_long_field_cut_then_edit_found(void **state)
+{
+	db *d = D(state);
+	char detail[1001];
+	struct audit_entry e = entry("P-long");
+	db_stmt *st = NULL;
+	memset(detail, 'x', sizeof detail - 1);
+	detail[sizeof detail - 1] = '\0';
+	e.detail = detail;
+	assert_int_equal(audit_record(d, &e), ERR_OK);
+	assert_int_equal(first_bad(d), 0);
+	assert_int_equal(db_prepare(d, "SELECT length(detail) FROM audit_log WHERE seq = 9", &st),
+			 ERR_OK);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int(st, 0), AUDIT_FIELD_MAX - 1);
+	db_finalize(st);
+	drop_triggers(d);
+	set_column(d, "detail", 9, detail, (size_t)-1);
+	assert_bad(d, 9, "edited");
+}
+
+/* Appends to `body` the signature line of `sk` over it. */
+static void sign_with(const unsigned char *sk, const char *body, char *out, size_t len)
+{
+	unsigned char sig[crypto_sign_BYTES];
+	char hex[2 * crypto_sign_BYTES + 1];
+	crypto_sign_detached(sig, NULL, (const unsigned char *)body, strlen(body), sk);
+	sodium_bin2hex(hex, sizeof hex, sig, sizeof sig);
+	snprintf(out, len, "%ssignature %s\n", body, hex);
+}
+
+/* Signs `body` as a checkpoint with the deployment's checkpoint key (the
+ * KEY_SIGN subkey, audit.c's header). */
+static void sign_checkpoint(const keyring *kr, const char *body, char *out, size_t len)
+{
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+	const unsigned char *seed = keyring_subkey(kr, keyring_current_id(kr), KEY_SIGN);
+	assert_non_null(seed);
+	assert_int_equal(crypto_sign_seed_keypair(pk, sk, seed), 0);
+	sign_with(sk, body, out, len);
+	sodium_memzero(sk, sizeof sk);
+}
+
+/* The body of a checkpoint: header, size, head, time and signer lines. */
+static void checkpoint_body(char *out, size_t len, const char *header, const char *size,
+			    const char *head, const char *signer)
+{
+	snprintf(out, len, "%s\nsize %s\nhead %s\ntime 2026-11-28T12:00:00Z\nsigner %s\n", header,
+		 size, head, signer);
+}
+
+/* Checkpoints that do not parse are refused as not checkpoints, even when
+ * validly signed by the deployment's own key; one signed by another key is
+ * refused when the signer is pinned. */
+static void test_checkpoint_malformed_refused(void **state)
+{
+	struct fixture *f = *state;
+	const keyring *kr = registry_keyring(f->st.r);
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+	char head[2 * AUDIT_HASH_BYTES + 1], signer[2 * sizeof pk + 1], other[2 * sizeof pk + 1];
+	char body[512], cp[1024], *real = NULL, *line;
+	struct audit_verdict v;
+	assert_int_equal(audit_verify(D(state), &v), ERR_OK);
+	sodium_bin2hex(head, sizeof head, v.head, sizeof v.head);
+	assert_int_equal(audit_checkpoint(D(state), kr, &real), ERR_OK);
+	line = strstr(real, "\nsigner ");
+	assert_non_null(line);
+	snprintf(signer, sizeof signer, "%s", line + strlen("\nsigner "));
+	/* the real checkpoint, pinned to its own signer: holds */
+	assert_int_equal(audit_verify_checkpoint(D(state), real, signer, &v), ERR_OK);
+	assert_int_equal(v.first_bad, 0);
+	/* the test's own checkpoints are in the same format: this one holds */
+	checkpoint_body(body, sizeof body, "haven-audit-checkpoint 1", "8", head, signer);
+	sign_checkpoint(kr, body, cp, sizeof cp);
+	assert_int_equal(audit_verify_checkpoint(D(state), cp, signer, &v), ERR_OK);
+	assert_int_equal(v.first_bad, 0);
+	/* signed, but a negative size, another version, a head of 63 digits or
+	 * of non-hex digits: not checkpoints */
+	checkpoint_body(body, sizeof body, "haven-audit-checkpoint 1", "-1", head, signer);
+	sign_checkpoint(kr, body, cp, sizeof cp);
+	assert_int_equal(audit_verify_checkpoint(D(state), cp, signer, &v), ERR_INVALID);
+	checkpoint_body(body, sizeof body, "haven-audit-checkpoint 2", "8", head, signer);
+	sign_checkpoint(kr, body, cp, sizeof cp);
+	assert_int_equal(audit_verify_checkpoint(D(state), cp, signer, &v), ERR_INVALID);
+	checkpoint_body(body, sizeof body, "haven-audit-checkpoint 1", "8", head + 1, signer);
+	sign_checkpoint(kr, body, cp, sizeof cp);
+	assert_int_equal(audit_verify_checkpoint(D(state), cp, signer, &v), ERR_INVALID);
+	memset(head, 'z', 2 * AUDIT_HASH_BYTES);
+	checkpoint_body(body, sizeof body, "haven-audit-checkpoint 1", "8", head, signer);
+	sign_checkpoint(kr, body, cp, sizeof cp);
+	assert_int_equal(audit_verify_checkpoint(D(state), cp, signer, &v), ERR_INVALID);
+	sodium_bin2hex(head, sizeof head, v.head, sizeof v.head);
+	/* a line missing (time), a signer or a signature that is no key or
+	 * signature, an empty signature */
+	snprintf(body, sizeof body, "haven-audit-checkpoint 1\nsize 8\nhead %s\nsigner %s\n", head,
+		 signer);
+	sign_checkpoint(kr, body, cp, sizeof cp);
+	assert_int_equal(audit_verify_checkpoint(D(state), cp, signer, &v), ERR_INVALID);
+	checkpoint_body(body, sizeof body, "haven-audit-checkpoint 1", "8", head, "abcd");
+	sign_checkpoint(kr, body, cp, sizeof cp);
+	assert_int_equal(audit_verify_checkpoint(D(state), cp, NULL, &v), ERR_INVALID);
+	checkpoint_body(body, sizeof body, "haven-audit-checkpoint 1", "8", head, signer);
+	snprintf(cp, sizeof cp, "%ssignature abcd\n", body);
+	assert_int_equal(audit_verify_checkpoint(D(state), cp, signer, &v), ERR_INVALID);
+	snprintf(cp, sizeof cp, "%ssignature \n", body);
+	assert_int_equal(audit_verify_checkpoint(D(state), cp, signer, &v), ERR_INVALID);
+	/* a well-formed checkpoint made with another key: refused when the
+	 * deployment's signer is pinned; and one that names the deployment's
+	 * signer but was signed by another key: refused even unpinned */
+	crypto_sign_keypair(pk, sk);
+	sodium_bin2hex(other, sizeof other, pk, sizeof pk);
+	checkpoint_body(body, sizeof body, "haven-audit-checkpoint 1", "8", head, other);
+	sign_with(sk, body, cp, sizeof cp);
+	assert_int_equal(audit_verify_checkpoint(D(state), cp, signer, &v), ERR_CRYPTO);
+	checkpoint_body(body, sizeof body, "haven-audit-checkpoint 1", "8", head, signer);
+	sign_with(sk, body, cp, sizeof cp);
+	assert_int_equal(audit_verify_checkpoint(D(state), cp, NULL, &v), ERR_CRYPTO);
+	free(real);
+}
+
+/* A checkpoint of an empty log holds against any later log. */
+static void test_checkpoint_of_empty_log(void **state)
+{
+	struct tu_store st;
+	struct audit_verdict v;
+	char *cp = NULL;
+	(void)state;
+	tu_store_open(&st);
+	db *d = registry_db(st.r);
+	assert_int_equal(audit_checkpoint(d, registry_keyring(st.r), &cp), ERR_OK);
+	assert_non_null(strstr(cp, "\nsize 0\n"));
+	assert_int_equal(audit_verify_checkpoint(d, cp, NULL, &v), ERR_OK);
+	assert_int_equal(v.first_bad, 0);
+	assert_int_equal(v.entries, 0);
+	append(d, 1);
+	append(d, 2);
+	assert_int_equal(audit_verify_checkpoint(d, cp, NULL, &v), ERR_OK);
+	assert_int_equal(v.first_bad, 0);
+	assert_int_equal(v.entries, 2);
+	free(cp);
+	tu_store_close(&st);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -244,7 +687,14 @@ int main(void)
 		T(test_edit_found),            T(test_delete_found),
 		T(test_reorder_found),         T(test_insert_found),
 		T(test_checkpoint_catches_rewritten_tail), T(test_checkpoint_signature),
+		T(test_any_field_edit_found),  T(test_hash_and_link_damage_found),
+		T(test_sequence_damage_found), T(test_damaged_head_not_extended),
+		T(test_missing_log_is_an_error),
+		T(test_read_error_is_an_error), T(test_stale_head_cannot_fork),
+		T(test_record_all_is_atomic),  T(test_long_field_cut_then_edit_found),
+		T(test_checkpoint_malformed_refused),
 		cmocka_unit_test(test_known_hashes_verify),
+		cmocka_unit_test(test_checkpoint_of_empty_log),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
