@@ -28,6 +28,21 @@ static const char *nz(const char *s)
 	return s ? s : "";
 }
 
+/* How much of the first `len` bytes of s to keep so as not to end inside a
+ * UTF-8 character: PostgreSQL refuses such text, and the action audited
+ * would fail with it (a field cut here, or by a caller's snprintf). */
+static size_t whole_chars(const char *s, size_t len)
+{
+	size_t start = len;
+	while (start > 0 && len - start < 3 && ((unsigned char)s[start - 1] & 0xC0) == 0x80)
+		start--;
+	if (start == 0)
+		return len;
+	unsigned char lead = (unsigned char)s[start - 1];
+	size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+	return len - (start - 1) < need ? start - 1 : len;
+}
+
 /* The hash's input gathered in one buffer and given to SHA-256 when full or
  * at the end: libsodium copies a piece shorter than a block byte by byte, and
  * an entry is some twenty pieces of a few bytes (the queue's thread hashes
@@ -137,11 +152,15 @@ err_t audit_append_next(db *d, struct audit_head *head, const struct audit_entry
 		return err;
 	head->known = 1;
 	fields(e, text);
-	for (int i = 0; i < 9; i++)
-		if (strlen(text[i]) >= AUDIT_FIELD_MAX) {
-			snprintf(cut[i], sizeof cut[i], "%s", text[i]);
+	for (int i = 0; i < 9; i++) {
+		size_t len = strlen(text[i]);
+		size_t keep = whole_chars(text[i], len < AUDIT_FIELD_MAX ? len : AUDIT_FIELD_MAX - 1);
+		if (keep < len) {
+			memcpy(cut[i], text[i], keep);
+			cut[i][keep] = '\0';
 			text[i] = cut[i];
 		}
+	}
 	entry_hash(head->seq + 1, at, text, head->hash, hash);
 	if ((err = db_prepare(d, Q_AUDIT_APPEND, &st)) != ERR_OK)
 		return err;

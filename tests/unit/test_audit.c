@@ -557,6 +557,34 @@ static void test_long_field_cut_then_edit_found(void **state)
 	assert_bad(d, 9, "edited");
 }
 
+/* A field cut to its limit, or handed over already cut by a caller, keeps
+ * whole UTF-8 characters: PostgreSQL refused the half of "ə" that a cut at
+ * 255 bytes left, and the audited action failed with it. */
+static void test_cut_keeps_whole_characters(void **state)
+{
+	db *d = D(state);
+	char detail[401] = "", *stored = NULL;
+	struct audit_entry e = entry("P-utf8");
+	db_stmt *st = NULL;
+	for (int i = 0; i < 200; i++)
+		strcat(detail, "\xc9\x99"); /* "ə", two bytes */
+	e.detail = detail;
+	assert_int_equal(audit_record(d, &e), ERR_OK);
+	e.detail = "abc\xe2\x82"; /* "abc" and two of the three bytes of "€" */
+	assert_int_equal(audit_record(d, &e), ERR_OK);
+	assert_int_equal(first_bad(d), 0);
+	assert_int_equal(db_prepare(d, "SELECT detail FROM audit_log WHERE seq >= 9 ORDER BY seq", &st),
+			 ERR_OK);
+	assert_int_equal(db_step(st), DB_ROW);
+	stored = strdup(db_col_text(st, 0));
+	assert_int_equal(strlen(stored), AUDIT_FIELD_MAX - 2); /* 127 whole characters */
+	assert_memory_equal(stored, detail, AUDIT_FIELD_MAX - 2);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "abc");
+	db_finalize(st);
+	free(stored);
+}
+
 /* Appends to `body` the signature line of `sk` over it. */
 static void sign_with(const unsigned char *sk, const char *body, char *out, size_t len)
 {
@@ -692,7 +720,7 @@ int main(void)
 		T(test_missing_log_is_an_error),
 		T(test_read_error_is_an_error), T(test_stale_head_cannot_fork),
 		T(test_record_all_is_atomic),  T(test_long_field_cut_then_edit_found),
-		T(test_checkpoint_malformed_refused),
+		T(test_checkpoint_malformed_refused),   T(test_cut_keeps_whole_characters),
 		cmocka_unit_test(test_known_hashes_verify),
 		cmocka_unit_test(test_checkpoint_of_empty_log),
 	};
