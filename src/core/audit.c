@@ -33,14 +33,14 @@ static const char *nz(const char *s)
  * would fail with it (a field cut here, or by a caller's snprintf). */
 static size_t whole_chars(const char *s, size_t len)
 {
-	size_t start = len;
-	while (start > 0 && len - start < 3 && ((unsigned char)s[start - 1] & 0xC0) == 0x80)
-		start--;
-	if (start == 0)
-		return len;
-	unsigned char lead = (unsigned char)s[start - 1];
-	size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-	return len - (start - 1) < need ? start - 1 : len;
+	for (size_t back = 1; back <= 3 && back <= len; back++) {
+		unsigned char c = (unsigned char)s[len - back];
+		if ((c & 0xC0) != 0x80) { /* the first byte of the last character */
+			size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+			return back < need ? len - back : len;
+		}
+	}
+	return len; /* three continuation bytes: a whole four-byte character */
 }
 
 /* The hash's input gathered in one buffer and given to SHA-256 when full or

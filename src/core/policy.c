@@ -142,7 +142,7 @@ enum role policy_role_parse(const char *name)
 
 const char *policy_role_name(enum role r)
 {
-	return r > ROLE_NONE && r < ROLE_COUNT ? role_names[r] : "";
+	return (unsigned)r < ROLE_COUNT ? role_names[r] : ""; /* ROLE_NONE's is "" */
 }
 
 int policy_role_needs_totp(enum role r)

@@ -570,8 +570,13 @@ static void test_cut_keeps_whole_characters(void **state)
 		strcat(detail, "\xc9\x99"); /* "ə", two bytes */
 	e.detail = detail;
 	assert_int_equal(audit_record(d, &e), ERR_OK);
-	e.detail = "abc\xe2\x82"; /* "abc" and two of the three bytes of "€" */
-	assert_int_equal(audit_record(d, &e), ERR_OK);
+	const char *given[] = {"abc\xe2\x82", /* "abc" and two of the three bytes of "€" */
+			       "ok\xf0\x9f\x98",  /* three of the four of an emoji */
+			       "ok\xf0\x9f\x98\x80"};
+	for (size_t i = 0; i < sizeof given / sizeof given[0]; i++) {
+		e.detail = given[i];
+		assert_int_equal(audit_record(d, &e), ERR_OK);
+	}
 	assert_int_equal(first_bad(d), 0);
 	assert_int_equal(db_prepare(d, "SELECT detail FROM audit_log WHERE seq >= 9 ORDER BY seq", &st),
 			 ERR_OK);
@@ -581,6 +586,10 @@ static void test_cut_keeps_whole_characters(void **state)
 	assert_memory_equal(stored, detail, AUDIT_FIELD_MAX - 2);
 	assert_int_equal(db_step(st), DB_ROW);
 	assert_string_equal(db_col_text(st, 0), "abc");
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "ok");
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "ok\xf0\x9f\x98\x80");
 	db_finalize(st);
 	free(stored);
 }
