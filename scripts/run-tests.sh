@@ -1,5 +1,6 @@
 #!/bin/sh
-# Runs every test: the normal build's suite, then the same suite built with
+# Runs every test: the normal build's suite, the same suite built with
+# coverage counters (with the coverage floors of scripts/coverage.sh), with
 # AddressSanitizer and UndefinedBehaviorSanitizer, the threaded tests built
 # with ThreadSanitizer, then short fuzzing runs.
 # Tests marked TU_BOTH_ENGINES run on SQLite and on a throwaway PostgreSQL
@@ -18,6 +19,9 @@ ctest --test-dir build --output-on-failure -j "$jobs"
 
 echo "== browser tests (web interface, Debian's chromium)"
 sh tests/browser/run.sh build/haven
+
+echo "== coverage (gcov build, the same suite; scripts/coverage.sh)"
+sh scripts/coverage.sh
 
 echo "== tests (ASan + UBSan build)"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DHAVEN_SANITIZE=ON >/dev/null
