@@ -273,4 +273,5 @@ int64_t db_col_int(db_stmt *s, int col) { return s->ops->col_int(s, col); }
 int db_col_count(db_stmt *s) { return s->ops->col_count(s); }
 enum db_type db_col_type(db_stmt *s, int col) { return s->ops->col_type(s, col); }
 const char *db_col_text(db_stmt *s, int col) { return s->ops->col_text(s, col); }
+size_t db_col_text_bytes(db_stmt *s, int col) { return s->ops->col_text_bytes(s, col); }
 const void *db_col_blob(db_stmt *s, int col, size_t *len) { return s->ops->col_blob(s, col, len); }

@@ -131,6 +131,9 @@ int db_col_count(db_stmt *s);
 enum db_type db_col_type(db_stmt *s, int col);
 int64_t db_col_int(db_stmt *s, int col);
 const char *db_col_text(db_stmt *s, int col); /* NULL for SQL NULL */
+/* The bytes of a text column's value, read after db_col_text: more than
+ * its strlen when SQLite holds a NUL inside it (PostgreSQL's text cannot). */
+size_t db_col_text_bytes(db_stmt *s, int col);
 const void *db_col_blob(db_stmt *s, int col, size_t *len);
 
 /* Runs a statement that returns no rows, after binding nothing. */

@@ -33,6 +33,7 @@ struct db_ops {
 	enum db_type (*col_type)(db_stmt *s, int col);
 	int64_t (*col_int)(db_stmt *s, int col);
 	const char *(*col_text)(db_stmt *s, int col);
+	size_t (*col_text_bytes)(db_stmt *s, int col);
 	const void *(*col_blob)(db_stmt *s, int col, size_t *len);
 	int (*damaged)(db *d); /* optional: the last failure found the file damaged */
 };

@@ -504,6 +504,11 @@ static const char *pg_col_text(db_stmt *s, int col)
 	return PQgetvalue(PS(s)->res, PS(s)->row, col);
 }
 
+static size_t pg_col_text_bytes(db_stmt *s, int col)
+{
+	return (size_t)PQgetlength(PS(s)->res, PS(s)->row, col);
+}
+
 static const void *pg_col_blob(db_stmt *st, int col, size_t *len)
 {
 	struct pg_stmt *s = PS(st);
@@ -538,5 +543,6 @@ static const struct db_ops pg_ops = {
 	.col_type = pg_col_type,
 	.col_int = pg_col_int,
 	.col_text = pg_col_text,
+	.col_text_bytes = pg_col_text_bytes,
 	.col_blob = pg_col_blob,
 };

@@ -408,6 +408,11 @@ static const char *lite_col_text(db_stmt *s, int col)
 	return (const char *)sqlite3_column_text(S(s), col);
 }
 
+static size_t lite_col_text_bytes(db_stmt *s, int col)
+{
+	return (size_t)sqlite3_column_bytes(S(s), col);
+}
+
 static const void *lite_col_blob(db_stmt *s, int col, size_t *len)
 {
 	const void *p = sqlite3_column_blob(S(s), col);
@@ -440,6 +445,7 @@ static const struct db_ops lite_ops = {
 	.col_type = lite_col_type,
 	.col_int = lite_col_int,
 	.col_text = lite_col_text,
+	.col_text_bytes = lite_col_text_bytes,
 	.col_blob = lite_col_blob,
 	.damaged = lite_damaged,
 };

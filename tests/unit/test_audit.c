@@ -282,6 +282,21 @@ static void get_hash(db *d, const char *column, int64_t seq, unsigned char out[A
 
 /* One character added to any one field, or one second to the time, of one
  * entry: that entry is named, as edited; taking the change back mends it. */
+/* Text after a NUL inside a field: SQLite stores it, C strings end before
+ * it, so the hash never saw it; the verifier counted such an entry whole
+ * ("detail || char(0) || 'forged...'" passed `haven audit verify`).
+ * PostgreSQL's text cannot hold a NUL at all. */
+static void test_text_after_nul_found(void **state)
+{
+	db *d = D(state);
+	if (db_dialect_of(d) == DB_POSTGRES)
+		skip();
+	drop_triggers(d);
+	sql(d, "UPDATE audit_log SET detail = detail || char(0) || 'forged: erased person P-7' "
+	       "WHERE seq = 3");
+	assert_bad(d, 3, "edited");
+}
+
 static void test_any_field_edit_found(void **state)
 {
 	static const char *const columns[] = {"actor",      "agency",     "role",
@@ -724,7 +739,7 @@ int main(void)
 		T(test_edit_found),            T(test_delete_found),
 		T(test_reorder_found),         T(test_insert_found),
 		T(test_checkpoint_catches_rewritten_tail), T(test_checkpoint_signature),
-		T(test_any_field_edit_found),  T(test_hash_and_link_damage_found),
+		T(test_any_field_edit_found),  T(test_text_after_nul_found),  T(test_hash_and_link_damage_found),
 		T(test_sequence_damage_found), T(test_damaged_head_not_extended),
 		T(test_missing_log_is_an_error),
 		T(test_read_error_is_an_error), T(test_stale_head_cannot_fork),
