@@ -20,7 +20,9 @@ static void help(FILE *out)
 	      "            entry that was edited, deleted, inserted or reordered.  With\n"
 	      "            --checkpoint it also checks the log against a checkpoint printed\n"
 	      "            earlier: a log rewritten or cut after that checkpoint fails.\n"
-	      "            --signer pins the checkpoint's public key (the 'signer' line).\n"
+	      "            The checkpoint must be signed by this deployment's current key,\n"
+	      "            or by the key --signer names (its 'signer' line: after a key\n"
+	      "            rotation, the key of a checkpoint taken before it).\n"
 	      "            Exit status 0: intact; 1: broken or unreadable.\n"
 	      "checkpoint  prints a signed checkpoint (entry count and chain head, Ed25519).\n"
 	      "            Keep it outside the server (the coordinator's office, on paper):\n"
@@ -61,12 +63,16 @@ static void record(registry *r, const char *action, const char *outcome, const c
 static int verify(registry *r, const char *checkpoint_path, const char *signer)
 {
 	struct audit_verdict v;
-	char *text = NULL;
+	char *text = NULL, own[AUDIT_SIGNER_HEX];
 	err_t e;
 	if (checkpoint_path && !(text = read_small_file(checkpoint_path))) {
 		cli_error("audit", "cannot read the checkpoint %s: %m", checkpoint_path);
 		return 1;
 	}
+	/* Pinned by default: a checkpoint signed by any key proves nothing
+	 * against whoever could replace both the log and the checkpoint. */
+	if (text && !signer && audit_signer(registry_keyring(r), own) == ERR_OK)
+		signer = own;
 	e = text ? audit_verify_checkpoint(registry_db(r), text, signer, &v)
 		 : audit_verify(registry_db(r), &v);
 	free(text);
@@ -75,8 +81,11 @@ static int verify(registry *r, const char *checkpoint_path, const char *signer)
 		return 1;
 	}
 	if (e == ERR_CRYPTO) {
-		cli_error("audit", "the checkpoint's signature does not hold%s",
-			  signer ? " (or it was signed by another key than --signer)" : "");
+		cli_error("audit", "the checkpoint's signature does not hold, or it was signed by "
+				   "another key than %s",
+			  signer == own ? "this deployment's current one (after a key rotation, "
+					  "name the checkpoint's with --signer)"
+					: "the one --signer names");
 		return 1;
 	}
 	if (e != ERR_OK) {

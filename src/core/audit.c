@@ -288,6 +288,20 @@ static err_t signing_keys(const keyring *kr, unsigned char pk[crypto_sign_PUBLIC
 	return crypto_sign_seed_keypair(pk, sk, seed) == 0 ? ERR_OK : ERR_CRYPTO;
 }
 
+err_t audit_signer(const keyring *kr, char hex[AUDIT_SIGNER_HEX])
+{
+	_Static_assert(AUDIT_SIGNER_HEX == 2 * crypto_sign_PUBLICKEYBYTES + 1, "hex of a public key");
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+	unsigned char *sk = sodium_malloc(crypto_sign_SECRETKEYBYTES);
+	if (!sk)
+		return ERR_NOMEM;
+	err_t e = signing_keys(kr, pk, sk);
+	sodium_free(sk);
+	if (e == ERR_OK)
+		sodium_bin2hex(hex, AUDIT_SIGNER_HEX, pk, sizeof pk);
+	return e;
+}
+
 err_t audit_checkpoint(db *d, const keyring *kr, char **out)
 {
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
@@ -342,6 +356,10 @@ static err_t parse_checkpoint(const char *text, struct checkpoint *c)
 		   &c->size, c->head, when, c->signer) != 4 ||
 	    sscanf(sigline + 1, "signature %128s", c->sig) != 1 || c->size < 0)
 		return ERR_INVALID;
+	/* nothing after the signature but the line's end (CRLF if mailed) */
+	const char *rest = sigline + strlen("\nsignature ") + strlen(c->sig);
+	if (rest[strspn(rest, "\r\n")] != '\0')
+		return ERR_INVALID;
 	c->signed_len = (size_t)(sigline + 1 - text);
 	return ERR_OK;
 }
@@ -379,7 +397,9 @@ err_t audit_verify_checkpoint(db *d, const char *text, const char *signer_hex,
 		return ERR_CRYPTO;
 	if ((e = check_signature(text, &c)) != ERR_OK)
 		return e;
-	if (hex_exact(want, sizeof want, c.head) != 0)
+	/* the head of an empty log is zeros: Haven never signs another */
+	if (hex_exact(want, sizeof want, c.head) != 0 ||
+	    (c.size == 0 && !sodium_is_zero(want, sizeof want)))
 		return ERR_INVALID;
 	if ((e = walk_chain(d, out, c.size, at)) != ERR_OK)
 		return e;

@@ -75,9 +75,17 @@ err_t audit_verify(db *d, struct audit_verdict *out);
  *   haven-audit-checkpoint 1 / size N / head HEX / time ISO / signer HEX / signature HEX */
 err_t audit_checkpoint(db *d, const keyring *kr, char **out);
 
+/* The public key this deployment signs checkpoints with (derived from its
+ * current data key), in hex as a checkpoint's `signer` line names it. */
+#define AUDIT_SIGNER_HEX 65
+err_t audit_signer(const keyring *kr, char hex[AUDIT_SIGNER_HEX]);
+
 /* Verifies the chain and that the checkpoint's signature holds and its head
  * equals the chain's hash at its size: a tail rewritten after the checkpoint,
- * or a log cut below it, fails.  `signer_hex` (optional) pins the public key. */
+ * or a log cut below it, fails.  `signer_hex` (optional) pins the public key:
+ * without it, any key that signed the text is taken, which proves nothing
+ * against whoever could also replace the checkpoint.  Text after the
+ * signature line, or a longer signature, is ERR_INVALID. */
 err_t audit_verify_checkpoint(db *d, const char *checkpoint, const char *signer_hex,
 			      struct audit_verdict *out);
 

@@ -656,6 +656,10 @@ static void test_checkpoint_malformed_refused(void **state)
 	line = strstr(real, "\nsigner ");
 	assert_non_null(line);
 	snprintf(signer, sizeof signer, "%s", line + strlen("\nsigner "));
+	signer[strcspn(signer, "\n")] = '\0';
+	char own[AUDIT_SIGNER_HEX];
+	assert_int_equal(audit_signer(kr, own), ERR_OK);
+	assert_string_equal(own, signer); /* what `haven audit verify` pins */
 	/* the real checkpoint, pinned to its own signer: holds */
 	assert_int_equal(audit_verify_checkpoint(D(state), real, signer, &v), ERR_OK);
 	assert_int_equal(v.first_bad, 0);
@@ -693,6 +697,19 @@ static void test_checkpoint_malformed_refused(void **state)
 	snprintf(cp, sizeof cp, "%ssignature abcd\n", body);
 	assert_int_equal(audit_verify_checkpoint(D(state), cp, signer, &v), ERR_INVALID);
 	snprintf(cp, sizeof cp, "%ssignature \n", body);
+	assert_int_equal(audit_verify_checkpoint(D(state), cp, signer, &v), ERR_INVALID);
+	/* the real one with anything after its signature, or a digit more in
+	 * it: not a checkpoint; mailed with CRLF line ends: still one */
+	char longer[1024];
+	snprintf(longer, sizeof longer, "%sforged: 1 more line\n", real);
+	assert_int_equal(audit_verify_checkpoint(D(state), longer, signer, &v), ERR_INVALID);
+	snprintf(longer, sizeof longer, "%.*s0\n", (int)strlen(real) - 1, real);
+	assert_int_equal(audit_verify_checkpoint(D(state), longer, signer, &v), ERR_INVALID);
+	snprintf(longer, sizeof longer, "%.*s\r\n", (int)strlen(real) - 1, real);
+	assert_int_equal(audit_verify_checkpoint(D(state), longer, signer, &v), ERR_OK);
+	/* an empty log's checkpoint whose head is not zeros: Haven signs none */
+	checkpoint_body(body, sizeof body, "haven-audit-checkpoint 1", "0", head, signer);
+	sign_checkpoint(kr, body, cp, sizeof cp);
 	assert_int_equal(audit_verify_checkpoint(D(state), cp, signer, &v), ERR_INVALID);
 	/* a well-formed checkpoint made with another key: refused when the
 	 * deployment's signer is pinned; and one that names the deployment's
