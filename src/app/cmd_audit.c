@@ -24,7 +24,8 @@ static void help(FILE *out)
 	      "            or by the key --signer names (its 'signer' line: after a key\n"
 	      "            rotation, the key of a checkpoint taken before it).\n"
 	      "            Exit status 0: intact; 1: broken or unreadable.\n"
-	      "checkpoint  prints a signed checkpoint (entry count and chain head, Ed25519).\n"
+	      "checkpoint  checks the chain, then prints a signed checkpoint of it (entry\n"
+	      "            count and chain head, Ed25519); refuses when the chain is broken.\n"
 	      "            Keep it outside the server (the coordinator's office, on paper):\n"
 	      "            without such an anchor, whoever can write the database can rewrite\n"
 	      "            the whole chain unnoticed.\n"
@@ -106,7 +107,16 @@ static int verify(registry *r, const char *checkpoint_path, const char *signer)
 
 static int checkpoint(registry *r)
 {
+	struct audit_verdict v;
 	char *text = NULL;
+	/* a checkpoint vouches for the log up to it: never for a broken one */
+	if (audit_verify(registry_db(r), &v) == ERR_OK && v.first_bad) {
+		cli_error("audit", "the audit log is broken at entry %lld (%s): no checkpoint "
+				   "is signed for it; see haven audit verify",
+			  (long long)v.first_bad, v.reason);
+		record(r, "audit.checkpoint", "refused", "chain broken");
+		return 1;
+	}
 	if (audit_checkpoint(registry_db(r), registry_keyring(r), &text) != ERR_OK) {
 		cli_error("audit", "cannot make a checkpoint: %s", db_errmsg(registry_db(r)));
 		return 1;

@@ -725,6 +725,50 @@ static void test_checkpoint_malformed_refused(void **state)
 	free(real);
 }
 
+/* `haven audit` as an operator runs it: a checkpoint verifies pinned to the
+ * deployment's own key; after a key rotation only with --signer naming the
+ * old one; and no checkpoint is signed for a broken log. */
+static void test_cli_checkpoints(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[2048], *out = NULL, *err = NULL, path[1024], signer[80] = "";
+	const char *target = f->st.db, *key = f->st.key;
+	snprintf(path, sizeof path, "%s/checkpoint.txt", f->st.dir);
+	snprintf(cmd, sizeof cmd, "'%s' audit checkpoint --db '%s' --key '%s' > '%s'", HAVEN_BIN, target,
+		 key, path);
+	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+	snprintf(cmd, sizeof cmd, "sed -n 's/^signer //p' '%s'", path);
+	assert_int_equal(tu_run(cmd, &out, NULL), 0);
+	snprintf(signer, sizeof signer, "%.64s", out);
+	free(out);
+	snprintf(cmd, sizeof cmd, "'%s' audit verify --db '%s' --key '%s' --checkpoint '%s'",
+		 HAVEN_BIN, target, key, path);
+	assert_int_equal(tu_run(cmd, &out, NULL), 0);
+	assert_non_null(strstr(out, "matches the checkpoint"));
+	free(out);
+
+	snprintf(cmd, sizeof cmd, "'%s' key rotate --db '%s' --key '%s'", HAVEN_BIN, target, key);
+	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+	snprintf(cmd, sizeof cmd, "'%s' audit verify --db '%s' --key '%s' --checkpoint '%s'",
+		 HAVEN_BIN, target, key, path);
+	assert_int_equal(tu_run(cmd, NULL, &err), 1);
+	assert_non_null(strstr(err, "--signer"));
+	free(err);
+	snprintf(cmd, sizeof cmd,
+		 "'%s' audit verify --db '%s' --key '%s' --checkpoint '%s' --signer %s", HAVEN_BIN,
+		 target, key, path, signer);
+	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+
+	drop_triggers(D(state));
+	sql(D(state), "UPDATE audit_log SET detail = 'edited' WHERE seq = 2");
+	snprintf(cmd, sizeof cmd, "'%s' audit checkpoint --db '%s' --key '%s'", HAVEN_BIN, target, key);
+	assert_int_equal(tu_run(cmd, &out, &err), 1);
+	assert_string_equal(out, "");
+	assert_non_null(strstr(err, "broken at entry 2"));
+	free(out);
+	free(err);
+}
+
 /* A checkpoint of an empty log holds against any later log. */
 static void test_checkpoint_of_empty_log(void **state)
 {
@@ -761,7 +805,7 @@ int main(void)
 		T(test_missing_log_is_an_error),
 		T(test_read_error_is_an_error), T(test_stale_head_cannot_fork),
 		T(test_record_all_is_atomic),  T(test_long_field_cut_then_edit_found),
-		T(test_checkpoint_malformed_refused),   T(test_cut_keeps_whole_characters),
+		T(test_checkpoint_malformed_refused),   T(test_cli_checkpoints),   T(test_cut_keeps_whole_characters),
 		cmocka_unit_test(test_known_hashes_verify),
 		cmocka_unit_test(test_checkpoint_of_empty_log),
 	};
