@@ -587,7 +587,9 @@ static void test_cut_keeps_whole_characters(void **state)
 	assert_int_equal(audit_record(d, &e), ERR_OK);
 	const char *given[] = {"abc\xe2\x82", /* "abc" and two of the three bytes of "€" */
 			       "ok\xf0\x9f\x98",  /* three of the four of an emoji */
-			       "ok\xf0\x9f\x98\x80"};
+			       "ok\xf0\x9f\x98\x80",
+			       "ok\xe0\xa4",       /* two of the three of "ऀ" (lead byte 0xe0) */
+			       "\xe2\x82"};        /* nothing but part of a character */
 	for (size_t i = 0; i < sizeof given / sizeof given[0]; i++) {
 		e.detail = given[i];
 		assert_int_equal(audit_record(d, &e), ERR_OK);
@@ -605,6 +607,10 @@ static void test_cut_keeps_whole_characters(void **state)
 	assert_string_equal(db_col_text(st, 0), "ok");
 	assert_int_equal(db_step(st), DB_ROW);
 	assert_string_equal(db_col_text(st, 0), "ok\xf0\x9f\x98\x80");
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "ok");
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "");
 	db_finalize(st);
 	free(stored);
 }
