@@ -26,13 +26,15 @@ static uint32_t get_be32(const unsigned char *p)
 err_t crypto_context(char *ctx, const char *table, const char *ref, const char *column)
 {
 	const char *part[3] = {table, ref, column};
-	size_t n = 0;
+	size_t len[3], n = 0;
+	for (int i = 0; i < 3; i++)
+		n += (len[i] = strlen(part[i])) + 1;
+	if (n > CRYPTO_CONTEXT_MAX)
+		return ERR_LIMIT; /* ctx untouched */
+	n = 0;
 	for (int i = 0; i < 3; i++) {
-		size_t len = strlen(part[i]);
-		if (len + 1 > CRYPTO_CONTEXT_MAX - n)
-			return ERR_LIMIT;
-		memcpy(ctx + n, part[i], len);
-		n += len;
+		memcpy(ctx + n, part[i], len[i]);
+		n += len[i];
 		ctx[n++] = i < 2 ? '/' : '\0';
 	}
 	return ERR_OK;

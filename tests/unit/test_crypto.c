@@ -298,8 +298,13 @@ static void test_context(void **state)
 	ref[CRYPTO_CONTEXT_MAX - 5] = '\0';
 	assert_int_equal(crypto_context(ctx, "t", ref, "c"), ERR_OK);
 	assert_int_equal(strlen(ctx), CRYPTO_CONTEXT_MAX - 1);
+	/* refused, and ctx left as it was (STYLE.md: outputs untouched) */
+	char before[CRYPTO_CONTEXT_MAX];
+	memcpy(before, ctx, sizeof before);
 	assert_int_equal(crypto_context(ctx, "t", ref, "cc"), ERR_LIMIT);
 	assert_int_equal(crypto_context(ctx, "tt", ref, "c"), ERR_LIMIT);
+	assert_int_equal(crypto_context(ctx, "persons", ref, "family_name"), ERR_LIMIT);
+	assert_memory_equal(ctx, before, sizeof before);
 }
 
 static int cmp_nonce(const void *a, const void *b)
