@@ -567,6 +567,15 @@ static void test_long_field_cut_then_edit_found(void **state)
 	assert_int_equal(db_step(st), DB_ROW);
 	assert_int_equal(db_col_int(st, 0), AUDIT_FIELD_MAX - 1);
 	db_finalize(st);
+	/* the limit exactly: one byte over too */
+	detail[AUDIT_FIELD_MAX] = '\0';
+	assert_int_equal(audit_record(d, &e), ERR_OK);
+	assert_int_equal(db_prepare(d, "SELECT length(detail) FROM audit_log WHERE seq = 10", &st),
+			 ERR_OK);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_int(st, 0), AUDIT_FIELD_MAX - 1);
+	db_finalize(st);
+	memset(detail, 'x', sizeof detail - 1);
 	drop_triggers(d);
 	set_column(d, "detail", 9, detail, (size_t)-1);
 	assert_bad(d, 9, "edited");
