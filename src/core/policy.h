@@ -133,9 +133,10 @@ int policy_allows(const struct principal *p, enum action a);
 
 /* Step-up (ASVS 7.5.3): the sensitive actions need an authentication (a
  * sign-in or a re-authentication with password and one-time code) not older
- * than POLICY_STEP_UP_SECONDS: an administrator's user management, a
- * coordinator's read of a single record and approval of a report, asking for
- * and approving erasures.  1 when `a` by `p` is one. */
+ * than POLICY_STEP_UP_SECONDS: listing and managing accounts, managing
+ * agencies and codes, a coordinator's read of a single record and approval
+ * of a report, asking for and approving erasures, a bulk export.  1 when `a`
+ * by `p` is one. */
 #define POLICY_STEP_UP_SECONDS (5 * 60)
 int policy_needs_step_up(const struct principal *p, enum action a);
 
@@ -165,8 +166,8 @@ int policy_person_visible(const struct principal *p, const struct person_relatio
 			  int reason_given);
 
 /* Whether the principal may filter persons by their relation to `agency`:
- * officers by any agency, others by their own only (a filter by another
- * agency would tell which persons it served). */
+ * officers by any agency, caseworkers by their own only (a filter by another
+ * agency would tell which persons it served), no one else. */
 int policy_filter_agency(const struct principal *p, const char *agency);
 
 /* The field groups of a visible person the principal may read. */
