@@ -25,21 +25,28 @@ cmake --build build-cov -j "$jobs"
 find build-cov -name '*.gcda' -delete
 ctest --test-dir build-cov --output-on-failure -j "$jobs"
 
-gcovr -r . build-cov --filter src/ --branches --sort-percentage >build-cov/coverage.txt
-gcovr -r . build-cov --filter src/ >>build-cov/coverage.txt
+# gcovr over the suite's counters; not over the benchmarks' own builds of
+# audit.c and crypto.c (without audit, without encryption), which no test
+# runs and whose branches would count as untested
+cov() {
+	gcovr -r . build-cov --exclude-directories '.*/CMakeFiles/bench_.*' "$@"
+}
+
+cov --filter src/ --branches --sort-percentage >build-cov/coverage.txt
+cov --filter src/ >>build-cov/coverage.txt
 cat build-cov/coverage.txt
 
 status=0
 for floor in src/core/policy.c:100 src/util/crypto.c:90 src/core/audit.c:89; do
 	file=${floor%:*}
-	if ! gcovr -r . build-cov --filter "$file" --branches --fail-under-branch "${floor#*:}" \
+	if ! cov --filter "$file" --branches --fail-under-branch "${floor#*:}" \
 		>/dev/null; then
 		echo "coverage: $file has fewer than ${floor#*:} % of its branches taken by a test:" >&2
-		gcovr -r . build-cov --filter "$file" --branches | grep "$file" >&2
+		cov --filter "$file" --branches | grep "$file" >&2
 		status=1
 	fi
 done
-if ! gcovr -r . build-cov --filter src/ --fail-under-line 88 --fail-under-branch 71 >/dev/null; then
+if ! cov --filter src/ --fail-under-line 88 --fail-under-branch 71 >/dev/null; then
 	echo "coverage: the suite covers less than 88 % of src/'s lines or 71 % of its branches" >&2
 	status=1
 fi
