@@ -72,8 +72,15 @@ static int verify(registry *r, const char *checkpoint_path, const char *signer)
 	}
 	/* Pinned by default: a checkpoint signed by any key proves nothing
 	 * against whoever could replace both the log and the checkpoint. */
-	if (text && !signer && audit_signer(registry_keyring(r), own) == ERR_OK)
+	if (text && !signer) {
+		if (audit_signer(registry_keyring(r), own) != ERR_OK) {
+			cli_error("audit", "cannot work out this deployment's checkpoint key; "
+					   "name the checkpoint's with --signer");
+			free(text);
+			return 1;
+		}
 		signer = own;
+	}
 	e = text ? audit_verify_checkpoint(registry_db(r), text, signer, &v)
 		 : audit_verify(registry_db(r), &v);
 	free(text);
