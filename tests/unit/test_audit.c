@@ -324,36 +324,36 @@ static void test_any_field_edit_found(void **state)
 	assert_bad(d, 8, "edited");
 }
 
-/* A stored hash or back-link with one byte changed, or cut short, is named
- * at its own entry, and only the first damage is reported. */
+/* Entry 5's stored `column` (hash or prev_hash) with one bit flipped, cut
+ * one byte short, or empty, is named at entry 5 as `why`; put back, the
+ * chain holds again. */
+static void damage_found(db *d, const char *column, const char *why)
+{
+	unsigned char v[AUDIT_HASH_BYTES];
+	get_hash(d, column, 5, v);
+	v[31] ^= 0x80;
+	set_column(d, column, 5, v, sizeof v);
+	assert_bad(d, 5, why);
+	v[31] ^= 0x80;
+	set_column(d, column, 5, v, sizeof v - 1);
+	assert_bad(d, 5, why);
+	set_column(d, column, 5, v, 0);
+	assert_bad(d, 5, why);
+	set_column(d, column, 5, v, sizeof v);
+	assert_int_equal(first_bad(d), 0);
+}
+
+/* A stored hash or back-link damaged is named at its own entry, and only
+ * the first damage is reported. */
 static void test_hash_and_link_damage_found(void **state)
 {
 	db *d = D(state);
-	unsigned char hash[AUDIT_HASH_BYTES], prev[AUDIT_HASH_BYTES], zero[AUDIT_HASH_BYTES] = {0};
+	unsigned char hash[AUDIT_HASH_BYTES], zero[AUDIT_HASH_BYTES] = {0};
 	drop_triggers(d);
-	get_hash(d, "hash", 5, hash);
-	get_hash(d, "prev_hash", 5, prev);
-	/* the hash itself: one bit, then one byte short */
-	hash[31] ^= 0x80;
-	set_column(d, "hash", 5, hash, sizeof hash);
-	assert_bad(d, 5, "edited");
-	hash[31] ^= 0x80;
-	set_column(d, "hash", 5, hash, sizeof hash - 1);
-	assert_bad(d, 5, "edited");
-	set_column(d, "hash", 5, hash, sizeof hash);
-	assert_int_equal(first_bad(d), 0);
-	/* the link back: one bit, one byte short, empty */
-	prev[0] ^= 0x01;
-	set_column(d, "prev_hash", 5, prev, sizeof prev);
-	assert_bad(d, 5, "link to the previous entry is broken");
-	prev[0] ^= 0x01;
-	set_column(d, "prev_hash", 5, prev, sizeof prev - 1);
-	assert_bad(d, 5, "link to the previous entry is broken");
-	set_column(d, "prev_hash", 5, prev, 0);
-	assert_bad(d, 5, "link to the previous entry is broken");
-	set_column(d, "prev_hash", 5, prev, sizeof prev);
-	assert_int_equal(first_bad(d), 0);
+	damage_found(d, "hash", "edited");
+	damage_found(d, "prev_hash", "link to the previous entry is broken");
 	/* the first entry must link to zeros; damage at 2 and 6 names 2 */
+	get_hash(d, "hash", 5, hash);
 	set_column(d, "prev_hash", 1, hash, sizeof hash);
 	assert_bad(d, 1, "link to the previous entry is broken");
 	set_column(d, "prev_hash", 1, zero, sizeof zero);
