@@ -646,12 +646,26 @@ static void sign_checkpoint(const keyring *kr, const char *body, char *out, size
 	sodium_memzero(sk, sizeof sk);
 }
 
+#define CHECKPOINT_V1 "haven-audit-checkpoint 1"
+
 /* The body of a checkpoint: header, size, head, time and signer lines. */
 static void checkpoint_body(char *out, size_t len, const char *header, const char *size,
 			    const char *head, const char *signer)
 {
 	snprintf(out, len, "%s\nsize %s\nhead %s\ntime 2026-11-28T12:00:00Z\nsigner %s\n", header,
 		 size, head, signer);
+}
+
+/* audit_verify_checkpoint's answer, pinned to `signer`, for a checkpoint of
+ * these lines signed with the deployment's own key. */
+static err_t own_signed(void **state, const char *header, const char *size, const char *head,
+			const char *signer, struct audit_verdict *v)
+{
+	struct fixture *f = *state;
+	char body[512], cp[1024];
+	checkpoint_body(body, sizeof body, header, size, head, signer);
+	sign_checkpoint(registry_keyring(f->st.r), body, cp, sizeof cp);
+	return audit_verify_checkpoint(D(state), cp, signer, v);
 }
 
 /* Checkpoints that do not parse are refused as not checkpoints, even when
@@ -679,36 +693,28 @@ static void test_checkpoint_malformed_refused(void **state)
 	assert_int_equal(audit_verify_checkpoint(D(state), real, signer, &v), ERR_OK);
 	assert_int_equal(v.first_bad, 0);
 	/* the test's own checkpoints are in the same format: this one holds */
-	checkpoint_body(body, sizeof body, "haven-audit-checkpoint 1", "8", head, signer);
-	sign_checkpoint(kr, body, cp, sizeof cp);
-	assert_int_equal(audit_verify_checkpoint(D(state), cp, signer, &v), ERR_OK);
+	assert_int_equal(own_signed(state, CHECKPOINT_V1, "8", head, signer, &v), ERR_OK);
 	assert_int_equal(v.first_bad, 0);
 	/* signed, but a negative size, another version, a head of 63 digits or
 	 * of non-hex digits: not checkpoints */
-	checkpoint_body(body, sizeof body, "haven-audit-checkpoint 1", "-1", head, signer);
-	sign_checkpoint(kr, body, cp, sizeof cp);
-	assert_int_equal(audit_verify_checkpoint(D(state), cp, signer, &v), ERR_INVALID);
-	checkpoint_body(body, sizeof body, "haven-audit-checkpoint 2", "8", head, signer);
-	sign_checkpoint(kr, body, cp, sizeof cp);
-	assert_int_equal(audit_verify_checkpoint(D(state), cp, signer, &v), ERR_INVALID);
-	checkpoint_body(body, sizeof body, "haven-audit-checkpoint 1", "8", head + 1, signer);
-	sign_checkpoint(kr, body, cp, sizeof cp);
-	assert_int_equal(audit_verify_checkpoint(D(state), cp, signer, &v), ERR_INVALID);
-	memset(head, 'z', 2 * AUDIT_HASH_BYTES);
-	checkpoint_body(body, sizeof body, "haven-audit-checkpoint 1", "8", head, signer);
-	sign_checkpoint(kr, body, cp, sizeof cp);
-	assert_int_equal(audit_verify_checkpoint(D(state), cp, signer, &v), ERR_INVALID);
-	sodium_bin2hex(head, sizeof head, v.head, sizeof v.head);
+	assert_int_equal(own_signed(state, CHECKPOINT_V1, "-1", head, signer, &v), ERR_INVALID);
+	assert_int_equal(own_signed(state, "haven-audit-checkpoint 2", "8", head, signer, &v),
+			 ERR_INVALID);
+	assert_int_equal(own_signed(state, CHECKPOINT_V1, "8", head + 1, signer, &v), ERR_INVALID);
+	char zs[2 * AUDIT_HASH_BYTES + 1];
+	memset(zs, 'z', sizeof zs - 1);
+	zs[sizeof zs - 1] = '\0';
+	assert_int_equal(own_signed(state, CHECKPOINT_V1, "8", zs, signer, &v), ERR_INVALID);
 	/* a line missing (time), a signer or a signature that is no key or
 	 * signature, an empty signature */
 	snprintf(body, sizeof body, "haven-audit-checkpoint 1\nsize 8\nhead %s\nsigner %s\n", head,
 		 signer);
 	sign_checkpoint(kr, body, cp, sizeof cp);
 	assert_int_equal(audit_verify_checkpoint(D(state), cp, signer, &v), ERR_INVALID);
-	checkpoint_body(body, sizeof body, "haven-audit-checkpoint 1", "8", head, "abcd");
+	checkpoint_body(body, sizeof body, CHECKPOINT_V1, "8", head, "abcd");
 	sign_checkpoint(kr, body, cp, sizeof cp);
 	assert_int_equal(audit_verify_checkpoint(D(state), cp, NULL, &v), ERR_INVALID);
-	checkpoint_body(body, sizeof body, "haven-audit-checkpoint 1", "8", head, signer);
+	checkpoint_body(body, sizeof body, CHECKPOINT_V1, "8", head, signer);
 	snprintf(cp, sizeof cp, "%ssignature abcd\n", body);
 	assert_int_equal(audit_verify_checkpoint(D(state), cp, signer, &v), ERR_INVALID);
 	snprintf(cp, sizeof cp, "%ssignature \n", body);
@@ -723,18 +729,16 @@ static void test_checkpoint_malformed_refused(void **state)
 	snprintf(longer, sizeof longer, "%.*s\r\n", (int)strlen(real) - 1, real);
 	assert_int_equal(audit_verify_checkpoint(D(state), longer, signer, &v), ERR_OK);
 	/* an empty log's checkpoint whose head is not zeros: Haven signs none */
-	checkpoint_body(body, sizeof body, "haven-audit-checkpoint 1", "0", head, signer);
-	sign_checkpoint(kr, body, cp, sizeof cp);
-	assert_int_equal(audit_verify_checkpoint(D(state), cp, signer, &v), ERR_INVALID);
+	assert_int_equal(own_signed(state, CHECKPOINT_V1, "0", head, signer, &v), ERR_INVALID);
 	/* a well-formed checkpoint made with another key: refused when the
 	 * deployment's signer is pinned; and one that names the deployment's
 	 * signer but was signed by another key: refused even unpinned */
 	crypto_sign_keypair(pk, sk);
 	sodium_bin2hex(other, sizeof other, pk, sizeof pk);
-	checkpoint_body(body, sizeof body, "haven-audit-checkpoint 1", "8", head, other);
+	checkpoint_body(body, sizeof body, CHECKPOINT_V1, "8", head, other);
 	sign_with(sk, body, cp, sizeof cp);
 	assert_int_equal(audit_verify_checkpoint(D(state), cp, signer, &v), ERR_CRYPTO);
-	checkpoint_body(body, sizeof body, "haven-audit-checkpoint 1", "8", head, signer);
+	checkpoint_body(body, sizeof body, CHECKPOINT_V1, "8", head, signer);
 	sign_with(sk, body, cp, sizeof cp);
 	assert_int_equal(audit_verify_checkpoint(D(state), cp, NULL, &v), ERR_CRYPTO);
 	free(real);
