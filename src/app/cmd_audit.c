@@ -1,6 +1,8 @@
 /*
- * cmd_audit.c - `haven audit verify` and `haven audit checkpoint`: check the
- * audit log's hash chain, and sign its head for keeping outside the server.
+ * cmd_audit.c - `haven audit verify`, `checkpoint`, `prove` and `check`:
+ * check the audit log's hash chain, sign its head and Merkle root for keeping
+ * outside the server, and prove (and check, away from the server) that a
+ * later checkpoint extends an earlier one.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,8 @@ static void help(FILE *out)
 {
 	fputs("Usage: haven audit verify [--db PATH] [--key PATH] [--checkpoint FILE [--signer HEX]]\n"
 	      "       haven audit checkpoint [--db PATH] [--key PATH]\n"
+	      "       haven audit prove [--db PATH] [--key PATH] --from OLD --to NEW\n"
+	      "       haven audit check --from OLD --to NEW --proof FILE [--signer HEX]\n"
 	      "\n"
 	      "verify      recomputes the hash chain of the whole audit log and names the first\n"
 	      "            entry that was edited, deleted, inserted or reordered.  With\n"
@@ -25,10 +29,18 @@ static void help(FILE *out)
 	      "            rotation, the key of a checkpoint taken before it).\n"
 	      "            Exit status 0: intact; 1: broken or unreadable.\n"
 	      "checkpoint  checks the chain, then prints a signed checkpoint of it (entry\n"
-	      "            count and chain head, Ed25519); refuses when the chain is broken.\n"
-	      "            Keep it outside the server (the coordinator's office, on paper):\n"
-	      "            without such an anchor, whoever can write the database can rewrite\n"
-	      "            the whole chain unnoticed.\n"
+	      "            count, chain head and Merkle tree root, Ed25519); refuses when\n"
+	      "            the chain is broken.  Keep it outside the server (the\n"
+	      "            coordinator's office, on paper): without such an anchor, whoever\n"
+	      "            can write the database can rewrite the whole chain unnoticed.\n"
+	      "prove       prints the proof, from the log as it is now, that checkpoint NEW\n"
+	      "            extends checkpoint OLD (a few hashes, RFC 6962): hand it with NEW\n"
+	      "            to whoever keeps OLD.\n"
+	      "check       needs no database: checks both signatures and the proof.  OLD is\n"
+	      "            the checkpoint you kept; NEW must be signed by the same key, or by\n"
+	      "            the key --signer names (after a key rotation).  Exit status 0: NEW\n"
+	      "            extends OLD; 1: it does not (entries up to OLD's size were\n"
+	      "            rewritten or removed), or a file is not what it should be.\n"
 	      "\n"
 	      "Options:\n" CLI_COMMON_HELP,
 	      out);
@@ -116,16 +128,15 @@ static int checkpoint(registry *r)
 {
 	struct audit_verdict v;
 	char *text = NULL;
-	/* a checkpoint vouches for the log up to it: never for a broken one */
-	if (audit_verify(registry_db(r), &v) == ERR_OK && v.first_bad) {
+	if (audit_checkpoint(registry_db(r), registry_keyring(r), &v, &text) != ERR_OK) {
+		cli_error("audit", "cannot make a checkpoint: %s", db_errmsg(registry_db(r)));
+		return 1;
+	}
+	if (!text) {
 		cli_error("audit", "the audit log is broken at entry %lld (%s): no checkpoint "
 				   "is signed for it; see haven audit verify",
 			  (long long)v.first_bad, v.reason);
 		record(r, "audit.checkpoint", "refused", "chain broken");
-		return 1;
-	}
-	if (audit_checkpoint(registry_db(r), registry_keyring(r), &text) != ERR_OK) {
-		cli_error("audit", "cannot make a checkpoint: %s", db_errmsg(registry_db(r)));
 		return 1;
 	}
 	fputs(text, stdout);
@@ -134,35 +145,127 @@ static int checkpoint(registry *r)
 	return 0;
 }
 
+/* The files named by --from, --to and --proof, read whole. */
+struct proof_files {
+	const char *from, *to, *proof;
+	char *from_text, *to_text, *proof_text;
+};
+
+static int read_files(struct proof_files *pf, int with_proof)
+{
+	const char *paths[3] = {pf->from, pf->to, pf->proof};
+	char **texts[3] = {&pf->from_text, &pf->to_text, &pf->proof_text};
+	for (int i = 0; i < (with_proof ? 3 : 2); i++) {
+		if (!paths[i]) {
+			cli_error("audit", "name the %s with --%s", i == 2 ? "proof" : "checkpoints",
+				  i == 0 ? "from" : i == 1 ? "to" : "proof");
+			return -1;
+		}
+		if (!(*texts[i] = read_small_file(paths[i]))) {
+			cli_error("audit", "cannot read %s: %m", paths[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void free_files(struct proof_files *pf)
+{
+	free(pf->from_text);
+	free(pf->to_text);
+	free(pf->proof_text);
+}
+
+static int prove(registry *r, struct proof_files *pf)
+{
+	char *proof = NULL;
+	err_t e = read_files(pf, 0) ? ERR_IO
+				    : audit_prove_consistency(registry_db(r), pf->from_text, pf->to_text, &proof);
+	if (e == ERR_INVALID)
+		cli_error("audit", "%s and %s must be Haven audit checkpoints of version 2 (with a "
+				   "'root' line), the first of no more entries than the second",
+			  pf->from, pf->to);
+	else if (e == ERR_NOT_FOUND)
+		cli_error("audit", "the log has fewer entries than %s: it is not this log's, or "
+				   "entries were removed",
+			  pf->to);
+	else if (e == ERR_CONFLICT)
+		cli_error("audit", "the audit log is broken: see haven audit verify");
+	else if (e == ERR_DB)
+		cli_error("audit", "cannot read the audit log: %s", db_errmsg(registry_db(r)));
+	else if (e == ERR_OK)
+		fputs(proof, stdout);
+	free(proof);
+	record(r, "audit.prove", e == ERR_OK ? "ok" : "failed", "");
+	return e == ERR_OK ? 0 : 1;
+}
+
+static int check(struct proof_files *pf, const char *signer)
+{
+	if (read_files(pf, 1))
+		return 1;
+	err_t e = audit_check_consistency(pf->from_text, pf->to_text, pf->proof_text, signer);
+	if (e == ERR_OK)
+		printf("OK: %s extends %s\n", pf->to, pf->from);
+	else if (e == ERR_CONFLICT)
+		printf("BROKEN: %s does not extend %s: entries up to %s's size were rewritten or "
+		       "removed\n",
+		       pf->to, pf->from, pf->from);
+	else if (e == ERR_CRYPTO)
+		cli_error("audit", "a checkpoint's signature does not hold, or %s is signed by another "
+				   "key than %s",
+			  pf->to, signer ? "the one --signer names" : pf->from);
+	else
+		cli_error("audit", "%s and %s must be Haven audit checkpoints of version 2, and %s "
+				   "a consistency proof printed by haven audit prove for them",
+			  pf->from, pf->to, pf->proof);
+	return e == ERR_OK ? 0 : 1;
+}
+
 int cmd_audit(int argc, char **argv)
 {
 	static const struct option opts[] = {CLI_COMMON_OPTIONS,
 					     {"checkpoint", required_argument, NULL, 'c'},
 					     {"signer", required_argument, NULL, 's'},
+					     {"from", required_argument, NULL, 'f'},
+					     {"to", required_argument, NULL, 't'},
+					     {"proof", required_argument, NULL, 'p'},
 					     {0, 0, 0, 0}};
+	static const char *const verbs[] = {"verify", "checkpoint", "prove", "check"};
 	struct cli_paths c = {0};
-	const char *cp = NULL, *signer = NULL;
+	struct proof_files pf = {0};
+	const char *cp = NULL, *signer = NULL, *verb;
 	registry *r;
 	int opt, rc;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		const char **arg = opt == 'c' ? &cp : opt == 's' ? &signer : opt == 'f' ? &pf.from
+				   : opt == 't' ? &pf.to : opt == 'p' ? &pf.proof : NULL;
 		if (cli_common_option(&c, opt, optarg))
 			continue;
-		if (opt == 'c' || opt == 's') {
-			*(opt == 'c' ? &cp : &signer) = optarg;
+		if (arg) {
+			*arg = optarg;
 			continue;
 		}
 		help(opt == CLI_OPT_HELP ? stdout : stderr);
 		return opt == CLI_OPT_HELP ? 0 : 2;
 	}
-	if (argc - optind != 1 ||
-	    (strcmp(argv[optind], "verify") != 0 && strcmp(argv[optind], "checkpoint") != 0)) {
+	size_t v = 0;
+	for (verb = argc - optind == 1 ? argv[optind] : ""; v < 4 && strcmp(verb, verbs[v]) != 0; v++)
+		;
+	if (v == 4) {
 		help(stderr);
 		return 2;
 	}
+	if (v == 3) { /* away from the server: no database, no key */
+		rc = check(&pf, signer);
+		free_files(&pf);
+		return rc;
+	}
 	if (!(r = cli_open(&c, "audit")))
 		return 1;
-	rc = strcmp(argv[optind], "verify") == 0 ? verify(r, cp, signer) : checkpoint(r);
+	rc = v == 0 ? verify(r, cp, signer) : v == 1 ? checkpoint(r) : prove(r, &pf);
+	free_files(&pf);
 	registry_close(r);
 	return rc;
 }

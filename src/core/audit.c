@@ -3,7 +3,11 @@
  *
  * The hash of entry n is SHA-256(0x01 || prev_hash || frame(seq) || frame(at)
  * || frame(each text field)), each frame its length then its bytes; entry 1's
- * prev_hash is 32 zero bytes.  The checkpoint's signing key is an Ed25519 key
+ * prev_hash is 32 zero bytes.  Each frame's length is 4 bytes, big-endian;
+ * seq and at are frames of their decimal digits; the nine text fields come
+ * in the order of struct audit_entry.  Entry n's leaf in the Merkle tree is
+ * SHA-256(0x00 || the same frames), without prev_hash, as RFC 6962 has it.
+ * The checkpoint's signing key is an Ed25519 key
  * derived from the data key (keyring purpose KEY_SIGN), so no second secret
  * needs keeping; its public half is printed in every checkpoint.
  */
@@ -19,8 +23,11 @@
 #include "core/audit.h"
 #include "db/queries.h"
 #include "util/decimal.h"
+#include "util/merkle.h"
 
-#define CHECKPOINT_HEADER "haven-audit-checkpoint 1"
+#define CHECKPOINT_V1 "haven-audit-checkpoint 1"
+#define CHECKPOINT_HEADER "haven-audit-checkpoint 2"
+#define CONSISTENCY_HEADER "haven-audit-consistency 1"
 #define CHECKPOINT_MAX 1024
 
 static const char *nz(const char *s)
@@ -90,6 +97,21 @@ static void fields(const struct audit_entry *e, const char *out[9])
 		out[i] = nz(v[i]);
 }
 
+/* An entry's content, as both its chain hash and its leaf hash cover it. */
+static void content(struct hash_input *h, int64_t seq, int64_t at, const char *const text[9])
+{
+	frame_int(h, seq);
+	frame_int(h, at);
+	for (int i = 0; i < 9; i++)
+		frame(h, text[i], strlen(text[i]));
+}
+
+static void finish(struct hash_input *h, unsigned char out[AUDIT_HASH_BYTES])
+{
+	crypto_hash_sha256_update(&h->st, h->buf, h->n);
+	crypto_hash_sha256_final(&h->st, out);
+}
+
 static void entry_hash(int64_t seq, int64_t at, const char *const text[9],
 		       const unsigned char prev[AUDIT_HASH_BYTES], unsigned char out[AUDIT_HASH_BYTES])
 {
@@ -98,12 +120,20 @@ static void entry_hash(int64_t seq, int64_t at, const char *const text[9],
 	crypto_hash_sha256_init(&h.st);
 	put(&h, &tag, 1);
 	put(&h, prev, AUDIT_HASH_BYTES);
-	frame_int(&h, seq);
-	frame_int(&h, at);
-	for (int i = 0; i < 9; i++)
-		frame(&h, text[i], strlen(text[i]));
-	crypto_hash_sha256_update(&h.st, h.buf, h.n);
-	crypto_hash_sha256_final(&h.st, out);
+	content(&h, seq, at, text);
+	finish(&h, out);
+}
+
+/* The entry's leaf in the Merkle tree: RFC 6962's SHA-256(0x00 || content). */
+static void entry_leaf(int64_t seq, int64_t at, const char *const text[9],
+		       unsigned char out[AUDIT_HASH_BYTES])
+{
+	struct hash_input h = {.n = 0};
+	unsigned char tag = 0x00;
+	crypto_hash_sha256_init(&h.st);
+	put(&h, &tag, 1);
+	content(&h, seq, at, text);
+	finish(&h, out);
 }
 
 /* The last entry's sequence number and hash (0 and zeros when empty). */
@@ -222,14 +252,22 @@ static void bad(struct audit_verdict *v, int64_t seq, const char *why)
 	snprintf(v->reason, sizeof v->reason, "%s", why);
 }
 
-/* Checks one stored row against the chain so far. */
-static void check_row(db_stmt *st, struct audit_verdict *v, int64_t *expect,
+/* What a walk over the log gathers besides the verdict. */
+struct walk {
+	int64_t at_size; /* 0: nothing at a size */
+	unsigned char at_head[AUDIT_HASH_BYTES], at_root[AUDIT_HASH_BYTES];
+	struct merkle_proof *proof; /* optional: given every leaf */
+	struct merkle_acc tree;
+};
+
+/* Checks one stored row against the chain so far, and adds its leaf. */
+static void check_row(db_stmt *st, struct audit_verdict *v, struct walk *w, int64_t *expect,
 		      unsigned char prev[AUDIT_HASH_BYTES])
 {
-	unsigned char want[AUDIT_HASH_BYTES];
+	unsigned char want[AUDIT_HASH_BYTES], leaf[AUDIT_HASH_BYTES];
 	const char *text[9];
 	size_t plen, hlen;
-	int64_t seq = db_col_int(st, 0);
+	int64_t seq = db_col_int(st, 0), at = db_col_int(st, 1);
 	const void *stored_prev = db_col_blob(st, 11, &plen);
 	const void *stored_hash;
 	int hidden = 0; /* bytes after a NUL in a field, which the hash never saw */
@@ -243,17 +281,20 @@ static void check_row(db_stmt *st, struct audit_verdict *v, int64_t *expect,
 					       : "entries are out of order or duplicated");
 	else if (plen != AUDIT_HASH_BYTES || memcmp(stored_prev, prev, plen) != 0)
 		bad(v, seq, "its link to the previous entry is broken");
-	entry_hash(seq, db_col_int(st, 1), text, prev, want);
+	entry_hash(seq, at, text, prev, want);
 	if (hidden || hlen != AUDIT_HASH_BYTES || memcmp(stored_hash, want, hlen) != 0)
 		bad(v, seq, "its content does not match its hash (edited)");
 	memcpy(prev, want, AUDIT_HASH_BYTES);
+	entry_leaf(seq, at, text, leaf);
+	if (w->proof)
+		merkle_proof_feed(w->proof, (uint64_t)v->entries, leaf);
+	merkle_acc_push(&w->tree, leaf);
 	*expect = seq + 1;
 	v->entries++;
 }
 
-/* Walks the chain; when at_size > 0, also copies the hash at that size. */
-static err_t walk_chain(db *d, struct audit_verdict *v, int64_t at_size,
-			unsigned char at_hash[AUDIT_HASH_BYTES])
+/* Walks the whole log in one statement (one snapshot of it). */
+static err_t walk_chain(db *d, struct audit_verdict *v, struct walk *w)
 {
 	unsigned char prev[AUDIT_HASH_BYTES] = {0};
 	int64_t expect = 1;
@@ -261,21 +302,26 @@ static err_t walk_chain(db *d, struct audit_verdict *v, int64_t at_size,
 	int rc;
 	err_t e = db_prepare(d, Q_AUDIT_ALL, &st);
 	memset(v, 0, sizeof *v);
+	merkle_acc_init(&w->tree);
 	if (e != ERR_OK)
 		return e;
 	while ((rc = db_step(st)) == DB_ROW) {
-		check_row(st, v, &expect, prev);
-		if (at_size && v->entries == at_size)
-			memcpy(at_hash, prev, AUDIT_HASH_BYTES);
+		check_row(st, v, w, &expect, prev);
+		if (w->at_size && v->entries == w->at_size) {
+			memcpy(w->at_head, prev, AUDIT_HASH_BYTES);
+			merkle_acc_root(&w->tree, w->at_root);
+		}
 	}
 	db_finalize(st);
 	memcpy(v->head, prev, AUDIT_HASH_BYTES);
+	merkle_acc_root(&w->tree, v->root);
 	return rc == DB_DONE ? ERR_OK : ERR_DB;
 }
 
 err_t audit_verify(db *d, struct audit_verdict *out)
 {
-	return walk_chain(d, out, 0, NULL);
+	struct walk w = {.at_size = 0};
+	return walk_chain(d, out, &w);
 }
 
 /* The Ed25519 key pair of the checkpoints, from the current data key. */
@@ -302,31 +348,32 @@ err_t audit_signer(const keyring *kr, char hex[AUDIT_SIGNER_HEX])
 	return e;
 }
 
-err_t audit_checkpoint(db *d, const keyring *kr, char **out)
+/* The signed text of a checkpoint of `v`, the verdict of a whole walk. */
+static err_t sign_checkpoint(const keyring *kr, const struct audit_verdict *v, char **out)
 {
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
-	unsigned char head[AUDIT_HASH_BYTES];
 	unsigned char *sk = sodium_malloc(crypto_sign_SECRETKEYBYTES);
-	char hexhead[2 * AUDIT_HASH_BYTES + 1], hexpk[2 * sizeof pk + 1], hexsig[2 * sizeof sig + 1];
+	char hexhead[2 * AUDIT_HASH_BYTES + 1], hexroot[2 * AUDIT_HASH_BYTES + 1];
+	char hexpk[2 * sizeof pk + 1], hexsig[2 * sizeof sig + 1];
 	char when[32], *text = NULL;
 	time_t now = time(NULL);
-	int64_t seq;
 	err_t e;
 	int n;
 
 	if (!sk)
 		return ERR_NOMEM;
-	if ((e = chain_head(d, &seq, head)) != ERR_OK || (e = signing_keys(kr, pk, sk)) != ERR_OK)
+	if ((e = signing_keys(kr, pk, sk)) != ERR_OK)
 		goto out;
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	sodium_bin2hex(hexhead, sizeof hexhead, head, sizeof head);
+	sodium_bin2hex(hexhead, sizeof hexhead, v->head, AUDIT_HASH_BYTES);
+	sodium_bin2hex(hexroot, sizeof hexroot, v->root, AUDIT_HASH_BYTES);
 	sodium_bin2hex(hexpk, sizeof hexpk, pk, sizeof pk);
 	if (!(text = malloc(CHECKPOINT_MAX))) {
 		e = ERR_NOMEM;
 		goto out;
 	}
-	n = snprintf(text, CHECKPOINT_MAX, "%s\nsize %lld\nhead %s\ntime %s\nsigner %s\n",
-		     CHECKPOINT_HEADER, (long long)seq, hexhead, when, hexpk);
+	n = snprintf(text, CHECKPOINT_MAX, "%s\nsize %lld\nhead %s\nroot %s\ntime %s\nsigner %s\n",
+		     CHECKPOINT_HEADER, (long long)v->entries, hexhead, hexroot, when, hexpk);
 	crypto_sign_detached(sig, NULL, (const unsigned char *)text, (unsigned long long)n, sk);
 	sodium_bin2hex(hexsig, sizeof hexsig, sig, sizeof sig);
 	snprintf(text + n, (size_t)(CHECKPOINT_MAX - n), "signature %s\n", hexsig);
@@ -338,31 +385,23 @@ out:
 	return e;
 }
 
+err_t audit_checkpoint(db *d, const keyring *kr, struct audit_verdict *v, char **out)
+{
+	struct walk w = {.at_size = 0};
+	err_t e = walk_chain(d, v, &w);
+	*out = NULL;
+	if (e != ERR_OK || v->first_bad)
+		return e; /* a checkpoint vouches for the log: never for a broken one */
+	return sign_checkpoint(kr, v, out);
+}
+
 struct checkpoint {
+	int version; /* 1: no root (before the Merkle tree) */
 	long long size;
-	char head[2 * AUDIT_HASH_BYTES + 1], signer[2 * crypto_sign_PUBLICKEYBYTES + 1];
-	char sig[2 * crypto_sign_BYTES + 1];
+	unsigned char head[AUDIT_HASH_BYTES], root[AUDIT_HASH_BYTES];
+	char signer[2 * crypto_sign_PUBLICKEYBYTES + 1], sig[2 * crypto_sign_BYTES + 1];
 	size_t signed_len; /* bytes before the "signature" line */
 };
-
-static err_t parse_checkpoint(const char *text, struct checkpoint *c)
-{
-	const char *sigline = strstr(text, "\nsignature ");
-	char when[40];
-	memset(c, 0, sizeof *c);
-	if (!sigline || strncmp(text, CHECKPOINT_HEADER "\n", strlen(CHECKPOINT_HEADER) + 1) != 0)
-		return ERR_INVALID;
-	if (sscanf(text + strlen(CHECKPOINT_HEADER) + 1, "size %lld\nhead %64s\ntime %39s\nsigner %64s\n",
-		   &c->size, c->head, when, c->signer) != 4 ||
-	    sscanf(sigline + 1, "signature %128s", c->sig) != 1 || c->size < 0)
-		return ERR_INVALID;
-	/* nothing after the signature but the line's end (CRLF if mailed) */
-	const char *rest = sigline + strlen("\nsignature ") + strlen(c->sig);
-	if (rest[strspn(rest, "\r\n")] != '\0')
-		return ERR_INVALID;
-	c->signed_len = (size_t)(sigline + 1 - text);
-	return ERR_OK;
-}
 
 /* Exactly 2 * len hex digits into bin; 0 on success.  (sodium_hex2bin alone
  * accepts fewer digits and leaves the rest of bin unset.) */
@@ -372,6 +411,43 @@ static int hex_exact(unsigned char *bin, size_t len, const char *hex)
 	if (strlen(hex) != 2 * len || sodium_hex2bin(bin, len, hex, 2 * len, NULL, &got, NULL) != 0)
 		return -1;
 	return got == len ? 0 : -1;
+}
+
+static err_t parse_lines(const char *body, struct checkpoint *c)
+{
+	char when[40], head[2 * AUDIT_HASH_BYTES + 1], root[2 * AUDIT_HASH_BYTES + 1];
+	int got = c->version == 1
+			  ? sscanf(body, "size %lld\nhead %64s\ntime %39s\nsigner %64s\n", &c->size, head,
+				   when, c->signer)
+			  : sscanf(body, "size %lld\nhead %64s\nroot %64s\ntime %39s\nsigner %64s\n",
+				   &c->size, head, root, when, c->signer);
+	if (got != (c->version == 1 ? 4 : 5) || c->size < 0 ||
+	    hex_exact(c->head, AUDIT_HASH_BYTES, head) != 0 ||
+	    (c->version > 1 && hex_exact(c->root, AUDIT_HASH_BYTES, root) != 0))
+		return ERR_INVALID;
+	return ERR_OK;
+}
+
+static int starts(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+	return strncmp(text, line, n) == 0 && text[n] == '\n';
+}
+
+static err_t parse_checkpoint(const char *text, struct checkpoint *c)
+{
+	const char *sigline = strstr(text, "\nsignature ");
+	memset(c, 0, sizeof *c);
+	c->version = starts(text, CHECKPOINT_V1) ? 1 : starts(text, CHECKPOINT_HEADER) ? 2 : 0;
+	if (!sigline || !c->version || parse_lines(strchr(text, '\n') + 1, c) != ERR_OK ||
+	    sscanf(sigline + 1, "signature %128s", c->sig) != 1)
+		return ERR_INVALID;
+	/* nothing after the signature but the line's end (CRLF if mailed) */
+	const char *rest = sigline + strlen("\nsignature ") + strlen(c->sig);
+	if (rest[strspn(rest, "\r\n")] != '\0')
+		return ERR_INVALID;
+	c->signed_len = (size_t)(sigline + 1 - text);
+	return ERR_OK;
 }
 
 static err_t check_signature(const char *text, const struct checkpoint *c)
@@ -385,27 +461,144 @@ static err_t check_signature(const char *text, const struct checkpoint *c)
 		       : ERR_CRYPTO;
 }
 
+/* A checkpoint parsed, signed by `signer_hex` (any key when NULL), and
+ * whose empty log has the empty log's head and root: Haven signs no other. */
+static err_t open_checkpoint(const char *text, const char *signer_hex, struct checkpoint *c)
+{
+	unsigned char empty_root[AUDIT_HASH_BYTES];
+	err_t e = parse_checkpoint(text, c);
+	if (e != ERR_OK)
+		return e;
+	if (signer_hex && strcmp(signer_hex, c->signer) != 0)
+		return ERR_CRYPTO;
+	if ((e = check_signature(text, c)) != ERR_OK)
+		return e;
+	crypto_hash_sha256(empty_root, NULL, 0);
+	if (c->size == 0 && (!sodium_is_zero(c->head, sizeof c->head) ||
+			     (c->version > 1 && memcmp(c->root, empty_root, sizeof empty_root) != 0)))
+		return ERR_INVALID;
+	return ERR_OK;
+}
+
 err_t audit_verify_checkpoint(db *d, const char *text, const char *signer_hex,
 			      struct audit_verdict *out)
 {
-	unsigned char at[AUDIT_HASH_BYTES] = {0}, want[AUDIT_HASH_BYTES];
 	struct checkpoint c;
-	err_t e;
-	if ((e = parse_checkpoint(text, &c)) != ERR_OK)
+	struct walk w = {.at_size = 0};
+	err_t e = open_checkpoint(text, signer_hex, &c);
+	if (e != ERR_OK)
 		return e;
-	if (signer_hex && strcmp(signer_hex, c.signer) != 0)
-		return ERR_CRYPTO;
-	if ((e = check_signature(text, &c)) != ERR_OK)
+	w.at_size = c.size;
+	if ((e = walk_chain(d, out, &w)) != ERR_OK)
 		return e;
-	/* the head of an empty log is zeros: Haven never signs another */
-	if (hex_exact(want, sizeof want, c.head) != 0 ||
-	    (c.size == 0 && !sodium_is_zero(want, sizeof want)))
-		return ERR_INVALID;
-	if ((e = walk_chain(d, out, c.size, at)) != ERR_OK)
-		return e;
+	if (c.size == 0)
+		return ERR_OK; /* every log extends the empty one */
 	if (out->entries < c.size)
 		bad(out, out->entries + 1, "the log is shorter than the checkpoint: entries were removed");
-	else if (memcmp(at, want, sizeof want) != 0) /* size 0: zeros, checked above */
+	else if (memcmp(w.at_head, c.head, sizeof c.head) != 0)
 		bad(out, c.size, "the chain differs from the checkpoint: entries up to here were rewritten");
+	else if (c.version > 1 && memcmp(w.at_root, c.root, sizeof c.root) != 0)
+		bad(out, c.size, "the Merkle tree differs from the checkpoint: entries up to here were rewritten");
 	return ERR_OK;
+}
+
+/* ---- consistency proofs --------------------------------------------------- */
+
+err_t audit_prove_consistency(db *d, const char *from, const char *to, char **out)
+{
+	struct checkpoint a, b;
+	struct audit_verdict v;
+	struct merkle_proof *p = calloc(1, sizeof *p); /* n = 0: the empty proof */
+	struct walk w = {.proof = p};
+	size_t len = 0, cap;
+	char *text = NULL;
+	err_t e = ERR_INVALID;
+	*out = NULL;
+	if (!p)
+		return ERR_NOMEM;
+	if (parse_checkpoint(from, &a) != ERR_OK || parse_checkpoint(to, &b) != ERR_OK ||
+	    a.version < 2 || b.version < 2 || a.size > b.size ||
+	    (a.size > 0 && merkle_proof_consistency(p, (uint64_t)a.size, (uint64_t)b.size) != 0))
+		goto out;
+	if ((e = walk_chain(d, &v, &w)) != ERR_OK)
+		goto out;
+	if (v.first_bad || v.entries < b.size) {
+		e = v.first_bad ? ERR_CONFLICT : ERR_NOT_FOUND;
+		goto out;
+	}
+	cap = 128 + p->n * (2 * AUDIT_HASH_BYTES + 8);
+	if (!(text = malloc(cap))) {
+		e = ERR_NOMEM;
+		goto out;
+	}
+	len = (size_t)snprintf(text, cap, "%s\nfrom %lld\nto %lld\n", CONSISTENCY_HEADER, a.size, b.size);
+	for (size_t i = 0; i < p->n; i++) {
+		memcpy(text + len, "hash ", 5);
+		sodium_bin2hex(text + len + 5, 2 * AUDIT_HASH_BYTES + 1, p->hash[i], AUDIT_HASH_BYTES);
+		len += 5 + 2 * AUDIT_HASH_BYTES;
+		text[len++] = '\n';
+	}
+	text[len] = '\0';
+	*out = text;
+	e = ERR_OK;
+out:
+	free(p);
+	return e;
+}
+
+/* The proof's sizes and hashes; ERR_INVALID unless it is one of ours. */
+static err_t parse_proof(const char *text, long long *from, long long *to, struct merkle_proof *p)
+{
+	char hex[2 * AUDIT_HASH_BYTES + 2];
+	int used = 0;
+	p->n = 0;
+	if (!starts(text, CONSISTENCY_HEADER) ||
+	    sscanf(text + strlen(CONSISTENCY_HEADER) + 1, "from %lld\nto %lld%n", from, to, &used) != 2)
+		return ERR_INVALID;
+	text += strlen(CONSISTENCY_HEADER) + 1 + used;
+	while (*text) {
+		size_t eol = strspn(text, "\r\n");
+		if (eol == 0)
+			return ERR_INVALID;
+		text += eol;
+		if (!*text)
+			break;
+		used = 0;
+		if (p->n == MERKLE_PROOF_MAX || strncmp(text, "hash ", 5) != 0 ||
+		    sscanf(text + 5, "%65[0-9a-f]%n", hex, &used) != 1 ||
+		    hex_exact(p->hash[p->n], AUDIT_HASH_BYTES, hex) != 0)
+			return ERR_INVALID;
+		text += 5 + used;
+		p->n++;
+	}
+	return ERR_OK;
+}
+
+err_t audit_check_consistency(const char *from, const char *to, const char *proof,
+			      const char *signer_hex)
+{
+	struct checkpoint a, b;
+	long long pf, pt;
+	struct merkle_proof *p = malloc(sizeof *p);
+	err_t e;
+	if (!p)
+		return ERR_NOMEM;
+	if ((e = open_checkpoint(from, NULL, &a)) != ERR_OK ||
+	    (e = open_checkpoint(to, signer_hex ? signer_hex : a.signer, &b)) != ERR_OK ||
+	    (e = parse_proof(proof, &pf, &pt, p)) != ERR_OK)
+		goto out;
+	e = ERR_INVALID;
+	if (a.version < 2 || b.version < 2 || pf != a.size || pt != b.size)
+		goto out;
+	e = ERR_CONFLICT;
+	if (b.size < a.size)
+		goto out; /* the log lost entries */
+	if (a.size == 0 ? p->n == 0
+			: merkle_verify_consistency((uint64_t)a.size, (uint64_t)b.size, a.root, b.root,
+						    (const unsigned char(*)[MERKLE_HASH_BYTES])p->hash,
+						    p->n) == 0)
+		e = ERR_OK;
+out:
+	free(p);
+	return e;
 }

@@ -6,7 +6,11 @@
  * entry n-1's hash, so editing, deleting, inserting or reordering any entry
  * breaks every later link (audit_verify names the first bad one).  A rewrite
  * of the whole tail is caught only against a checkpoint kept outside the
- * server: audit_checkpoint signs (Ed25519) the entry count and the chain head.
+ * server: audit_checkpoint signs (Ed25519) the entry count, the chain head
+ * and the root of the RFC 6962 Merkle tree whose leaves are the entries
+ * (leaf n: SHA-256(0x00 || entry n's content), util/merkle.h).  The tree
+ * lets whoever keeps two checkpoints check, with a proof of a few hashes and
+ * without the log, that the later one extends the earlier one.
  *
  * audit_append must run inside the caller's write transaction (db_begin), so
  * the entry commits with the change it records, or neither does.
@@ -65,15 +69,20 @@ struct audit_verdict {
 	int64_t first_bad; /* 0 when the chain holds, else the first bad sequence number */
 	char reason[128];  /* why first_bad is bad */
 	unsigned char head[AUDIT_HASH_BYTES];
+	unsigned char root[AUDIT_HASH_BYTES]; /* of the Merkle tree of the entries read */
 };
 
 /* Recomputes the whole chain.  ERR_OK with first_bad 0 when it holds;
  * ERR_OK with first_bad set when it does not (the verdict says where). */
 err_t audit_verify(db *d, struct audit_verdict *out);
 
-/* A signed checkpoint of the current chain, as text (malloc'd, caller frees):
- *   haven-audit-checkpoint 1 / size N / head HEX / time ISO / signer HEX / signature HEX */
-err_t audit_checkpoint(db *d, const keyring *kr, char **out);
+/* Checks the whole chain (*v says how it went) and, when it holds, signs a
+ * checkpoint of what it read, as text (malloc'd, caller frees):
+ *   haven-audit-checkpoint 2 / size N / head HEX / root HEX / time ISO /
+ *   signer HEX / signature HEX
+ * (version 1, still verified, had no root).  A broken chain: ERR_OK, *out
+ * NULL and v->first_bad set. */
+err_t audit_checkpoint(db *d, const keyring *kr, struct audit_verdict *v, char **out);
 
 /* The public key this deployment signs checkpoints with (derived from its
  * current data key), in hex as a checkpoint's `signer` line names it. */
@@ -88,5 +97,23 @@ err_t audit_signer(const keyring *kr, char hex[AUDIT_SIGNER_HEX]);
  * signature line, or a longer signature, is ERR_INVALID. */
 err_t audit_verify_checkpoint(db *d, const char *checkpoint, const char *signer_hex,
 			      struct audit_verdict *out);
+
+/* The consistency proof, from this log, that checkpoint `to` extends
+ * checkpoint `from` (both version 2; signatures not checked here), as text
+ * (malloc'd, caller frees):
+ *   haven-audit-consistency 1 / from M / to N / hash HEX (one line each)
+ * ERR_INVALID: not checkpoints, or `to` is the smaller; ERR_NOT_FOUND: the
+ * log is shorter than `to`; ERR_CONFLICT: the chain is broken. */
+err_t audit_prove_consistency(db *d, const char *from, const char *to, char **out);
+
+/* Without any database: ERR_OK when both checkpoints' signatures hold and
+ * the proof shows that `to` extends `from`.  `from` is the checkpoint kept
+ * outside the server, trusted as it is; `to` must be signed by the same key,
+ * or by `signer_hex` when given (after a key rotation).  ERR_CONFLICT: the
+ * proof fails, so the log was rewritten or cut below `from`'s size;
+ * ERR_CRYPTO: a signature fails or names another key; ERR_INVALID: a text
+ * is not what it should be, or the proof is for other sizes. */
+err_t audit_check_consistency(const char *from, const char *to, const char *proof,
+			      const char *signer_hex);
 
 #endif

@@ -109,13 +109,14 @@ err_t h_audit_verify(struct request *rq, struct reply *out)
 {
 	struct audit_entry by = request_audit_entry(rq);
 	struct audit_verdict v;
-	char head[2 * AUDIT_HASH_BYTES + 1];
+	char head[2 * AUDIT_HASH_BYTES + 1], root[2 * AUDIT_HASH_BYTES + 1];
 	err_t e = auditlog_verify(rq->reg, &by, &v);
 	if (e != ERR_OK)
 		return e;
 	sodium_bin2hex(head, sizeof head, v.head, AUDIT_HASH_BYTES);
-	out->json = json_pack("{s:b, s:I, s:s}", "intact", v.first_bad == 0, "entries",
-			      (json_int_t)v.entries, "head", head);
+	sodium_bin2hex(root, sizeof root, v.root, AUDIT_HASH_BYTES);
+	out->json = json_pack("{s:b, s:I, s:s, s:s}", "intact", v.first_bad == 0, "entries",
+			      (json_int_t)v.entries, "head", head, "root", root);
 	if (out->json && v.first_bad &&
 	    (json_object_set_new(out->json, "first_bad", json_integer(v.first_bad)) != 0 ||
 	     json_object_set_new(out->json, "reason", json_string(v.reason)) != 0))

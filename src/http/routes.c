@@ -111,7 +111,7 @@ const struct route routes[] = {
 	{"GET", "/api/v1/audit", ACT_AUDIT_READ, 0, h_audit_list, 200,
 	 "Audit log entries, newest first (before: the next page)", q_audit, NULL},
 	{"GET", "/api/v1/audit/verify", ACT_AUDIT_READ, 0, h_audit_verify, 200,
-	 "Recompute the audit log's hash chain", NONE, NULL},
+	 "Recompute the audit log's hash chain and Merkle root", NONE, NULL},
 	{"GET", "/api/v1/reports/annual", ACT_REPORT_READ, 0, h_report_annual, 200,
 	 "The annual report of a year, in a format and language", q_report, NULL},
 	{"GET", "/api/v1/duplicates", ACT_DUPLICATES_READ, 0, h_duplicates, 200,

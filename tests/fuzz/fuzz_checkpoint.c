@@ -53,6 +53,7 @@ static void cleanup(void)
 
 static int prepare(void)
 {
+	struct audit_verdict cv;
 	static const char *const actions[] = {"person.read", "import", "report", "signin",
 					      "export"};
 	const char *tmp = getenv("TMPDIR");
@@ -91,7 +92,7 @@ static int prepare(void)
 		return -1;
 	sodium_bin2hex(pk_hex, sizeof pk_hex, pk, sizeof pk);
 	/* the database's own checkpoint holds, and is signed by that key */
-	if (audit_checkpoint(registry_db(reg), kr, &own) != ERR_OK)
+	if (audit_checkpoint(registry_db(reg), kr, &cv, &own) != ERR_OK)
 		return -1;
 	if (audit_verify_checkpoint(registry_db(reg), own, pk_hex, &v) != ERR_OK ||
 	    v.first_bad != 0 || v.entries != entries)

@@ -141,10 +141,11 @@ static void test_insert_found(void **state)
 /* A tail cut and re-hashed consistently fools the chain, not the checkpoint. */
 static void test_checkpoint_catches_rewritten_tail(void **state)
 {
+	struct audit_verdict cv;
 	struct fixture *f = *state;
 	struct audit_verdict v;
 	char *cp = NULL;
-	assert_int_equal(audit_checkpoint(D(state), registry_keyring(f->st.r), &cp), ERR_OK);
+	assert_int_equal(audit_checkpoint(D(state), registry_keyring(f->st.r), &cv, &cp), ERR_OK);
 	assert_non_null(strstr(cp, "size 8\n"));
 	assert_int_equal(audit_verify_checkpoint(D(state), cp, NULL, &v), ERR_OK);
 	assert_int_equal(v.first_bad, 0);
@@ -166,10 +167,11 @@ static void test_checkpoint_catches_rewritten_tail(void **state)
 
 static void test_checkpoint_signature(void **state)
 {
+	struct audit_verdict cv;
 	struct fixture *f = *state;
 	struct audit_verdict v;
 	char *cp = NULL;
-	assert_int_equal(audit_checkpoint(D(state), registry_keyring(f->st.r), &cp), ERR_OK);
+	assert_int_equal(audit_checkpoint(D(state), registry_keyring(f->st.r), &cv, &cp), ERR_OK);
 	/* a forged size, a wrong pinned signer, garbage */
 	char *size = strstr(cp, "size 8");
 	size[5] = '7';
@@ -366,6 +368,7 @@ static void test_hash_and_link_damage_found(void **state)
  * a checkpoint, and verification names it. */
 static void test_damaged_head_not_extended(void **state)
 {
+	struct audit_verdict cv;
 	struct fixture *f = *state;
 	db *d = D(state);
 	unsigned char hash[AUDIT_HASH_BYTES];
@@ -375,7 +378,8 @@ static void test_damaged_head_not_extended(void **state)
 	get_hash(d, "hash", ENTRIES, hash);
 	set_column(d, "hash", ENTRIES, hash, sizeof hash - 1);
 	assert_int_equal(audit_record(d, &e), ERR_DB);
-	assert_int_equal(audit_checkpoint(d, registry_keyring(f->st.r), &cp), ERR_DB);
+	assert_int_equal(audit_checkpoint(d, registry_keyring(f->st.r), &cv, &cp), ERR_OK);
+	assert_int_equal(cv.first_bad, ENTRIES);
 	assert_null(cp);
 	assert_bad(d, ENTRIES, "edited");
 }
@@ -420,17 +424,18 @@ static db *reopen(const struct tu_store *st)
 /* A log that cannot be read is an error, never a verdict that it holds. */
 static void test_missing_log_is_an_error(void **state)
 {
+	struct audit_verdict cv;
 	struct fixture *f = *state;
 	const keyring *kr = registry_keyring(f->st.r);
 	struct audit_verdict v;
 	char *cp = NULL, *none = NULL;
 	int64_t seq = -7;
 	struct audit_entry e = {.actor = "tester", .action = "person.read", .outcome = "ok"};
-	assert_int_equal(audit_checkpoint(D(state), kr, &cp), ERR_OK);
+	assert_int_equal(audit_checkpoint(D(state), kr, &cv, &cp), ERR_OK);
 	sql(D(state), "DROP TABLE audit_log");
 	assert_int_equal(audit_verify(D(state), &v), ERR_DB);
 	assert_int_equal(audit_verify_checkpoint(D(state), cp, NULL, &v), ERR_DB);
-	assert_int_equal(audit_checkpoint(D(state), kr, &none), ERR_DB);
+	assert_int_equal(audit_checkpoint(D(state), kr, &cv, &none), ERR_DB);
 	assert_null(none);
 	assert_int_equal(audit_record(D(state), &e), ERR_DB);
 	assert_int_equal(db_begin(D(state)), ERR_OK);
@@ -440,7 +445,7 @@ static void test_missing_log_is_an_error(void **state)
 	/* the same through a connection that has prepared nothing yet */
 	db *other = reopen(&f->st);
 	assert_int_equal(audit_record(other, &e), ERR_DB);
-	assert_int_equal(audit_checkpoint(other, kr, &none), ERR_DB);
+	assert_int_equal(audit_checkpoint(other, kr, &cv, &none), ERR_DB);
 	assert_null(none);
 	db_close(other);
 	free(cp);
@@ -466,12 +471,13 @@ static void fail_reading(db *d, int seq)
 
 static void test_read_error_is_an_error(void **state)
 {
+	struct audit_verdict cv;
 	struct fixture *f = *state;
 	const keyring *kr = registry_keyring(f->st.r);
 	struct audit_verdict v;
 	struct audit_entry e = {.actor = "tester", .action = "person.read", .outcome = "ok"};
 	char *cp = NULL, *none = NULL;
-	assert_int_equal(audit_checkpoint(D(state), kr, &cp), ERR_OK);
+	assert_int_equal(audit_checkpoint(D(state), kr, &cv, &cp), ERR_OK);
 	sql(D(state), "ALTER TABLE audit_log RENAME TO audit_kept");
 	/* a failure at entry 5: neither verification answers with a verdict,
 	 * and an entry has nowhere to go */
@@ -484,7 +490,7 @@ static void test_read_error_is_an_error(void **state)
 	db_close(other);
 	/* a failure at the head: nothing is appended or checkpointed */
 	fail_reading(D(state), ENTRIES);
-	assert_int_equal(audit_checkpoint(D(state), kr, &none), ERR_DB);
+	assert_int_equal(audit_checkpoint(D(state), kr, &cv, &none), ERR_DB);
 	assert_null(none);
 	assert_int_equal(audit_record(D(state), &e), ERR_DB);
 	free(cp);
@@ -673,6 +679,7 @@ static err_t own_signed(void **state, const char *header, const char *size, cons
  * refused when the signer is pinned. */
 static void test_checkpoint_malformed_refused(void **state)
 {
+	struct audit_verdict cv;
 	struct fixture *f = *state;
 	const keyring *kr = registry_keyring(f->st.r);
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
@@ -681,7 +688,7 @@ static void test_checkpoint_malformed_refused(void **state)
 	struct audit_verdict v;
 	assert_int_equal(audit_verify(D(state), &v), ERR_OK);
 	sodium_bin2hex(head, sizeof head, v.head, sizeof v.head);
-	assert_int_equal(audit_checkpoint(D(state), kr, &real), ERR_OK);
+	assert_int_equal(audit_checkpoint(D(state), kr, &cv, &real), ERR_OK);
 	line = strstr(real, "\nsigner ");
 	assert_non_null(line);
 	snprintf(signer, sizeof signer, "%s", line + strlen("\nsigner "));
@@ -698,7 +705,7 @@ static void test_checkpoint_malformed_refused(void **state)
 	/* signed, but a negative size, another version, a head of 63 digits or
 	 * of non-hex digits: not checkpoints */
 	assert_int_equal(own_signed(state, CHECKPOINT_V1, "-1", head, signer, &v), ERR_INVALID);
-	assert_int_equal(own_signed(state, "haven-audit-checkpoint 2", "8", head, signer, &v),
+	assert_int_equal(own_signed(state, "haven-audit-checkpoint 3", "8", head, signer, &v),
 			 ERR_INVALID);
 	assert_int_equal(own_signed(state, CHECKPOINT_V1, "8", head + 1, signer, &v), ERR_INVALID);
 	char zs[2 * AUDIT_HASH_BYTES + 1];
@@ -791,13 +798,14 @@ static void test_cli_checkpoints(void **state)
 /* A checkpoint of an empty log holds against any later log. */
 static void test_checkpoint_of_empty_log(void **state)
 {
+	struct audit_verdict cv;
 	struct tu_store st;
 	struct audit_verdict v;
 	char *cp = NULL;
 	(void)state;
 	tu_store_open(&st);
 	db *d = registry_db(st.r);
-	assert_int_equal(audit_checkpoint(d, registry_keyring(st.r), &cp), ERR_OK);
+	assert_int_equal(audit_checkpoint(d, registry_keyring(st.r), &cv, &cp), ERR_OK);
 	assert_non_null(strstr(cp, "\nsize 0\n"));
 	assert_int_equal(audit_verify_checkpoint(d, cp, NULL, &v), ERR_OK);
 	assert_int_equal(v.first_bad, 0);
