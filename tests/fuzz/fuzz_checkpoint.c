@@ -5,8 +5,8 @@
  *
  * The database's key is random, so a committed input cannot carry a valid
  * signature.  Inputs are therefore templates: after the first byte, "@PK@"
- * becomes the database's checkpoint public key (hex) and "@HEAD@" its chain
- * head (hex).  The first byte says what else happens:
+ * becomes the database's checkpoint public key (hex), "@HEAD@" its chain
+ * head and "@ROOT@" its Merkle root (hex).  The first byte says what else happens:
  *   bit 0  the harness signs the text and appends the "signature" line, so
  *          that the size and head lines past the signature check are fuzzed;
  *   bit 1  the signer is pinned to the database's key;
@@ -35,6 +35,7 @@ static char dir[4096], dbpath[4200], keypath[4200];
 static registry *reg;
 static unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
 static char pk_hex[2 * crypto_sign_PUBLICKEYBYTES + 1], head_hex[2 * AUDIT_HASH_BYTES + 1];
+static char root_hex[2 * AUDIT_HASH_BYTES + 1];
 static int64_t entries;
 
 static void cleanup(void)
@@ -85,6 +86,7 @@ static int prepare(void)
 		return -1;
 	entries = v.entries;
 	sodium_bin2hex(head_hex, sizeof head_hex, v.head, sizeof v.head);
+	sodium_bin2hex(root_hex, sizeof root_hex, v.root, sizeof v.root);
 	/* the checkpoint keys, as audit.c derives them */
 	kr = registry_keyring(reg);
 	seed = keyring_subkey(kr, keyring_current_id(kr), KEY_SIGN);
@@ -120,6 +122,9 @@ static size_t fill(const uint8_t *data, size_t size, char *buf)
 			i += 4;
 		} else if (size - i >= 6 && memcmp(data + i, "@HEAD@", 6) == 0) {
 			used = put(buf, used, head_hex, strlen(head_hex));
+			i += 6;
+		} else if (size - i >= 6 && memcmp(data + i, "@ROOT@", 6) == 0) {
+			used = put(buf, used, root_hex, strlen(root_hex));
 			i += 6;
 		} else {
 			used = put(buf, used, (const char *)data + i, 1);
