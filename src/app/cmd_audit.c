@@ -10,6 +10,7 @@
 #include "app/cli.h"
 #include "app/commands.h"
 #include "core/audit.h"
+#include "core/auditproof.h"
 
 #define CHECKPOINT_FILE_MAX 4096
 
@@ -18,7 +19,8 @@ static void help(FILE *out)
 	fputs("Usage: haven audit verify [--db PATH] [--key PATH] [--checkpoint FILE [--signer HEX]]\n"
 	      "       haven audit checkpoint [--db PATH] [--key PATH]\n"
 	      "       haven audit prove [--db PATH] [--key PATH] --from OLD --to NEW\n"
-	      "       haven audit check --from OLD --to NEW --proof FILE [--signer HEX]\n"
+	      "       haven audit prove [--db PATH] [--key PATH] --entry N --to NEW\n"
+	      "       haven audit check [--from OLD] --to NEW --proof FILE [--signer HEX]\n"
 	      "\n"
 	      "verify      recomputes the hash chain of the whole audit log and names the first\n"
 	      "            entry that was edited, deleted, inserted or reordered.  With\n"
@@ -35,12 +37,16 @@ static void help(FILE *out)
 	      "            can write the database can rewrite the whole chain unnoticed.\n"
 	      "prove       prints the proof, from the log as it is now, that checkpoint NEW\n"
 	      "            extends checkpoint OLD (a few hashes, RFC 6962): hand it with NEW\n"
-	      "            to whoever keeps OLD.\n"
-	      "check       needs no database: checks both signatures and the proof.  OLD is\n"
-	      "            the checkpoint you kept; NEW must be signed by the same key, or by\n"
-	      "            the key --signer names (after a key rotation).  Exit status 0: NEW\n"
-	      "            extends OLD; 1: it does not (entries up to OLD's size were\n"
-	      "            rewritten or removed), or a file is not what it should be.\n"
+	      "            to whoever keeps OLD.  With --entry, the proof that entry N (as\n"
+	      "            the auditor's page numbers it) is in the log NEW signed, with the\n"
+	      "            entry itself: who, when, what (never a personal value).\n"
+	      "check       needs no database: checks the signatures and the proof.  For a\n"
+	      "            proof between checkpoints, OLD is the one you kept; NEW must be\n"
+	      "            signed by the same key, or by the key --signer names (after a key\n"
+	      "            rotation).  For an entry's proof, only NEW (--signer pins its key).\n"
+	      "            Exit status 0: NEW extends OLD, or the entry is in NEW's log;\n"
+	      "            1: it does not (entries were rewritten or removed, or the entry or\n"
+	      "            proof changed), or a file is not what it should be.\n"
 	      "\n"
 	      "Options:\n" CLI_COMMON_HELP,
 	      out);
@@ -145,20 +151,25 @@ static int checkpoint(registry *r)
 	return 0;
 }
 
-/* The files named by --from, --to and --proof, read whole. */
+/* What --from, --to, --proof and --entry name; the files read whole. */
 struct proof_files {
-	const char *from, *to, *proof;
+	const char *from, *to, *proof, *entry;
 	char *from_text, *to_text, *proof_text;
 };
 
-static int read_files(struct proof_files *pf, int with_proof)
+/* Reads --to, and --from and --proof when asked for; -1 (said) on failure. */
+static int read_files(struct proof_files *pf, int need_from, int need_proof)
 {
-	const char *paths[3] = {pf->from, pf->to, pf->proof};
-	char **texts[3] = {&pf->from_text, &pf->to_text, &pf->proof_text};
-	for (int i = 0; i < (with_proof ? 3 : 2); i++) {
+	const char *paths[3] = {pf->to, pf->from, pf->proof};
+	const char *names[3] = {"to", "from", "proof"};
+	char **texts[3] = {&pf->to_text, &pf->from_text, &pf->proof_text};
+	int need[3] = {1, need_from, need_proof};
+	for (int i = 0; i < 3; i++) {
+		if (!need[i])
+			continue;
 		if (!paths[i]) {
 			cli_error("audit", "name the %s with --%s", i == 2 ? "proof" : "checkpoints",
-				  i == 0 ? "from" : i == 1 ? "to" : "proof");
+				  names[i]);
 			return -1;
 		}
 		if (!(*texts[i] = read_small_file(paths[i]))) {
@@ -176,12 +187,30 @@ static void free_files(struct proof_files *pf)
 	free(pf->proof_text);
 }
 
+/* --entry's number; 0 (said) when it is not one. */
+static int64_t entry_number(const char *text)
+{
+	char *end = NULL;
+	long long n = strtoll(text, &end, 10);
+	if (end == text || *end || n < 1) {
+		cli_error("audit", "--entry takes an entry's number (1, 2, ...), not '%s'", text);
+		return 0;
+	}
+	return n;
+}
+
 static int prove(registry *r, struct proof_files *pf)
 {
 	char *proof = NULL;
-	err_t e = read_files(pf, 0) ? ERR_IO
-				    : audit_prove_consistency(registry_db(r), pf->from_text, pf->to_text, &proof);
-	if (e == ERR_INVALID)
+	int64_t seq = pf->entry ? entry_number(pf->entry) : 0;
+	err_t e = (pf->entry && !seq) || read_files(pf, !pf->entry, 0) ? ERR_IO
+		  : pf->entry ? audit_prove_inclusion(registry_db(r), seq, pf->to_text, &proof)
+			      : audit_prove_consistency(registry_db(r), pf->from_text, pf->to_text, &proof);
+	if (e == ERR_INVALID && pf->entry)
+		cli_error("audit", "%s must be a Haven audit checkpoint of version 2 (with a 'root' "
+				   "line) of at least %lld entries",
+			  pf->to, (long long)seq);
+	else if (e == ERR_INVALID)
 		cli_error("audit", "%s and %s must be Haven audit checkpoints of version 2 (with a "
 				   "'root' line), the first of no more entries than the second",
 			  pf->from, pf->to);
@@ -193,17 +222,52 @@ static int prove(registry *r, struct proof_files *pf)
 		cli_error("audit", "the audit log is broken: see haven audit verify");
 	else if (e == ERR_DB)
 		cli_error("audit", "cannot read the audit log: %s", db_errmsg(registry_db(r)));
+	else if (e == ERR_NOMEM)
+		cli_error("audit", "out of memory");
 	else if (e == ERR_OK)
-		fputs(proof, stdout);
+		printf("%s%s", proof, pf->entry ? "\n" : "");
 	free(proof);
-	record(r, "audit.prove", e == ERR_OK ? "ok" : "failed", "");
+	record(r, pf->entry ? "audit.prove_entry" : "audit.prove", e == ERR_OK ? "ok" : "failed", "");
+	return e == ERR_OK ? 0 : 1;
+}
+
+static int check_inclusion(struct proof_files *pf, const char *signer)
+{
+	int64_t seq = 0;
+	err_t e = audit_check_inclusion(pf->to_text, pf->proof_text, signer, &seq);
+	if (e == ERR_OK)
+		printf("OK: the entry in %s, number %lld, is in the log %s signed\n", pf->proof,
+		       (long long)seq, pf->to);
+	else if (e == ERR_CONFLICT)
+		printf("BROKEN: the entry in %s is not in the log %s signed: the entry or the "
+		       "proof was changed, or the log rewritten\n",
+		       pf->proof, pf->to);
+	else if (e == ERR_CRYPTO)
+		cli_error("audit", "the signature of %s does not hold%s", pf->to,
+			  signer ? ", or it is not signed by the key --signer names" : "");
+	else
+		cli_error("audit", "%s must be a Haven audit checkpoint of version 2, and %s an "
+				   "entry's proof printed by haven audit prove --entry for it",
+			  pf->to, pf->proof);
 	return e == ERR_OK ? 0 : 1;
 }
 
 static int check(struct proof_files *pf, const char *signer)
 {
-	if (read_files(pf, 1))
+	if (!pf->proof) {
+		cli_error("audit", "name the proof with --proof");
 		return 1;
+	}
+	if (!(pf->proof_text = read_small_file(pf->proof))) {
+		cli_error("audit", "cannot read %s: %m", pf->proof);
+		return 1;
+	}
+	/* an entry's proof is JSON; a consistency proof, lines of text */
+	int entry = pf->proof_text[strspn(pf->proof_text, " \t\r\n")] == '{';
+	if (read_files(pf, !entry, 0))
+		return 1;
+	if (entry)
+		return check_inclusion(pf, signer);
 	err_t e = audit_check_consistency(pf->from_text, pf->to_text, pf->proof_text, signer);
 	if (e == ERR_OK)
 		printf("OK: %s extends %s\n", pf->to, pf->from);
@@ -230,6 +294,7 @@ int cmd_audit(int argc, char **argv)
 					     {"from", required_argument, NULL, 'f'},
 					     {"to", required_argument, NULL, 't'},
 					     {"proof", required_argument, NULL, 'p'},
+					     {"entry", required_argument, NULL, 'e'},
 					     {0, 0, 0, 0}};
 	static const char *const verbs[] = {"verify", "checkpoint", "prove", "check"};
 	struct cli_paths c = {0};
@@ -240,7 +305,8 @@ int cmd_audit(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		const char **arg = opt == 'c' ? &cp : opt == 's' ? &signer : opt == 'f' ? &pf.from
-				   : opt == 't' ? &pf.to : opt == 'p' ? &pf.proof : NULL;
+				   : opt == 't' ? &pf.to : opt == 'p' ? &pf.proof
+				   : opt == 'e' ? &pf.entry : NULL;
 		if (cli_common_option(&c, opt, optarg))
 			continue;
 		if (arg) {

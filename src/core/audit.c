@@ -21,13 +21,13 @@
 #include <sodium.h>
 
 #include "core/audit.h"
+#include "core/audit_internal.h"
 #include "db/queries.h"
 #include "util/decimal.h"
 #include "util/merkle.h"
 
 #define CHECKPOINT_V1 "haven-audit-checkpoint 1"
 #define CHECKPOINT_HEADER "haven-audit-checkpoint 2"
-#define CONSISTENCY_HEADER "haven-audit-consistency 1"
 #define CHECKPOINT_MAX 1024
 
 static const char *nz(const char *s)
@@ -124,9 +124,8 @@ static void entry_hash(int64_t seq, int64_t at, const char *const text[9],
 	finish(&h, out);
 }
 
-/* The entry's leaf in the Merkle tree: RFC 6962's SHA-256(0x00 || content). */
-static void entry_leaf(int64_t seq, int64_t at, const char *const text[9],
-		       unsigned char out[AUDIT_HASH_BYTES])
+void audit_entry_leaf(int64_t seq, int64_t at, const char *const text[AUDIT_FIELDS],
+		      unsigned char out[AUDIT_HASH_BYTES])
 {
 	struct hash_input h = {.n = 0};
 	unsigned char tag = 0x00;
@@ -252,20 +251,19 @@ static void bad(struct audit_verdict *v, int64_t seq, const char *why)
 	snprintf(v->reason, sizeof v->reason, "%s", why);
 }
 
-/* What a walk over the log gathers besides the verdict. */
-struct walk {
-	int64_t at_size; /* 0: nothing at a size */
-	unsigned char at_head[AUDIT_HASH_BYTES], at_root[AUDIT_HASH_BYTES];
-	struct merkle_proof *proof; /* optional: given every leaf */
-	struct merkle_acc tree;
-};
+static void copy_entry(struct audit_walk *w, int64_t at, const char *const text[AUDIT_FIELDS])
+{
+	w->entry_at = at;
+	for (int i = 0; i < AUDIT_FIELDS; i++)
+		w->entry_text[i] = strdup(text[i]);
+}
 
 /* Checks one stored row against the chain so far, and adds its leaf. */
-static void check_row(db_stmt *st, struct audit_verdict *v, struct walk *w, int64_t *expect,
+static void check_row(db_stmt *st, struct audit_verdict *v, struct audit_walk *w, int64_t *expect,
 		      unsigned char prev[AUDIT_HASH_BYTES])
 {
 	unsigned char want[AUDIT_HASH_BYTES], leaf[AUDIT_HASH_BYTES];
-	const char *text[9];
+	const char *text[AUDIT_FIELDS];
 	size_t plen, hlen;
 	int64_t seq = db_col_int(st, 0), at = db_col_int(st, 1);
 	const void *stored_prev = db_col_blob(st, 11, &plen);
@@ -285,7 +283,9 @@ static void check_row(db_stmt *st, struct audit_verdict *v, struct walk *w, int6
 	if (hidden || hlen != AUDIT_HASH_BYTES || memcmp(stored_hash, want, hlen) != 0)
 		bad(v, seq, "its content does not match its hash (edited)");
 	memcpy(prev, want, AUDIT_HASH_BYTES);
-	entry_leaf(seq, at, text, leaf);
+	audit_entry_leaf(seq, at, text, leaf);
+	if (w->entry_seq == seq && !w->entry_text[0])
+		copy_entry(w, at, text);
 	if (w->proof)
 		merkle_proof_feed(w->proof, (uint64_t)v->entries, leaf);
 	merkle_acc_push(&w->tree, leaf);
@@ -294,7 +294,7 @@ static void check_row(db_stmt *st, struct audit_verdict *v, struct walk *w, int6
 }
 
 /* Walks the whole log in one statement (one snapshot of it). */
-static err_t walk_chain(db *d, struct audit_verdict *v, struct walk *w)
+err_t audit_walk(db *d, struct audit_verdict *v, struct audit_walk *w)
 {
 	unsigned char prev[AUDIT_HASH_BYTES] = {0};
 	int64_t expect = 1;
@@ -320,8 +320,8 @@ static err_t walk_chain(db *d, struct audit_verdict *v, struct walk *w)
 
 err_t audit_verify(db *d, struct audit_verdict *out)
 {
-	struct walk w = {.at_size = 0};
-	return walk_chain(d, out, &w);
+	struct audit_walk w = {.at_size = 0};
+	return audit_walk(d, out, &w);
 }
 
 /* The Ed25519 key pair of the checkpoints, from the current data key. */
@@ -387,25 +387,15 @@ out:
 
 err_t audit_checkpoint(db *d, const keyring *kr, struct audit_verdict *v, char **out)
 {
-	struct walk w = {.at_size = 0};
-	err_t e = walk_chain(d, v, &w);
+	struct audit_walk w = {.at_size = 0};
+	err_t e = audit_walk(d, v, &w);
 	*out = NULL;
 	if (e != ERR_OK || v->first_bad)
 		return e; /* a checkpoint vouches for the log: never for a broken one */
 	return sign_checkpoint(kr, v, out);
 }
 
-struct checkpoint {
-	int version; /* 1: no root (before the Merkle tree) */
-	long long size;
-	unsigned char head[AUDIT_HASH_BYTES], root[AUDIT_HASH_BYTES];
-	char signer[2 * crypto_sign_PUBLICKEYBYTES + 1], sig[2 * crypto_sign_BYTES + 1];
-	size_t signed_len; /* bytes before the "signature" line */
-};
-
-/* Exactly 2 * len hex digits into bin; 0 on success.  (sodium_hex2bin alone
- * accepts fewer digits and leaves the rest of bin unset.) */
-static int hex_exact(unsigned char *bin, size_t len, const char *hex)
+int audit_hex_exact(unsigned char *bin, size_t len, const char *hex)
 {
 	size_t got = 0;
 	if (strlen(hex) != 2 * len || sodium_hex2bin(bin, len, hex, 2 * len, NULL, &got, NULL) != 0)
@@ -413,7 +403,7 @@ static int hex_exact(unsigned char *bin, size_t len, const char *hex)
 	return got == len ? 0 : -1;
 }
 
-static err_t parse_lines(const char *body, struct checkpoint *c)
+static err_t parse_lines(const char *body, struct audit_ckpt *c)
 {
 	char when[40], head[2 * AUDIT_HASH_BYTES + 1], root[2 * AUDIT_HASH_BYTES + 1];
 	int got = c->version == 1
@@ -422,23 +412,23 @@ static err_t parse_lines(const char *body, struct checkpoint *c)
 			  : sscanf(body, "size %lld\nhead %64s\nroot %64s\ntime %39s\nsigner %64s\n",
 				   &c->size, head, root, when, c->signer);
 	if (got != (c->version == 1 ? 4 : 5) || c->size < 0 ||
-	    hex_exact(c->head, AUDIT_HASH_BYTES, head) != 0 ||
-	    (c->version > 1 && hex_exact(c->root, AUDIT_HASH_BYTES, root) != 0))
+	    audit_hex_exact(c->head, AUDIT_HASH_BYTES, head) != 0 ||
+	    (c->version > 1 && audit_hex_exact(c->root, AUDIT_HASH_BYTES, root) != 0))
 		return ERR_INVALID;
 	return ERR_OK;
 }
 
-static int starts(const char *text, const char *line)
+int audit_starts(const char *text, const char *line)
 {
 	size_t n = strlen(line);
 	return strncmp(text, line, n) == 0 && text[n] == '\n';
 }
 
-static err_t parse_checkpoint(const char *text, struct checkpoint *c)
+err_t audit_parse_checkpoint(const char *text, struct audit_ckpt *c)
 {
 	const char *sigline = strstr(text, "\nsignature ");
 	memset(c, 0, sizeof *c);
-	c->version = starts(text, CHECKPOINT_V1) ? 1 : starts(text, CHECKPOINT_HEADER) ? 2 : 0;
+	c->version = audit_starts(text, CHECKPOINT_V1) ? 1 : audit_starts(text, CHECKPOINT_HEADER) ? 2 : 0;
 	if (!sigline || !c->version || parse_lines(strchr(text, '\n') + 1, c) != ERR_OK ||
 	    sscanf(sigline + 1, "signature %128s", c->sig) != 1)
 		return ERR_INVALID;
@@ -450,10 +440,10 @@ static err_t parse_checkpoint(const char *text, struct checkpoint *c)
 	return ERR_OK;
 }
 
-static err_t check_signature(const char *text, const struct checkpoint *c)
+static err_t check_signature(const char *text, const struct audit_ckpt *c)
 {
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sig[crypto_sign_BYTES];
-	if (hex_exact(pk, sizeof pk, c->signer) != 0 || hex_exact(sig, sizeof sig, c->sig) != 0)
+	if (audit_hex_exact(pk, sizeof pk, c->signer) != 0 || audit_hex_exact(sig, sizeof sig, c->sig) != 0)
 		return ERR_INVALID;
 	return crypto_sign_verify_detached(sig, (const unsigned char *)text,
 					   (unsigned long long)c->signed_len, pk) == 0
@@ -461,12 +451,10 @@ static err_t check_signature(const char *text, const struct checkpoint *c)
 		       : ERR_CRYPTO;
 }
 
-/* A checkpoint parsed, signed by `signer_hex` (any key when NULL), and
- * whose empty log has the empty log's head and root: Haven signs no other. */
-static err_t open_checkpoint(const char *text, const char *signer_hex, struct checkpoint *c)
+err_t audit_open_checkpoint(const char *text, const char *signer_hex, struct audit_ckpt *c)
 {
 	unsigned char empty_root[AUDIT_HASH_BYTES];
-	err_t e = parse_checkpoint(text, c);
+	err_t e = audit_parse_checkpoint(text, c);
 	if (e != ERR_OK)
 		return e;
 	if (signer_hex && strcmp(signer_hex, c->signer) != 0)
@@ -483,13 +471,13 @@ static err_t open_checkpoint(const char *text, const char *signer_hex, struct ch
 err_t audit_verify_checkpoint(db *d, const char *text, const char *signer_hex,
 			      struct audit_verdict *out)
 {
-	struct checkpoint c;
-	struct walk w = {.at_size = 0};
-	err_t e = open_checkpoint(text, signer_hex, &c);
+	struct audit_ckpt c;
+	struct audit_walk w = {.at_size = 0};
+	err_t e = audit_open_checkpoint(text, signer_hex, &c);
 	if (e != ERR_OK)
 		return e;
 	w.at_size = c.size;
-	if ((e = walk_chain(d, out, &w)) != ERR_OK)
+	if ((e = audit_walk(d, out, &w)) != ERR_OK)
 		return e;
 	if (c.size == 0)
 		return ERR_OK; /* every log extends the empty one */
@@ -500,105 +488,4 @@ err_t audit_verify_checkpoint(db *d, const char *text, const char *signer_hex,
 	else if (c.version > 1 && memcmp(w.at_root, c.root, sizeof c.root) != 0)
 		bad(out, c.size, "the Merkle tree differs from the checkpoint: entries up to here were rewritten");
 	return ERR_OK;
-}
-
-/* ---- consistency proofs --------------------------------------------------- */
-
-err_t audit_prove_consistency(db *d, const char *from, const char *to, char **out)
-{
-	struct checkpoint a, b;
-	struct audit_verdict v;
-	struct merkle_proof *p = calloc(1, sizeof *p); /* n = 0: the empty proof */
-	struct walk w = {.proof = p};
-	size_t len = 0, cap;
-	char *text = NULL;
-	err_t e = ERR_INVALID;
-	*out = NULL;
-	if (!p)
-		return ERR_NOMEM;
-	if (parse_checkpoint(from, &a) != ERR_OK || parse_checkpoint(to, &b) != ERR_OK ||
-	    a.version < 2 || b.version < 2 || a.size > b.size ||
-	    (a.size > 0 && merkle_proof_consistency(p, (uint64_t)a.size, (uint64_t)b.size) != 0))
-		goto out;
-	if ((e = walk_chain(d, &v, &w)) != ERR_OK)
-		goto out;
-	if (v.first_bad || v.entries < b.size) {
-		e = v.first_bad ? ERR_CONFLICT : ERR_NOT_FOUND;
-		goto out;
-	}
-	cap = 128 + p->n * (2 * AUDIT_HASH_BYTES + 8);
-	if (!(text = malloc(cap))) {
-		e = ERR_NOMEM;
-		goto out;
-	}
-	len = (size_t)snprintf(text, cap, "%s\nfrom %lld\nto %lld\n", CONSISTENCY_HEADER, a.size, b.size);
-	for (size_t i = 0; i < p->n; i++) {
-		memcpy(text + len, "hash ", 5);
-		sodium_bin2hex(text + len + 5, 2 * AUDIT_HASH_BYTES + 1, p->hash[i], AUDIT_HASH_BYTES);
-		len += 5 + 2 * AUDIT_HASH_BYTES;
-		text[len++] = '\n';
-	}
-	text[len] = '\0';
-	*out = text;
-	e = ERR_OK;
-out:
-	free(p);
-	return e;
-}
-
-/* The proof's sizes and hashes; ERR_INVALID unless it is one of ours. */
-static err_t parse_proof(const char *text, long long *from, long long *to, struct merkle_proof *p)
-{
-	char hex[2 * AUDIT_HASH_BYTES + 2];
-	int used = 0;
-	p->n = 0;
-	if (!starts(text, CONSISTENCY_HEADER) ||
-	    sscanf(text + strlen(CONSISTENCY_HEADER) + 1, "from %lld\nto %lld%n", from, to, &used) != 2)
-		return ERR_INVALID;
-	text += strlen(CONSISTENCY_HEADER) + 1 + used;
-	while (*text) {
-		size_t eol = strspn(text, "\r\n");
-		if (eol == 0)
-			return ERR_INVALID;
-		text += eol;
-		if (!*text)
-			break;
-		used = 0;
-		if (p->n == MERKLE_PROOF_MAX || strncmp(text, "hash ", 5) != 0 ||
-		    sscanf(text + 5, "%65[0-9a-f]%n", hex, &used) != 1 ||
-		    hex_exact(p->hash[p->n], AUDIT_HASH_BYTES, hex) != 0)
-			return ERR_INVALID;
-		text += 5 + used;
-		p->n++;
-	}
-	return ERR_OK;
-}
-
-err_t audit_check_consistency(const char *from, const char *to, const char *proof,
-			      const char *signer_hex)
-{
-	struct checkpoint a, b;
-	long long pf, pt;
-	struct merkle_proof *p = malloc(sizeof *p);
-	err_t e;
-	if (!p)
-		return ERR_NOMEM;
-	if ((e = open_checkpoint(from, NULL, &a)) != ERR_OK ||
-	    (e = open_checkpoint(to, signer_hex ? signer_hex : a.signer, &b)) != ERR_OK ||
-	    (e = parse_proof(proof, &pf, &pt, p)) != ERR_OK)
-		goto out;
-	e = ERR_INVALID;
-	if (a.version < 2 || b.version < 2 || pf != a.size || pt != b.size)
-		goto out;
-	e = ERR_CONFLICT;
-	if (b.size < a.size)
-		goto out; /* the log lost entries */
-	if (a.size == 0 ? p->n == 0
-			: merkle_verify_consistency((uint64_t)a.size, (uint64_t)b.size, a.root, b.root,
-						    (const unsigned char(*)[MERKLE_HASH_BYTES])p->hash,
-						    p->n) == 0)
-		e = ERR_OK;
-out:
-	free(p);
-	return e;
 }

@@ -10,7 +10,8 @@
  * and the root of the RFC 6962 Merkle tree whose leaves are the entries
  * (leaf n: SHA-256(0x00 || entry n's content), util/merkle.h).  The tree
  * lets whoever keeps two checkpoints check, with a proof of a few hashes and
- * without the log, that the later one extends the earlier one.
+ * without the log, that the later one extends the earlier one, or that an
+ * entry is in the log a checkpoint signed (auditproof.h).
  *
  * audit_append must run inside the caller's write transaction (db_begin), so
  * the entry commits with the change it records, or neither does.
@@ -97,23 +98,5 @@ err_t audit_signer(const keyring *kr, char hex[AUDIT_SIGNER_HEX]);
  * signature line, or a longer signature, is ERR_INVALID. */
 err_t audit_verify_checkpoint(db *d, const char *checkpoint, const char *signer_hex,
 			      struct audit_verdict *out);
-
-/* The consistency proof, from this log, that checkpoint `to` extends
- * checkpoint `from` (both version 2; signatures not checked here), as text
- * (malloc'd, caller frees):
- *   haven-audit-consistency 1 / from M / to N / hash HEX (one line each)
- * ERR_INVALID: not checkpoints, or `to` is the smaller; ERR_NOT_FOUND: the
- * log is shorter than `to`; ERR_CONFLICT: the chain is broken. */
-err_t audit_prove_consistency(db *d, const char *from, const char *to, char **out);
-
-/* Without any database: ERR_OK when both checkpoints' signatures hold and
- * the proof shows that `to` extends `from`.  `from` is the checkpoint kept
- * outside the server, trusted as it is; `to` must be signed by the same key,
- * or by `signer_hex` when given (after a key rotation).  ERR_CONFLICT: the
- * proof fails, so the log was rewritten or cut below `from`'s size;
- * ERR_CRYPTO: a signature fails or names another key; ERR_INVALID: a text
- * is not what it should be, or the proof is for other sizes. */
-err_t audit_check_consistency(const char *from, const char *to, const char *proof,
-			      const char *signer_hex);
 
 #endif

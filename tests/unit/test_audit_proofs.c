@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "core/audit.h"
+#include "core/auditproof.h"
 #include "core/registry.h"
 #include "db/queries.h"
 #include "testutil.h"
@@ -268,6 +269,100 @@ static void test_from_empty_log(void **state)
 	tu_store_close(&st);
 }
 
+/* Replaces the first `old` in *text with `new` (a fresh string). */
+static void swap_text(char **text, const char *old, const char *new)
+{
+	char *at = strstr(*text, old), *out;
+	assert_non_null(at);
+	out = malloc(strlen(*text) + strlen(new) + 1);
+	sprintf(out, "%.*s%s%s", (int)(at - *text), *text, new, at + strlen(old));
+	free(*text);
+	*text = out;
+}
+
+/* Every entry's proof holds against the checkpoint; the entry it carries,
+ * its number, its time, a hash of the proof or the size changed: refused. */
+static void test_inclusion_holds(void **state)
+{
+	char *b = checkpoint(state), *p = NULL;
+	int64_t seq = 0;
+	for (int n = 1; n <= ENTRIES; n++) {
+		assert_int_equal(audit_prove_inclusion(D(state), n, b, &p), ERR_OK);
+		assert_int_equal(audit_check_inclusion(b, p, NULL, &seq), ERR_OK);
+		assert_int_equal(seq, n);
+		free(p);
+	}
+	assert_int_equal(audit_prove_inclusion(D(state), 3, b, &p), ERR_OK);
+	assert_non_null(strstr(p, "\"object_ref\": \"P-3\""));
+	assert_null(strstr(p, "P-4")); /* the entry itself, nothing of the others */
+	const char *changes[][2] = {
+		{"\"object_ref\": \"P-3\"", "\"object_ref\": \"P-4\""},
+		{"\"seq\": 3", "\"seq\": 4"},
+		{"\"outcome\": \"ok\"", "\"outcome\": \"denied\""},
+		{"\"actor\": \"tester\"", "\"actor\": \"tester \""},
+	};
+	for (size_t i = 0; i < sizeof changes / sizeof changes[0]; i++) {
+		char *q = strdup(p);
+		swap_text(&q, changes[i][0], changes[i][1]);
+		assert_int_equal(audit_check_inclusion(b, q, NULL, NULL), ERR_CONFLICT);
+		free(q);
+	}
+	char *q = strdup(p);
+	char *hex = strstr(q, "\"proof\": [") + strlen("\"proof\": [");
+	hex = strchr(hex, '"') + 1;
+	*hex = *hex == '0' ? '1' : '0';
+	assert_int_equal(audit_check_inclusion(b, q, NULL, NULL), ERR_CONFLICT);
+	free(q);
+	/* not what a proof is: another size, a key more, a key twice, one missing */
+	const char *malformed[][2] = {
+		{"\"size\": 8", "\"size\": 9"},
+		{"\"size\": 8", "\"size\": 8, \"note\": 1"},
+		{"\"size\": 8", "\"size\": 8, \"size\": 8"},
+		{"\"request_id\": \"req\",", ""},
+		{"\"haven_audit_inclusion\": 1", "\"haven_audit_inclusion\": 2"},
+	};
+	for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++) {
+		q = strdup(p);
+		swap_text(&q, malformed[i][0], malformed[i][1]);
+		assert_int_equal(audit_check_inclusion(b, q, NULL, NULL), ERR_INVALID);
+		free(q);
+	}
+	/* a checkpoint edited, or pinned to another key */
+	char *size = strstr(b, "size 8");
+	size[5] = '9';
+	assert_int_equal(audit_check_inclusion(b, p, NULL, NULL), ERR_CRYPTO);
+	size[5] = '8';
+	assert_int_equal(audit_check_inclusion(b, p, "00", NULL), ERR_CRYPTO);
+	/* entries the checkpoint does not cover */
+	char *none = (char *)1;
+	assert_int_equal(audit_prove_inclusion(D(state), 0, b, &none), ERR_INVALID);
+	assert_null(none);
+	assert_int_equal(audit_prove_inclusion(D(state), ENTRIES + 1, b, &none), ERR_INVALID);
+	free(p);
+	free(b);
+}
+
+/* An entry rewritten (and the chain after it re-made): its old proof fails
+ * against the new checkpoint, and the new entry's against the old one. */
+static void test_inclusion_after_rewrite(void **state)
+{
+	char *a = checkpoint(state), *b, *old = NULL, *now = NULL;
+	assert_int_equal(audit_prove_inclusion(D(state), 3, a, &old), ERR_OK);
+	drop_triggers(D(state));
+	sql(D(state), "DELETE FROM audit_log WHERE seq >= 3");
+	for (int i = 3; i <= ENTRIES; i++)
+		append(D(state), i == 3 ? 99 : i);
+	b = checkpoint(state);
+	assert_int_equal(audit_check_inclusion(b, old, NULL, NULL), ERR_CONFLICT);
+	assert_int_equal(audit_prove_inclusion(D(state), 3, b, &now), ERR_OK);
+	assert_int_equal(audit_check_inclusion(b, now, NULL, NULL), ERR_OK);
+	assert_int_equal(audit_check_inclusion(a, now, NULL, NULL), ERR_CONFLICT);
+	free(old);
+	free(now);
+	free(a);
+	free(b);
+}
+
 /* `haven audit prove` on the server and `haven audit check` away from it,
  * as the coordinator's office would run them. */
 static void test_cli_prove_and_check(void **state)
@@ -307,6 +402,25 @@ static void test_cli_prove_and_check(void **state)
 	assert_int_equal(tu_run(cmd, &out, NULL), 1);
 	assert_non_null(strstr(out, "BROKEN: "));
 	free(out);
+	/* an entry's proof */
+	snprintf(cmd, sizeof cmd, "'%s' audit prove --db '%s' --key '%s' --entry 4 --to '%s' > '%s'",
+		 HAVEN_BIN, st->db, st->key, b, p);
+	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+	snprintf(cmd, sizeof cmd, "'%s' audit check --to '%s' --proof '%s'", HAVEN_BIN, b, p);
+	assert_int_equal(tu_run(cmd, &out, NULL), 0);
+	assert_non_null(strstr(out, "number 4, is in the log"));
+	free(out);
+	snprintf(cmd, sizeof cmd, "sed -i 's/\"P-4\"/\"P-5\"/' '%s'", p);
+	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+	snprintf(cmd, sizeof cmd, "'%s' audit check --to '%s' --proof '%s'", HAVEN_BIN, b, p);
+	assert_int_equal(tu_run(cmd, &out, NULL), 1);
+	assert_non_null(strstr(out, "BROKEN: "));
+	free(out);
+	snprintf(cmd, sizeof cmd, "'%s' audit prove --db '%s' --key '%s' --entry four --to '%s'",
+		 HAVEN_BIN, st->db, st->key, b);
+	assert_int_equal(tu_run(cmd, NULL, &err), 1);
+	assert_non_null(strstr(err, "--entry takes an entry's number"));
+	free(err);
 	/* a file missing: named */
 	snprintf(cmd, sizeof cmd, "'%s' audit check --from '%s' --to '%s'", HAVEN_BIN, a, b);
 	assert_int_equal(tu_run(cmd, NULL, &err), 1);
@@ -323,6 +437,8 @@ int main(void)
 		T(test_consistency_holds),
 		T(test_rewrite_below_checkpoint_caught),
 		T(test_prove_refusals),
+		T(test_inclusion_holds),
+		T(test_inclusion_after_rewrite),
 		cmocka_unit_test(test_from_empty_log),
 		T(test_cli_prove_and_check),
 	};

@@ -1,14 +1,18 @@
 /*
- * fuzz_consistency.c - libFuzzer target for the consistency-proof parser
- * and check (core/audit.c audit_check_consistency; AUD-08, REL-10), against
- * two real checkpoints of a small database made once in a temporary
- * directory: FROM after 5 entries, TO after 13.
+ * fuzz_proofs.c - libFuzzer target for the audit log's proof parsers and
+ * checks (core/auditproof.c; AUD-07, AUD-08, REL-10), against two real
+ * checkpoints of a small database made once in a temporary directory: FROM
+ * after 5 entries, TO after 13.
  *
  * The key is random, so the input is a template: "@PROOF@" becomes the real
- * proof's hash lines, "@H0@" to "@H3@" its hashes alone (hex).  The first
- * byte picks the checkpoints: bit 0 swaps them, bit 1 gives FROM as both.
- * Checked: a proof is accepted only for FROM to TO (or a checkpoint to
- * itself), and only when it holds every real hash in order.
+ * consistency proof's hash lines, "@H0@" to "@H7@" its hashes alone (hex),
+ * "@ENTRY@" the real proof (JSON) that entry 3 is in TO's log.  The first
+ * byte says what the input is: bit 2 set, an entry's proof checked against
+ * TO; else a consistency proof, bit 0 swapping the checkpoints and bit 1
+ * giving FROM as both.
+ * Checked: a consistency proof is accepted only for FROM to TO (or a
+ * checkpoint to itself), and only when it holds every real hash in order;
+ * an entry's proof only for entry 3 and only with its real hashes.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +23,7 @@
 #include <sodium.h>
 
 #include "core/audit.h"
+#include "core/auditproof.h"
 #include "core/registry.h"
 
 #define TEXT_MAX 8192
@@ -28,9 +33,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char dir[4096], dbpath[4200], keypath[4200];
 static registry *reg;
-static char *from, *to, *proof; /* the real ones */
+static char *from, *to, *proof, *entry_proof; /* the real ones */
 static char hashes[HASHES_MAX][2 * AUDIT_HASH_BYTES + 1];
 static size_t nhashes;
+static char entry_hashes[HASHES_MAX][2 * AUDIT_HASH_BYTES + 1];
+static size_t nentry_hashes;
 
 static void cleanup(void)
 {
@@ -39,6 +46,7 @@ static void cleanup(void)
 	free(from);
 	free(to);
 	free(proof);
+	free(entry_proof);
 	unlink(dbpath);
 	unlink(keypath);
 	snprintf(p, sizeof p, "%s-wal", dbpath);
@@ -87,8 +95,22 @@ static int prepare(void)
 	for (const char *h = strstr(proof, "hash "); h && nhashes < HASHES_MAX;
 	     h = strstr(h + 1, "hash "))
 		snprintf(hashes[nhashes++], sizeof hashes[0], "%.64s", h + 5);
-	/* the real proof holds: else the harness proves nothing */
-	return audit_check_consistency(from, to, proof, NULL) == ERR_OK ? 0 : -1;
+	if (audit_prove_inclusion(registry_db(reg), 3, to, &entry_proof) != ERR_OK)
+		return -1;
+	for (const char *h = strstr(entry_proof, "\"proof\""); h && nentry_hashes < HASHES_MAX &&
+								 (h = strchr(h + 1, '"'));) {
+		if (strspn(h + 1, "0123456789abcdef") == 2 * AUDIT_HASH_BYTES && h[65] == '"') {
+			snprintf(entry_hashes[nentry_hashes++], sizeof entry_hashes[0], "%.64s", h + 1);
+			h += 65;
+		}
+	}
+	if (nentry_hashes != 4) /* entry 3 of 13: a proof of four hashes */
+		return -1;
+	/* the real proofs hold: else the harness proves nothing */
+	return audit_check_consistency(from, to, proof, NULL) == ERR_OK &&
+			       audit_check_inclusion(to, entry_proof, NULL, NULL) == ERR_OK
+		       ? 0
+		       : -1;
 }
 
 /* The template with its placeholders filled in, NUL-terminated. */
@@ -101,6 +123,9 @@ static void fill(const uint8_t *data, size_t size, char *buf)
 		size_t skip = 1;
 		if (size - i >= 7 && memcmp(data + i, "@PROOF@", 7) == 0) {
 			with = lines ? lines : "";
+			skip = 7;
+		} else if (size - i >= 7 && memcmp(data + i, "@ENTRY@", 7) == 0) {
+			with = entry_proof;
 			skip = 7;
 		} else if (size - i >= 4 && data[i] == '@' && data[i + 1] == 'H' && data[i + 3] == '@' &&
 			   data[i + 2] >= '0' && data[i + 2] < '0' + (int)nhashes) {
@@ -117,13 +142,13 @@ static void fill(const uint8_t *data, size_t size, char *buf)
 	buf[used] = '\0';
 }
 
-/* Whether every real hash appears in text, in order. */
-static int holds_real_hashes(const char *text)
+/* Whether every one of the n hashes appears in text, in order. */
+static int holds(const char *text, char (*h)[2 * AUDIT_HASH_BYTES + 1], size_t n)
 {
-	for (size_t k = 0; k < nhashes; k++) {
-		if (!(text = strstr(text, hashes[k])))
+	for (size_t k = 0; k < n; k++) {
+		if (!(text = strstr(text, h[k])))
 			return 0;
-		text += strlen(hashes[k]);
+		text += strlen(h[k]);
 	}
 	return 1;
 }
@@ -142,8 +167,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *a = data[0] & 2 ? from : data[0] & 1 ? to : from;
 	const char *b = data[0] & 2 ? from : data[0] & 1 ? from : to;
 	fill(data + 1, size - 1, text);
-	if (audit_check_consistency(a, b, text, NULL) == ERR_OK) {
-		if (a == b ? strstr(text, "hash") != NULL : (a != from || !holds_real_hashes(text)))
+	if (data[0] & 4) {
+		int64_t seq = 0;
+		if (audit_check_inclusion(to, text, NULL, &seq) == ERR_OK &&
+		    (seq != 3 || !holds(text, entry_hashes, nentry_hashes)))
+			abort();
+	} else if (audit_check_consistency(a, b, text, NULL) == ERR_OK) {
+		if (a == b ? strstr(text, "hash") != NULL : (a != from || !holds(text, hashes, nhashes)))
 			abort();
 	}
 	free(text);
