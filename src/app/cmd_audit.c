@@ -126,6 +126,11 @@ static int verify(registry *r, const char *checkpoint_path, const char *signer)
 	}
 	printf("OK: %lld entries, the chain holds%s\n", (long long)v.entries,
 	       checkpoint_path ? " and matches the checkpoint" : "");
+	if (v.clock_regressions)
+		printf("Note: the clock had gone back when %lld entries were written (the first: entry "
+		       "%lld, marked clock_regression): the order of entries is their number, not "
+		       "their time.\n",
+		       (long long)v.clock_regressions, (long long)v.first_regression);
 	record(r, "audit.verify", "ok", checkpoint_path ? "with checkpoint" : "");
 	return 0;
 }

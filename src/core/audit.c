@@ -22,6 +22,7 @@
 
 #include "core/audit.h"
 #include "core/audit_internal.h"
+#include "core/clock.h"
 #include "db/queries.h"
 #include "util/decimal.h"
 #include "util/merkle.h"
@@ -135,25 +136,27 @@ void audit_entry_leaf(int64_t seq, int64_t at, const char *const text[AUDIT_FIEL
 	finish(&h, out);
 }
 
-/* The last entry's sequence number and hash (0 and zeros when empty). */
-static err_t chain_head(db *d, int64_t *seq, unsigned char head[AUDIT_HASH_BYTES])
+/* The last entry's sequence number, time and hash (0, 0 and zeros when the
+ * log is empty). */
+static err_t chain_head(db *d, struct audit_head *head)
 {
 	db_stmt *st = NULL;
 	size_t len;
 	int rc;
 	err_t e = db_prepare(d, Q_AUDIT_HEAD, &st);
-	*seq = 0;
-	memset(head, 0, AUDIT_HASH_BYTES);
+	head->seq = head->at = 0;
+	memset(head->hash, 0, AUDIT_HASH_BYTES);
 	if (e != ERR_OK)
 		return e;
 	rc = db_step(st);
 	if (rc == DB_ROW) {
 		const void *h = db_col_blob(st, 1, &len);
-		*seq = db_col_int(st, 0);
+		head->seq = db_col_int(st, 0);
+		head->at = db_col_int(st, 2);
 		if (len != AUDIT_HASH_BYTES)
 			e = ERR_DB;
 		else
-			memcpy(head, h, len);
+			memcpy(head->hash, h, len);
 	} else if (rc != DB_DONE) {
 		e = ERR_DB;
 	}
@@ -161,12 +164,14 @@ static err_t chain_head(db *d, int64_t *seq, unsigned char head[AUDIT_HASH_BYTES
 	return e;
 }
 
+#define CLOCK_FLAG "clock_regression"
+
 err_t audit_append_next(db *d, struct audit_head *head, const struct audit_entry *e)
 {
 	unsigned char hash[AUDIT_HASH_BYTES];
 	const char *text[9];
-	char cut[9][AUDIT_FIELD_MAX];
-	int64_t at = (int64_t)time(NULL);
+	char cut[9][AUDIT_FIELD_MAX], flagged[AUDIT_FIELD_MAX];
+	int64_t at = clock_now();
 	db_stmt *st = NULL;
 	err_t err;
 
@@ -177,10 +182,14 @@ err_t audit_append_next(db *d, struct audit_head *head, const struct audit_entry
 	if (d)
 		return ERR_OK;
 #endif
-	if (!head->known && (err = chain_head(d, &head->seq, head->hash)) != ERR_OK)
+	if (!head->known && (err = chain_head(d, head)) != ERR_OK)
 		return err;
 	head->known = 1;
 	fields(e, text);
+	if (at < head->at) { /* flagged first: a long detail is cut at its end */
+		snprintf(flagged, sizeof flagged, "%s%s%s", CLOCK_FLAG, *text[8] ? " " : "", text[8]);
+		text[8] = flagged;
+	}
 	for (int i = 0; i < 9; i++) {
 		size_t len = strlen(text[i]);
 		size_t keep = whole_chars(text[i], len < AUDIT_FIELD_MAX ? len : AUDIT_FIELD_MAX - 1);
@@ -204,6 +213,7 @@ err_t audit_append_next(db *d, struct audit_head *head, const struct audit_entry
 	db_finalize(st);
 	if (err == ERR_OK) {
 		head->seq++;
+		head->at = at;
 		memcpy(head->hash, hash, sizeof hash);
 	}
 	return err;
@@ -260,7 +270,7 @@ static void copy_entry(struct audit_walk *w, int64_t at, const char *const text[
 
 /* Checks one stored row against the chain so far, and adds its leaf. */
 static void check_row(db_stmt *st, struct audit_verdict *v, struct audit_walk *w, int64_t *expect,
-		      unsigned char prev[AUDIT_HASH_BYTES])
+		      unsigned char prev[AUDIT_HASH_BYTES], int64_t *prev_at)
 {
 	unsigned char want[AUDIT_HASH_BYTES], leaf[AUDIT_HASH_BYTES];
 	const char *text[AUDIT_FIELDS];
@@ -283,6 +293,9 @@ static void check_row(db_stmt *st, struct audit_verdict *v, struct audit_walk *w
 	if (hidden || hlen != AUDIT_HASH_BYTES || memcmp(stored_hash, want, hlen) != 0)
 		bad(v, seq, "its content does not match its hash (edited)");
 	memcpy(prev, want, AUDIT_HASH_BYTES);
+	if (v->entries > 0 && at < *prev_at && !v->clock_regressions++)
+		v->first_regression = seq;
+	*prev_at = at;
 	audit_entry_leaf(seq, at, text, leaf);
 	if (w->entry_seq == seq && !w->entry_text[0])
 		copy_entry(w, at, text);
@@ -297,7 +310,7 @@ static void check_row(db_stmt *st, struct audit_verdict *v, struct audit_walk *w
 err_t audit_walk(db *d, struct audit_verdict *v, struct audit_walk *w)
 {
 	unsigned char prev[AUDIT_HASH_BYTES] = {0};
-	int64_t expect = 1;
+	int64_t expect = 1, prev_at = 0;
 	db_stmt *st = NULL;
 	int rc;
 	err_t e = db_prepare(d, Q_AUDIT_ALL, &st);
@@ -306,7 +319,7 @@ err_t audit_walk(db *d, struct audit_verdict *v, struct audit_walk *w)
 	if (e != ERR_OK)
 		return e;
 	while ((rc = db_step(st)) == DB_ROW) {
-		check_row(st, v, w, &expect, prev);
+		check_row(st, v, w, &expect, prev, &prev_at);
 		if (w->at_size && v->entries == w->at_size) {
 			memcpy(w->at_head, prev, AUDIT_HASH_BYTES);
 			merkle_acc_root(&w->tree, w->at_root);

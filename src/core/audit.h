@@ -15,6 +15,11 @@
  *
  * audit_append must run inside the caller's write transaction (db_begin), so
  * the entry commits with the change it records, or neither does.
+ *
+ * An entry's time is the wall clock's (clock.h) when it is written.  When
+ * the clock has gone back since the entry before, the entry keeps that
+ * earlier reading and its detail starts with "clock_regression" (AUD-10):
+ * the order of entries is their sequence number, never their time.
  */
 #ifndef HAVEN_AUDIT_H
 #define HAVEN_AUDIT_H
@@ -47,6 +52,7 @@ err_t audit_append(db *d, const struct audit_entry *e, int64_t *seq);
 struct audit_head {
 	int known; /* 0: read from the log on the next append */
 	int64_t seq;
+	int64_t at; /* the last entry's time */
 	unsigned char hash[AUDIT_HASH_BYTES];
 };
 
@@ -71,6 +77,8 @@ struct audit_verdict {
 	char reason[128];  /* why first_bad is bad */
 	unsigned char head[AUDIT_HASH_BYTES];
 	unsigned char root[AUDIT_HASH_BYTES]; /* of the Merkle tree of the entries read */
+	int64_t clock_regressions;            /* entries older than the one before them */
+	int64_t first_regression;             /* the first of them, 0 when none */
 };
 
 /* Recomputes the whole chain.  ERR_OK with first_bad 0 when it holds;

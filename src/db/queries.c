@@ -106,7 +106,7 @@ const char Q_REFERRAL_SELECT_ONE[] = "SELECT " REFERRAL_COLUMNS "WHERE f.ref = $
 const char Q_REFERRAL_SELECT_PERSON[] =
 	"SELECT " REFERRAL_COLUMNS "WHERE p.ref = $1 ORDER BY f.date, f.id";
 
-const char Q_AUDIT_HEAD[] = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
+const char Q_AUDIT_HEAD[] = "SELECT seq, hash, at FROM audit_log ORDER BY seq DESC LIMIT 1";
 const char Q_AUDIT_APPEND[] =
 	"INSERT INTO audit_log (seq, at, actor, agency, role, action, object_type, object_ref, "
 	"request_id, outcome, detail, prev_hash, hash) "

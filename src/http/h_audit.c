@@ -115,8 +115,9 @@ err_t h_audit_verify(struct request *rq, struct reply *out)
 		return e;
 	sodium_bin2hex(head, sizeof head, v.head, AUDIT_HASH_BYTES);
 	sodium_bin2hex(root, sizeof root, v.root, AUDIT_HASH_BYTES);
-	out->json = json_pack("{s:b, s:I, s:s, s:s}", "intact", v.first_bad == 0, "entries",
-			      (json_int_t)v.entries, "head", head, "root", root);
+	out->json = json_pack("{s:b, s:I, s:s, s:s, s:I}", "intact", v.first_bad == 0, "entries",
+			      (json_int_t)v.entries, "head", head, "root", root, "clock_regressions",
+			      (json_int_t)v.clock_regressions);
 	if (out->json && v.first_bad &&
 	    (json_object_set_new(out->json, "first_bad", json_integer(v.first_bad)) != 0 ||
 	     json_object_set_new(out->json, "reason", json_string(v.reason)) != 0))

@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "core/audit.h"
+#include "core/clock.h"
 #include "core/registry.h"
 #include "db/queries.h"
 #include "testutil.h"
@@ -819,6 +820,54 @@ static void test_checkpoint_of_empty_log(void **state)
 	tu_store_close(&st);
 }
 
+/* AUD-10: the clock jumps back an hour.  The entry keeps the clock's reading
+ * and is marked; the chain holds, the order is the sequence; verify counts
+ * it; once the clock is right again nothing more is marked. */
+static void test_clock_regression_flagged(void **state)
+{
+	struct audit_verdict v;
+	db *d = D(state);
+	db_stmt *st = NULL;
+	clock_shift(-3600);
+	append(d, 9);
+	clock_reset();
+	append(d, 10);
+	assert_int_equal(db_prepare(d, "SELECT seq, at, detail FROM audit_log WHERE seq >= 8 ORDER BY seq",
+				    &st),
+			 ERR_OK);
+	int64_t at[3];
+	const char *want[3] = {"", "clock_regression", ""};
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(db_step(st), DB_ROW);
+		at[i] = db_col_int(st, 1);
+		assert_string_equal(db_col_text(st, 2), want[i]);
+	}
+	db_finalize(st);
+	assert_true(at[1] <= at[0] - 3500);
+	assert_true(at[2] >= at[0]);
+	assert_int_equal(audit_verify(d, &v), ERR_OK);
+	assert_int_equal(v.first_bad, 0);
+	assert_int_equal(v.clock_regressions, 1);
+	assert_int_equal(v.first_regression, ENTRIES + 1);
+	/* a long detail keeps the mark: it goes first, the detail's end is cut */
+	char detail[400];
+	memset(detail, 'd', sizeof detail - 1);
+	detail[sizeof detail - 1] = '\0';
+	struct audit_entry e = {.actor = "tester", .action = "person.read", .outcome = "ok",
+				.detail = detail};
+	clock_shift(-7200);
+	assert_int_equal(audit_record(d, &e), ERR_OK);
+	clock_reset();
+	assert_int_equal(db_prepare(d, "SELECT detail FROM audit_log WHERE seq = 11", &st), ERR_OK);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(strncmp(db_col_text(st, 0), "clock_regression ddd", 20), 0);
+	assert_int_equal(strlen(db_col_text(st, 0)), AUDIT_FIELD_MAX - 1);
+	db_finalize(st);
+	assert_int_equal(audit_verify(d, &v), ERR_OK);
+	assert_int_equal(v.first_bad, 0);
+	assert_int_equal(v.clock_regressions, 2);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -832,7 +881,7 @@ int main(void)
 		T(test_missing_log_is_an_error),
 		T(test_read_error_is_an_error), T(test_stale_head_cannot_fork),
 		T(test_record_all_is_atomic),  T(test_long_field_cut_then_edit_found),
-		T(test_checkpoint_malformed_refused),   T(test_cli_checkpoints),   T(test_cut_keeps_whole_characters),
+		T(test_checkpoint_malformed_refused), T(test_clock_regression_flagged),   T(test_cli_checkpoints),   T(test_cut_keeps_whole_characters),
 		cmocka_unit_test(test_known_hashes_verify),
 		cmocka_unit_test(test_checkpoint_of_empty_log),
 	};

@@ -915,6 +915,7 @@ static void interface_routes(void **state)
 	assert_true(json_is_true(json_object_get(j, "intact")));
 	assert_true(json_integer_value(json_object_get(j, "entries")) > 10);
 	assert_int_equal(strlen(json_string_value(json_object_get(j, "root"))), 64); /* Merkle root */
+	assert_int_equal(json_integer_value(json_object_get(j, "clock_regressions")), 0);
 	json_decref(j);
 
 	/* accounts: added with a URI and a reset code, never a password */
