@@ -2,7 +2,8 @@
 # Runs every test: the normal build's suite, the same suite built with
 # coverage counters (with the coverage floors of scripts/coverage.sh), with
 # AddressSanitizer and UndefinedBehaviorSanitizer, the threaded tests built
-# with ThreadSanitizer, then a minute of fuzzing per target (REL-10).
+# with ThreadSanitizer, static analysis (cppcheck and GCC's analyzer, REL-19),
+# then a minute of fuzzing per target (REL-10).
 # Tests marked TU_BOTH_ENGINES run on SQLite and on a throwaway PostgreSQL
 # cluster started here (scripts/pg-cluster.sh) and stopped at exit.
 # Called by `make test`.
@@ -37,6 +38,9 @@ threaded=$(ctest --test-dir build-tsan -N -L threads | sed -n 's/^ *Test *#[0-9]
 cmake --build build-tsan -j "$jobs" --target haven $threaded
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/tsan.supp" \
 	ctest --test-dir build-tsan --output-on-failure -j "$jobs" -L threads
+
+echo "== static analysis (cppcheck, gcc -fanalyzer; scripts/static.sh)"
+sh scripts/static.sh
 
 echo "== fuzzing (libFuzzer, ${FUZZ_SECONDS:-60}s per target, $jobs at once)"
 FUZZ_SECONDS=${FUZZ_SECONDS:-60} sh scripts/fuzz.sh

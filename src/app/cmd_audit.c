@@ -162,27 +162,27 @@ struct proof_files {
 	char *from_text, *to_text, *proof_text;
 };
 
-/* Reads --to, and --from and --proof when asked for; -1 (said) on failure. */
-static int read_files(struct proof_files *pf, int need_from, int need_proof)
+/* Reads the file --`name` names into *text; -1 (said) on failure. */
+static int read_named(const char *path, const char *name, char **text)
 {
-	const char *paths[3] = {pf->to, pf->from, pf->proof};
-	const char *names[3] = {"to", "from", "proof"};
-	char **texts[3] = {&pf->to_text, &pf->from_text, &pf->proof_text};
-	int need[3] = {1, need_from, need_proof};
-	for (int i = 0; i < 3; i++) {
-		if (!need[i])
-			continue;
-		if (!paths[i]) {
-			cli_error("audit", "name the %s with --%s", i == 2 ? "proof" : "checkpoints",
-				  names[i]);
-			return -1;
-		}
-		if (!(*texts[i] = read_small_file(paths[i]))) {
-			cli_error("audit", "cannot read %s: %m", paths[i]);
-			return -1;
-		}
+	if (!path) {
+		cli_error("audit", "name the %s with --%s",
+			  strcmp(name, "proof") == 0 ? "proof" : "checkpoints", name);
+		return -1;
+	}
+	if (!(*text = read_small_file(path))) {
+		cli_error("audit", "cannot read %s: %m", path);
+		return -1;
 	}
 	return 0;
+}
+
+/* Reads --to, and --from when asked for; -1 (said) on failure. */
+static int read_files(struct proof_files *pf, int need_from)
+{
+	if (read_named(pf->to, "to", &pf->to_text) != 0)
+		return -1;
+	return need_from ? read_named(pf->from, "from", &pf->from_text) : 0;
 }
 
 static void free_files(struct proof_files *pf)
@@ -208,7 +208,7 @@ static int prove(registry *r, struct proof_files *pf)
 {
 	char *proof = NULL;
 	int64_t seq = pf->entry ? entry_number(pf->entry) : 0;
-	err_t e = (pf->entry && !seq) || read_files(pf, !pf->entry, 0) ? ERR_IO
+	err_t e = (pf->entry && !seq) || read_files(pf, !pf->entry) ? ERR_IO
 		  : pf->entry ? audit_prove_inclusion(registry_db(r), seq, pf->to_text, &proof)
 			      : audit_prove_consistency(registry_db(r), pf->from_text, pf->to_text, &proof);
 	if (e == ERR_INVALID && pf->entry)
@@ -259,17 +259,11 @@ static int check_inclusion(struct proof_files *pf, const char *signer)
 
 static int check(struct proof_files *pf, const char *signer)
 {
-	if (!pf->proof) {
-		cli_error("audit", "name the proof with --proof");
+	if (read_named(pf->proof, "proof", &pf->proof_text) != 0)
 		return 1;
-	}
-	if (!(pf->proof_text = read_small_file(pf->proof))) {
-		cli_error("audit", "cannot read %s: %m", pf->proof);
-		return 1;
-	}
 	/* an entry's proof is JSON; a consistency proof, lines of text */
 	int entry = pf->proof_text[strspn(pf->proof_text, " \t\r\n")] == '{';
-	if (read_files(pf, !entry, 0))
+	if (read_files(pf, !entry))
 		return 1;
 	if (entry)
 		return check_inclusion(pf, signer);

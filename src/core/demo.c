@@ -1347,8 +1347,8 @@ static const char *note_for(struct demo *d, const char *code)
 	matches = rng_below(d, matches);
 	for (k = 0; k < N(notes); k++)
 		if (strcmp(notes[k].service, code) == 0 && matches-- == 0)
-			break;
-	return notes[k].text;
+			return notes[k].text;
+	return NULL; /* not reached: matches was below the count */
 }
 
 static void add_notes(struct demo *d)

@@ -253,6 +253,8 @@ const struct principal *request_who(const struct request *rq)
 struct audit_entry request_audit_entry(const struct request *rq)
 {
 	const struct principal *who = request_who(rq);
+	if (!who) /* only signed-in routes audit as their caller; never a crash */
+		return (struct audit_entry){.actor = "", .request_id = rq->request_id};
 	return (struct audit_entry){.actor = who->username, .agency = who->agency,
 				    .role = policy_role_name(who->role),
 				    .request_id = rq->request_id};
