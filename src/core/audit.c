@@ -11,6 +11,7 @@
  * derived from the data key (keyring purpose KEY_SIGN), so no second secret
  * needs keeping; its public half is printed in every checkpoint.
  */
+#include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -416,19 +417,30 @@ int audit_hex_exact(unsigned char *bin, size_t len, const char *hex)
 	return got == len ? 0 : -1;
 }
 
-static err_t parse_lines(const char *body, struct audit_ckpt *c)
+int audit_line_value(const char **p, const char *key, char *buf, size_t cap)
 {
-	char when[40], head[2 * AUDIT_HASH_BYTES + 1], root[2 * AUDIT_HASH_BYTES + 1];
-	int got = c->version == 1
-			  ? sscanf(body, "size %lld\nhead %64s\ntime %39s\nsigner %64s\n", &c->size, head,
-				   when, c->signer)
-			  : sscanf(body, "size %lld\nhead %64s\nroot %64s\ntime %39s\nsigner %64s\n",
-				   &c->size, head, root, when, c->signer);
-	if (got != (c->version == 1 ? 4 : 5) || c->size < 0 ||
-	    audit_hex_exact(c->head, AUDIT_HASH_BYTES, head) != 0 ||
-	    (c->version > 1 && audit_hex_exact(c->root, AUDIT_HASH_BYTES, root) != 0))
-		return ERR_INVALID;
-	return ERR_OK;
+	size_t k = strlen(key), n;
+	const char *v = *p + k + 1, *eol;
+	if (strncmp(*p, key, k) != 0 || (*p)[k] != ' ' || !(eol = strchr(v, '\n')) ||
+	    (n = (size_t)(eol - v) - (eol[-1] == '\r')) == 0 || n >= cap)
+		return -1;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	*p = eol + 1;
+	return 0;
+}
+
+int audit_size_line(const char **p, const char *key, long long *out)
+{
+	char digits[24], *end = NULL;
+	if (audit_line_value(p, key, digits, sizeof digits) != 0 || *digits < '0' || *digits > '9')
+		return -1;
+	errno = 0;
+	long long v = strtoll(digits, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
 }
 
 int audit_starts(const char *text, const char *line)
@@ -439,17 +451,28 @@ int audit_starts(const char *text, const char *line)
 
 err_t audit_parse_checkpoint(const char *text, struct audit_ckpt *c)
 {
-	const char *sigline = strstr(text, "\nsignature ");
+	char when[40], head[2 * AUDIT_HASH_BYTES + 1], root[2 * AUDIT_HASH_BYTES + 1];
+	const char *p = strchr(text, '\n');
 	memset(c, 0, sizeof *c);
 	c->version = audit_starts(text, CHECKPOINT_V1) ? 1 : audit_starts(text, CHECKPOINT_HEADER) ? 2 : 0;
-	if (!sigline || !c->version || parse_lines(strchr(text, '\n') + 1, c) != ERR_OK ||
-	    sscanf(sigline + 1, "signature %128s", c->sig) != 1)
+	if (!c->version)
 		return ERR_INVALID;
-	/* nothing after the signature but the line's end (CRLF if mailed) */
-	const char *rest = sigline + strlen("\nsignature ") + strlen(c->sig);
-	if (rest[strspn(rest, "\r\n")] != '\0')
+	p++;
+	if (audit_size_line(&p, "size", &c->size) || audit_line_value(&p, "head", head, sizeof head) ||
+	    audit_hex_exact(c->head, AUDIT_HASH_BYTES, head) != 0 ||
+	    (c->version > 1 && (audit_line_value(&p, "root", root, sizeof root) ||
+				audit_hex_exact(c->root, AUDIT_HASH_BYTES, root) != 0)) ||
+	    audit_line_value(&p, "time", when, sizeof when) ||
+	    audit_line_value(&p, "signer", c->signer, sizeof c->signer) ||
+	    strncmp(p, "signature ", 10) != 0)
 		return ERR_INVALID;
-	c->signed_len = (size_t)(sigline + 1 - text);
+	c->signed_len = (size_t)(p - text);
+	/* the signature, then nothing but the line's end (CRLF if mailed) */
+	size_t n = strcspn(p + 10, "\r\n");
+	if (n >= sizeof c->sig || p[10 + n + strspn(p + 10 + n, "\r\n")] != '\0')
+		return ERR_INVALID;
+	memcpy(c->sig, p + 10, n);
+	c->sig[n] = '\0';
 	return ERR_OK;
 }
 

@@ -54,5 +54,11 @@ err_t audit_open_checkpoint(const char *text, const char *signer_hex, struct aud
 int audit_hex_exact(unsigned char *bin, size_t len, const char *hex);
 /* Whether text starts with the whole line `line`. */
 int audit_starts(const char *text, const char *line);
+/* The value of the line "key value" at *p (its end "\n" or "\r\n") into
+ * buf (cap bytes), and *p moved past the line; -1 unless the line is there,
+ * ends, and its value is not empty and fits. */
+int audit_line_value(const char **p, const char *key, char *buf, size_t cap);
+/* The line "key N", N decimal digits only, no more than a long long holds. */
+int audit_size_line(const char **p, const char *key, long long *out);
 
 #endif

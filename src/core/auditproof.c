@@ -73,26 +73,17 @@ out:
 static err_t parse_consistency(const char *text, long long *from, long long *to,
 			       struct merkle_proof *p)
 {
-	char hex[HASH_HEX + 2];
-	int used = 0;
+	char hex[HASH_HEX + 1];
 	p->n = 0;
-	if (!audit_starts(text, CONSISTENCY_HEADER) ||
-	    sscanf(text + strlen(CONSISTENCY_HEADER) + 1, "from %lld\nto %lld%n", from, to, &used) != 2)
+	if (!audit_starts(text, CONSISTENCY_HEADER))
 		return ERR_INVALID;
-	text += strlen(CONSISTENCY_HEADER) + 1 + used;
+	text += strlen(CONSISTENCY_HEADER) + 1;
+	if (audit_size_line(&text, "from", from) != 0 || audit_size_line(&text, "to", to) != 0)
+		return ERR_INVALID;
 	while (*text) {
-		size_t eol = strspn(text, "\r\n");
-		if (eol == 0)
-			return ERR_INVALID;
-		text += eol;
-		if (!*text)
-			break;
-		used = 0;
-		if (p->n == MERKLE_PROOF_MAX || strncmp(text, "hash ", 5) != 0 ||
-		    sscanf(text + 5, "%65[0-9a-f]%n", hex, &used) != 1 ||
+		if (p->n == MERKLE_PROOF_MAX || audit_line_value(&text, "hash", hex, sizeof hex) != 0 ||
 		    audit_hex_exact(p->hash[p->n], AUDIT_HASH_BYTES, hex) != 0)
 			return ERR_INVALID;
-		text += 5 + used;
 		p->n++;
 	}
 	return ERR_OK;

@@ -706,6 +706,10 @@ static void test_checkpoint_malformed_refused(void **state)
 	/* signed, but a negative size, another version, a head of 63 digits or
 	 * of non-hex digits: not checkpoints */
 	assert_int_equal(own_signed(state, CHECKPOINT_V1, "-1", head, signer, &v), ERR_INVALID);
+	assert_int_equal(own_signed(state, CHECKPOINT_V1, "+8", head, signer, &v), ERR_INVALID);
+	assert_int_equal(own_signed(state, CHECKPOINT_V1, " 8", head, signer, &v), ERR_INVALID);
+	assert_int_equal(own_signed(state, CHECKPOINT_V1, "99999999999999999999", head, signer, &v),
+			 ERR_INVALID); /* past a long long: not taken as its largest */
 	assert_int_equal(own_signed(state, "haven-audit-checkpoint 3", "8", head, signer, &v),
 			 ERR_INVALID);
 	assert_int_equal(own_signed(state, CHECKPOINT_V1, "8", head + 1, signer, &v), ERR_INVALID);

@@ -150,6 +150,17 @@ static void test_checkpoint_carries_root(void **state)
 	free(cp);
 }
 
+/* Replaces the first `old` in *text with `new` (a fresh string). */
+static void swap_text(char **text, const char *old, const char *new)
+{
+	char *at = strstr(*text, old), *out;
+	assert_non_null(at);
+	out = malloc(strlen(*text) + strlen(new) + 1);
+	sprintf(out, "%.*s%s%s", (int)(at - *text), *text, new, at + strlen(old));
+	free(*text);
+	*text = out;
+}
+
 /* Proofs between checkpoints of a log that only grew hold, away from the
  * database; any change to the proof or the checkpoints is caught. */
 static void test_consistency_holds(void **state)
@@ -171,10 +182,11 @@ static void test_consistency_holds(void **state)
 	assert_null(none);
 	assert_int_equal(audit_check_consistency(b, a, p, NULL), ERR_INVALID);
 	/* a digit of a hash changed: the proof fails */
-	char *h = strstr(p, "hash ") + 5;
-	*h = *h == '0' ? '1' : '0';
+	char *h = strstr(p, "hash ") + 5, was = *h;
+	*h = was == '0' ? '1' : '0';
 	assert_int_equal(audit_check_consistency(a, b, p, NULL), ERR_CONFLICT);
-	*h = *h == '0' ? '1' : '0';
+	*h = was;
+	assert_int_equal(audit_check_consistency(a, b, p, NULL), ERR_OK);
 	/* a hash left out, or one more */
 	char *shorter = strdup(p), *longer = malloc(strlen(p) + 80);
 	shorter[strlen(shorter) - strlen("hash \n") - 2 * AUDIT_HASH_BYTES] = '\0';
@@ -189,6 +201,15 @@ static void test_consistency_holds(void **state)
 	assert_int_equal(audit_check_consistency(a, b, longer, NULL), ERR_INVALID);
 	sprintf(longer, "%sjunk\n", p);
 	assert_int_equal(audit_check_consistency(a, b, longer, NULL), ERR_INVALID);
+	char *huge = strdup(p);
+	swap_text(&huge, "to 13", "to 99999999999999999999");
+	assert_int_equal(audit_check_consistency(a, b, huge, NULL), ERR_INVALID);
+	free(huge);
+	/* line ends of another system are fine: the proof is not signed */
+	char *crlf = strdup(p);
+	swap_text(&crlf, "\nfrom 8\nto 13\n", "\nfrom 8\r\nto 13\r\n");
+	assert_int_equal(audit_check_consistency(a, b, crlf, NULL), ERR_OK);
+	free(crlf);
 	/* a later checkpoint edited, or signed by a key other than the one
 	 * pinned: refused before the proof is looked at */
 	char *size = strstr(b, "size 13");
@@ -267,17 +288,6 @@ static void test_from_empty_log(void **state)
 	free(b);
 	free(p);
 	tu_store_close(&st);
-}
-
-/* Replaces the first `old` in *text with `new` (a fresh string). */
-static void swap_text(char **text, const char *old, const char *new)
-{
-	char *at = strstr(*text, old), *out;
-	assert_non_null(at);
-	out = malloc(strlen(*text) + strlen(new) + 1);
-	sprintf(out, "%.*s%s%s", (int)(at - *text), *text, new, at + strlen(old));
-	free(*text);
-	*text = out;
 }
 
 /* Every entry's proof holds against the checkpoint; the entry it carries,
