@@ -1,16 +1,20 @@
 /*
- * cmd_audit.c - `haven audit verify`, `checkpoint`, `prove` and `check`:
- * check the audit log's hash chain, sign its head and Merkle root for keeping
- * outside the server, and prove (and check, away from the server) that a
- * later checkpoint extends an earlier one.
+ * cmd_audit.c - `haven audit verify`, `checkpoint`, `prove`, `check` and
+ * `list`: check the audit log's hash chain, sign its head and Merkle root for
+ * keeping outside the server, prove (and check, away from the server) that a
+ * later checkpoint extends an earlier one or holds an entry, and list the
+ * entries a breach inquiry asks for.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/cli.h"
 #include "app/commands.h"
 #include "core/audit.h"
+#include "core/auditlog.h"
 #include "core/auditproof.h"
+#include "util/csv_writer.h"
 
 #define CHECKPOINT_FILE_MAX 4096
 
@@ -21,6 +25,8 @@ static void help(FILE *out)
 	      "       haven audit prove [--db PATH] [--key PATH] --from OLD --to NEW\n"
 	      "       haven audit prove [--db PATH] [--key PATH] --entry N --to NEW\n"
 	      "       haven audit check [--from OLD] --to NEW --proof FILE [--signer HEX]\n"
+	      "       haven audit list [--db PATH] [--key PATH] [--actor USER] [--action ACTION]\n"
+	      "                        [--record ID] [--since TIME] [--until TIME]\n"
 	      "\n"
 	      "verify      recomputes the hash chain of the whole audit log and names the first\n"
 	      "            entry that was edited, deleted, inserted or reordered.  With\n"
@@ -47,6 +53,12 @@ static void help(FILE *out)
 	      "            Exit status 0: NEW extends OLD, or the entry is in NEW's log;\n"
 	      "            1: it does not (entries were rewritten or removed, or the entry or\n"
 	      "            proof changed), or a file is not what it should be.\n"
+	      "list        prints the entries that match, newest first, as CSV (number, time,\n"
+	      "            who, agency, role, action, record type, record, outcome): for a\n"
+	      "            breach inquiry, \"which records did USER read between two times\".\n"
+	      "            TIME is a date YYYY-MM-DD (the whole day) or YYYY-MM-DDTHH:MM:SSZ,\n"
+	      "            in UTC; --since and --until are both included.  The listing is\n"
+	      "            itself recorded in the log.\n"
 	      "\n"
 	      "Options:\n" CLI_COMMON_HELP,
 	      out);
@@ -285,6 +297,66 @@ static int check(struct proof_files *pf, const char *signer)
 	return e == ERR_OK ? 0 : 1;
 }
 
+static err_t write_entry(const struct auditlog_entry *x, void *ctx)
+{
+	struct csv_writer *w = ctx;
+	char seq[24], when[32];
+	time_t t = (time_t)x->at;
+	struct tm tm;
+	snprintf(seq, sizeof seq, "%lld", (long long)x->seq);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+	const char *cells[] = {seq,       when,      x->actor,       x->agency,     x->role,
+			       x->action, x->object_type, x->object_ref, x->outcome};
+	for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++)
+		csv_writer_str(w, cells[i]);
+	csv_writer_end_row(w);
+	return csv_writer_status(w);
+}
+
+/* --since or --until into the filter; -1 (said) when it is no time. */
+static int filter_time(const char *text, const char *option, int64_t *start, int64_t *end)
+{
+	if (!text || auditlog_parse_time(text, start, end) == ERR_OK)
+		return 0;
+	cli_error("audit", "--%s takes a date YYYY-MM-DD or a time YYYY-MM-DDTHH:MM:SSZ (UTC), "
+			   "not '%s'",
+		  option, text);
+	return -1;
+}
+
+static int list(registry *r, struct auditlog_filter *f, const char *since, const char *until)
+{
+	static const char *const header[] = {"seq",    "time",        "actor",  "agency", "role",
+					     "action", "object_type", "record", "outcome"};
+	struct csv_writer w;
+	int64_t ignored, before = 0;
+	char actor[64];
+	err_t e;
+	if (filter_time(since, "since", &f->since, &ignored) ||
+	    filter_time(until, "until", &ignored, &f->until))
+		return 1;
+	audit_cli_actor(actor, sizeof actor);
+	/* on record before anything is shown */
+	if (auditlog_record_read(r, f, (struct audit_entry){.actor = actor, .role = "operator"}) !=
+	    ERR_OK) {
+		cli_error("audit", "cannot record this listing in the audit log: %s",
+			  db_errmsg(registry_db(r)));
+		return 1;
+	}
+	csv_writer_init(&w, stdout);
+	for (size_t i = 0; i < sizeof header / sizeof header[0]; i++)
+		csv_writer_str(&w, header[i]);
+	csv_writer_end_row(&w);
+	do
+		e = auditlog_page(r, f, before, AUDITLOG_PAGE_MAX, write_entry, &w, &before);
+	while (e == ERR_OK && before);
+	if (e == ERR_OK && fflush(stdout) != 0)
+		e = ERR_IO;
+	if (e != ERR_OK)
+		cli_error("audit", "%s", e == ERR_IO ? "cannot write the listing" : db_errmsg(registry_db(r)));
+	return e == ERR_OK ? 0 : 1;
+}
+
 int cmd_audit(int argc, char **argv)
 {
 	static const struct option opts[] = {CLI_COMMON_OPTIONS,
@@ -294,18 +366,26 @@ int cmd_audit(int argc, char **argv)
 					     {"to", required_argument, NULL, 't'},
 					     {"proof", required_argument, NULL, 'p'},
 					     {"entry", required_argument, NULL, 'e'},
+					     {"actor", required_argument, NULL, 'A'},
+					     {"action", required_argument, NULL, 'a'},
+					     {"record", required_argument, NULL, 'r'},
+					     {"since", required_argument, NULL, 'S'},
+					     {"until", required_argument, NULL, 'U'},
 					     {0, 0, 0, 0}};
-	static const char *const verbs[] = {"verify", "checkpoint", "prove", "check"};
+	static const char *const verbs[] = {"verify", "checkpoint", "prove", "check", "list"};
 	struct cli_paths c = {0};
 	struct proof_files pf = {0};
-	const char *cp = NULL, *signer = NULL, *verb;
+	struct auditlog_filter f = {0};
+	const char *cp = NULL, *signer = NULL, *verb, *since = NULL, *until = NULL;
 	registry *r;
 	int opt, rc;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		const char **arg = opt == 'c' ? &cp : opt == 's' ? &signer : opt == 'f' ? &pf.from
 				   : opt == 't' ? &pf.to : opt == 'p' ? &pf.proof
-				   : opt == 'e' ? &pf.entry : NULL;
+				   : opt == 'e' ? &pf.entry : opt == 'A' ? &f.actor : opt == 'a' ? &f.action
+				   : opt == 'r' ? &f.record : opt == 'S' ? &since : opt == 'U' ? &until
+							      : NULL;
 		if (cli_common_option(&c, opt, optarg))
 			continue;
 		if (arg) {
@@ -316,9 +396,9 @@ int cmd_audit(int argc, char **argv)
 		return opt == CLI_OPT_HELP ? 0 : 2;
 	}
 	size_t v = 0;
-	for (verb = argc - optind == 1 ? argv[optind] : ""; v < 4 && strcmp(verb, verbs[v]) != 0; v++)
+	for (verb = argc - optind == 1 ? argv[optind] : ""; v < 5 && strcmp(verb, verbs[v]) != 0; v++)
 		;
-	if (v == 4) {
+	if (v == 5) {
 		help(stderr);
 		return 2;
 	}
@@ -329,7 +409,10 @@ int cmd_audit(int argc, char **argv)
 	}
 	if (!(r = cli_open(&c, "audit")))
 		return 1;
-	rc = v == 0 ? verify(r, cp, signer) : v == 1 ? checkpoint(r) : prove(r, &pf);
+	rc = v == 0   ? verify(r, cp, signer)
+	     : v == 1 ? checkpoint(r)
+	     : v == 2 ? prove(r, &pf)
+		      : list(r, &f, since, until);
 	free_files(&pf);
 	registry_close(r);
 	return rc;

@@ -24,15 +24,33 @@ struct auditlog_entry {
 	const char *actor, *agency, *role, *action, *object_type, *object_ref, *outcome;
 };
 
+/* Which entries to list: who did what to which record when, for a breach
+ * inquiry ("which records did user X read between t1 and t2", HUM-13). */
+struct auditlog_filter {
+	const char *actor, *action, *record; /* NULL or "": any */
+	int64_t since, until;                /* entries at >= since and < until; 0: open */
+};
+
 /*
- * Calls fn for up to `limit` (1..AUDITLOG_PAGE_MAX) entries older than
- * sequence number `before` (0: from the newest), newest first.  *next gets
- * the `before` of the following page, 0 when this one reached the first
- * entry.  A non-OK return of fn stops and is returned.
+ * Calls fn for up to `limit` (1..AUDITLOG_PAGE_MAX) entries that pass the
+ * filter (NULL: all) and are older than sequence number `before` (0: from
+ * the newest), newest first.  *next gets the `before` of the following
+ * page, 0 when this one reached the first entry.  A non-OK return of fn
+ * stops and is returned.
  */
 typedef err_t (*auditlog_fn)(const struct auditlog_entry *e, void *ctx);
-err_t auditlog_page(registry *r, int64_t before, unsigned limit, auditlog_fn fn, void *ctx,
-		    int64_t *next);
+err_t auditlog_page(registry *r, const struct auditlog_filter *f, int64_t before, unsigned limit,
+		    auditlog_fn fn, void *ctx, int64_t *next);
+
+/* A time as a filter takes it, UTC: "YYYY-MM-DD" (a whole day) or
+ * "YYYY-MM-DDTHH:MM:SSZ" (one second).  *start is its first second, *end
+ * the second after its last, so that "since" takes start and "until" end,
+ * both inclusive.  ERR_INVALID when it is neither. */
+err_t auditlog_parse_time(const char *s, int64_t *start, int64_t *end);
+
+/* Writes the entry "audit.read" for the principal `by`, with the filter as
+ * its detail, in a transaction of its own: reading the log is on record. */
+err_t auditlog_record_read(registry *r, const struct auditlog_filter *f, struct audit_entry by);
 
 /*
  * What happened to one's own account (ASVS 6.3.7, 6.4.6: users are told of

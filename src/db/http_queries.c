@@ -170,9 +170,16 @@ const char Q_FAMILY_CHILDREN[] =
 
 /* ---- the audit log as the auditor reads it (auditlog.c) ---------------------
  * Never the detail: a coordinator's stated reason is free text. */
+/* The filters are empty texts and an open time range when not asked for:
+ * one statement for every combination.  Only a record's filter has an index
+ * (audit_log_object); the others read back from `before` until the page is
+ * full, which a breach inquiry can wait for. */
 const char Q_AUDITLOG_PAGE[] =
 	"SELECT seq, at, actor, agency, role, action, object_type, object_ref, outcome "
-	"FROM audit_log WHERE (CAST($1 AS BIGINT) = 0 OR seq < $1) ORDER BY seq DESC LIMIT $2";
+	"FROM audit_log WHERE (CAST($1 AS BIGINT) = 0 OR seq < $1) "
+	"AND (CAST($3 AS TEXT) = '' OR actor = $3) AND (CAST($4 AS TEXT) = '' OR action = $4) "
+	"AND (CAST($5 AS TEXT) = '' OR object_ref = $5) "
+	"AND at >= CAST($6 AS BIGINT) AND at < CAST($7 AS BIGINT) ORDER BY seq DESC LIMIT $2";
 /* audit_log_object serves this: one account's entries are few */
 const char Q_AUDITLOG_ACCOUNT[] =
 	"SELECT seq, at, actor, agency, role, action, object_type, object_ref, outcome "

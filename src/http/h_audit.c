@@ -1,6 +1,8 @@
 /*
  * h_audit.c - the audit log for auditors: GET /api/v1/audit?before&limit
- * (entries newest first, a page at a time) and GET /api/v1/audit/verify
+ * &actor&action&record&since&until (entries newest first, a page at a time,
+ * filtered for a breach inquiry; each page read is itself audited) and
+ * GET /api/v1/audit/verify
  * (the whole chain recomputed, audit_verify through auditlog.c); and, for
  * every signed-in user, GET /api/v1/session/activity: the entries about
  * their own account, those they should be told of marked.  Entries
@@ -78,23 +80,47 @@ err_t h_session_activity(struct request *rq, struct reply *out)
 	return out->json ? ERR_OK : ERR_NOMEM;
 }
 
+/* The filter from the query; each bad field named in out. */
+static int read_filter(struct request *rq, struct auditlog_filter *f, struct reply *out)
+{
+	const char *since = request_query(rq, "since"), *until = request_query(rq, "until");
+	int64_t ignored;
+	int ok = 1;
+	*f = (struct auditlog_filter){.actor = request_query(rq, "actor"),
+				      .action = request_query(rq, "action"),
+				      .record = request_query(rq, "record")};
+	if (since && *since && auditlog_parse_time(since, &f->since, &ignored) != ERR_OK) {
+		reply_field_error(out, "since", "a date YYYY-MM-DD or a time YYYY-MM-DDTHH:MM:SSZ (UTC)");
+		ok = 0;
+	}
+	if (until && *until && auditlog_parse_time(until, &ignored, &f->until) != ERR_OK) {
+		reply_field_error(out, "until", "a date YYYY-MM-DD or a time YYYY-MM-DDTHH:MM:SSZ (UTC)");
+		ok = 0;
+	}
+	return ok;
+}
+
 err_t h_audit_list(struct request *rq, struct reply *out)
 {
 	long long before = number(request_query(rq, "before"), 1, INT64_MAX, 0);
 	long long limit = number(request_query(rq, "limit"), 1, AUDITLOG_PAGE_MAX,
 				 AUDIT_PAGE_DEFAULT);
+	struct auditlog_filter f;
 	int64_t next = 0;
 	json_t *list;
 	err_t e;
+	int ok = read_filter(rq, &f, out);
 	if (before < 0)
 		reply_field_error(out, "before", "a sequence number from 1");
 	if (limit < 0)
 		reply_field_error(out, "limit", "a whole number from 1 to %d", AUDITLOG_PAGE_MAX);
-	if (before < 0 || limit < 0)
+	if (before < 0 || limit < 0 || !ok)
 		return ERR_INVALID;
 	if (!(list = json_array()))
 		return ERR_NOMEM;
-	e = auditlog_page(rq->reg, before, (unsigned)limit, add_entry, list, &next);
+	e = auditlog_page(rq->reg, &f, before, (unsigned)limit, add_entry, list, &next);
+	if (e == ERR_OK) /* the auditor's reading is on record before it is shown (AUD-11) */
+		e = auditlog_record_read(rq->reg, &f, request_audit_entry(rq));
 	if (e != ERR_OK) {
 		json_decref(list);
 		return e;

@@ -29,7 +29,8 @@ static const char *const b_service[] = {"service", "provider", "date", "end_date
 static const char *const b_referral[] = {"person_id", "to", "purpose", "date", NULL};
 static const char *const b_answer[] = {"status", "closed_on", NULL};
 static const char *const b_erasure[] = {"reason", NULL};
-static const char *const q_audit[] = {"before", "limit", NULL};
+static const char *const q_audit[] = {"before", "limit", "actor", "action", "record",
+				       "since", "until", NULL};
 static const char *const q_activity[] = {"limit", NULL};
 static const char *const b_code_add[] = {"list", "code", "en", "az", "money", NULL};
 static const char *const b_agency_add[] = {"code", "kind", "en", "az", NULL};
@@ -109,7 +110,8 @@ const struct route routes[] = {
 	{"GET", "/api/v1/persons/{id}/children", ACT_PERSON_READ, 0, h_person_children, 200,
 	 "A person's children and parent, those in sight", NONE, NULL},
 	{"GET", "/api/v1/audit", ACT_AUDIT_READ, 0, h_audit_list, 200,
-	 "Audit log entries, newest first (before: the next page)", q_audit, NULL},
+	 "Audit log entries, newest first (before: the next page), filtered by actor, action, "
+	 "record and time (since, until: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)", q_audit, NULL},
 	{"GET", "/api/v1/audit/verify", ACT_AUDIT_READ, 0, h_audit_verify, 200,
 	 "Recompute the audit log's hash chain and Merkle root", NONE, NULL},
 	{"GET", "/api/v1/reports/annual", ACT_REPORT_READ, 0, h_report_annual, 200,

@@ -587,6 +587,27 @@ test('the auditor reads the log and verifies its chain', async () => {
 	assert.doesNotMatch(text, /Leyla|Məmmədova|7654321/, 'no personal data in the log');
 	await page.getByRole('button', { name: 'Daha köhnə qeydləri göstər' }).click();
 	await page.waitForFunction(() => document.querySelectorAll('main table tbody tr').length > 50);
+	// a breach inquiry: one person's reads today, then nothing from tomorrow on
+	const read = rows.filter({ has: page.locator('td:nth-of-type(5)', { hasText: 'person.read' }) }).first();
+	const actor = norm(await read.locator('th').innerText());
+	await page.getByLabel('Kim').fill(actor);
+	await page.getByLabel('Əməliyyat').fill('person.read');
+	await page.getByRole('button', { name: 'Uyğun qeydləri göstər' }).click();
+	await page.waitForFunction(() => document.querySelectorAll('main table tbody tr').length <= 50);
+	const actors = await rows.locator('th').allInnerTexts();
+	const actions = await rows.locator('td:nth-of-type(5)').allInnerTexts();
+	assert.ok(actors.length > 0, 'the filter finds the reads');
+	assert.ok(actors.every((a) => norm(a) === actor), 'only that person');
+	assert.ok(actions.every((a) => a.trim() === 'person.read'), 'only reads');
+	await check(page, 'audit-filtered-az');
+	await page.getByLabel('Başlanğıc (gün)').fill('31.12.2099');
+	await page.getByRole('button', { name: 'Uyğun qeydləri göstər' }).click();
+	await page.locator('main .field-error:not([hidden])').first().waitFor();
+	await page.getByLabel('Başlanğıc (gün)').fill('');
+	await page.getByLabel('Kim').fill('');
+	await page.getByLabel('Əməliyyat').fill('');
+	await page.getByRole('button', { name: 'Uyğun qeydləri göstər' }).click();
+	await page.waitForFunction(() => document.querySelectorAll('main table tbody tr').length === 50);
 	await page.getByRole('button', { name: 'Zənciri yoxla' }).click();
 	await page.locator('.verdict.ok').waitFor();
 	assert.match(norm(await page.locator('.verdict').innerText()), /Zəncir bütövdür: .* qeydin hamısı yoxlanıldı/);

@@ -17,10 +17,12 @@
 #include <sodium.h>
 
 #include "core/audit.h"
+#include "core/auditlog.h"
 #include "core/clock.h"
 #include "core/registry.h"
 #include "db/queries.h"
 #include "testutil.h"
+#include "util/date.h"
 
 #define ENTRIES 8
 
@@ -872,6 +874,67 @@ static void test_clock_regression_flagged(void **state)
 	assert_int_equal(v.clock_regressions, 2);
 }
 
+/* The times an auditor's filter takes: a whole day, or one second (UTC). */
+static void test_filter_times(void **state)
+{
+	(void)state;
+	int64_t start = 0, end = 0;
+	assert_int_equal(auditlog_parse_time("2026-11-29", &start, &end), ERR_OK);
+	assert_int_equal(start, 1795910400);
+	assert_int_equal(end, 1795910400 + 86400);
+	assert_int_equal(auditlog_parse_time("2026-11-29T10:20:30Z", &start, &end), ERR_OK);
+	assert_int_equal(start, 1795910400 + 10 * 3600 + 20 * 60 + 30);
+	assert_int_equal(end, start + 1);
+	static const char *const bad[] = {"",
+					  "2026-11-29T24:00:00Z",
+					  "2026-11-29T10:60:00Z",
+					  "2026-11-29T10:20Z",
+					  "2026-11-29 10:20:30Z",
+					  "2026-11-29T1a:20:30Z",
+					  "2026-11-29T10:20:30Zx",
+					  "2026-11-29T10:20:30",
+					  "2026-02-30",
+					  "yesterday"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (auditlog_parse_time(bad[i], &start, &end) != ERR_INVALID)
+			fail_msg("took '%s'", bad[i]);
+	assert_int_equal(auditlog_parse_time(NULL, &start, &end), ERR_INVALID);
+}
+
+/* `haven audit list` for a breach inquiry: the entries that match as CSV a
+ * spreadsheet cannot run, newest first, and the listing itself on record. */
+static void test_cli_list(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[2048], *out = NULL, *err = NULL, today[DATE_TEXT_MAX];
+	struct audit_entry e = {.actor = "=HYPERLINK(\"http://x\")", .action = "person.read",
+				.object_type = "person", .object_ref = "P-3", .outcome = "ok"};
+	assert_int_equal(audit_record(D(state), &e), ERR_OK);
+	date_format(date_today(), today);
+	snprintf(cmd, sizeof cmd,
+		 "'%s' audit list --db '%s' --key '%s' --action person.read --record P-3 --since %s "
+		 "--until %s",
+		 HAVEN_BIN, f->st.db, f->st.key, today, today);
+	assert_int_equal(tu_run(cmd, &out, NULL), 0);
+	assert_non_null(strstr(out, "seq,time,actor,agency,role,action,object_type,record,outcome\n9,"));
+	assert_non_null(strstr(out, ",\"'=HYPERLINK(\"\"http://x\"\")\",,,person.read,person,P-3,ok\n3,"));
+	assert_non_null(strstr(out, ",tester,mia_ctd,officer,person.read,person,P-3,ok\n"));
+	assert_null(strstr(out, "P-4"));
+	free(out);
+	snprintf(cmd, sizeof cmd, "'%s' audit list --db '%s' --key '%s' --until 2026-13-01", HAVEN_BIN,
+		 f->st.db, f->st.key);
+	assert_int_equal(tu_run(cmd, &out, &err), 1);
+	assert_string_equal(out, "");
+	assert_non_null(strstr(err, "--until takes a date YYYY-MM-DD"));
+	free(out);
+	free(err);
+	snprintf(cmd, sizeof cmd, "'%s' audit list --db '%s' --key '%s' --action audit.read", HAVEN_BIN,
+		 f->st.db, f->st.key);
+	assert_int_equal(tu_run(cmd, &out, NULL), 0);
+	assert_non_null(strstr(out, ",audit.read,audit,,ok\n10,")); /* this one, the first */
+	free(out);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -885,9 +948,10 @@ int main(void)
 		T(test_missing_log_is_an_error),
 		T(test_read_error_is_an_error), T(test_stale_head_cannot_fork),
 		T(test_record_all_is_atomic),  T(test_long_field_cut_then_edit_found),
-		T(test_checkpoint_malformed_refused), T(test_clock_regression_flagged),   T(test_cli_checkpoints),   T(test_cut_keeps_whole_characters),
+		T(test_checkpoint_malformed_refused), T(test_clock_regression_flagged), T(test_cli_list),   T(test_cli_checkpoints),   T(test_cut_keeps_whole_characters),
 		cmocka_unit_test(test_known_hashes_verify),
 		cmocka_unit_test(test_checkpoint_of_empty_log),
+		cmocka_unit_test(test_filter_times),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -910,6 +910,39 @@ static void interface_routes(void **state)
 								       0),
 						       "seq")) < next);
 	json_decref(j);
+	/* a breach inquiry (HUM-13): what the coordinator did today; what was
+	 * done to P1; nothing tomorrow; the auditor's reading is on record */
+	char today[DATE_TEXT_MAX], tomorrow[DATE_TEXT_MAX];
+	date_format(date_today(), today);
+	date_format(date_today() + 86400, tomorrow);
+	snprintf(buf, sizeof buf, "/api/v1/audit?actor=coord&since=%s&until=%s&limit=100", today,
+		 today);
+	j = get(&w->aud, buf, 200);
+	json_t *found = json_object_get(j, "entries"), *x;
+	size_t i;
+	assert_true(json_array_size(found) > 0);
+	json_array_foreach(found, i, x)
+		assert_string_equal(json_string_value(json_object_get(x, "actor")), "coord");
+	json_decref(j);
+	j = get(&w->aud, "/api/v1/audit?record=P1&action=person.read&limit=100", 200);
+	found = json_object_get(j, "entries");
+	assert_true(json_array_size(found) > 0);
+	json_array_foreach(found, i, x) {
+		assert_string_equal(json_string_value(json_object_get(x, "object_id")), "P1");
+		assert_string_equal(json_string_value(json_object_get(x, "action")), "person.read");
+	}
+	json_decref(j);
+	snprintf(buf, sizeof buf, "/api/v1/audit?since=%s", tomorrow);
+	j = get(&w->aud, buf, 200);
+	assert_int_equal(json_array_size(json_object_get(j, "entries")), 0);
+	json_decref(j);
+	j = get(&w->aud, "/api/v1/audit?since=yesterday&until=2026-02-30", 400);
+	assert_true(mentions(j, "\"since\"") && mentions(j, "\"until\""));
+	json_decref(j);
+	j = get(&w->aud, "/api/v1/audit?action=audit.read&limit=1", 200);
+	x = json_array_get(json_object_get(j, "entries"), 0);
+	assert_string_equal(json_string_value(json_object_get(x, "actor")), "aud");
+	json_decref(j);
 	json_decref(get(&w->aud, "/api/v1/audit?limit=0", 400));
 	j = get(&w->aud, "/api/v1/audit/verify", 200);
 	assert_true(json_is_true(json_object_get(j, "intact")));
