@@ -21,6 +21,7 @@
 #include "app/commands.h"
 #include "report/chart.h"
 #include "report/report.h"
+#include "util/durable.h"
 
 #define CMD "report"
 
@@ -147,7 +148,8 @@ static int parse(int argc, char **argv, struct report_args *a)
 	return 0;
 }
 
-/* Writes the report to stdout, or to --out through FILE.tmp renamed into place. */
+/* Writes the report to stdout, or to --out through FILE.tmp synced and renamed
+ * into place (durable.h): a crash leaves the old report or the new one. */
 static err_t write_out(const struct report *r, const struct report_format *fm,
 		       const struct report_args *a, char *errbuf)
 {
@@ -180,8 +182,9 @@ static err_t write_out(const struct report *r, const struct report_format *fm,
 		snprintf(errbuf, ERRBUF_MAX, "cannot write %s: %s", tmp, strerror(errno));
 		e = ERR_IO;
 	}
-	if (e == ERR_OK && rename(tmp, a->out) != 0) {
-		snprintf(errbuf, ERRBUF_MAX, "cannot rename %s to %s: %s", tmp, a->out, strerror(errno));
+	if (e == ERR_OK && durable_replace(tmp, a->out) != ERR_OK) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot put %s in place of %s: %s", tmp, a->out,
+			 strerror(errno));
 		e = ERR_IO;
 	}
 	if (e != ERR_OK)

@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,26 +14,15 @@
 #include "core/backup.h"
 #include "core/copy.h"
 #include "db/queries.h"
+#include "util/durable.h"
 
 #define COPY_CHUNK 65536
 
-static err_t sync_path(const char *path, int directory)
-{
-	int fd = open(path, (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
-	int rc = fd >= 0 ? fsync(fd) : -1;
-	if (fd >= 0)
-		close(fd);
-	return rc == 0 ? ERR_OK : ERR_IO;
-}
-
+/* The file at `path` and the directory that holds it, synced. */
 static err_t sync_with_dir(const char *path)
 {
-	char *copy = strdup(path);
-	err_t e = copy ? sync_path(path, 0) : ERR_NOMEM;
-	if (e == ERR_OK)
-		e = sync_path(dirname(copy), 1);
-	free(copy);
-	return e;
+	err_t e = durable_sync(path);
+	return e == ERR_OK ? durable_sync_parent(path) : e;
 }
 
 err_t backup_write(registry *r, const char *path, char *errbuf)

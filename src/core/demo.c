@@ -52,6 +52,7 @@
 
 #include "core/demo.h"
 #include "util/date.h"
+#include "util/durable.h"
 #include "util/money.h"
 
 #define DEMO_LAST_YEAR     2024
@@ -1736,7 +1737,7 @@ static err_t write_files(const char *dir, const struct obuf out[3], char *msg, s
 		written++; /* a failed file may exist in part: removed below */
 	}
 	while (rc == ERR_OK && renamed < 3) {
-		if (rename(tmp[renamed], dst[renamed]) != 0) {
+		if (durable_replace(tmp[renamed], dst[renamed]) != ERR_OK) {
 			rc = ERR_IO;
 			snprintf(msg, msglen, "demo: cannot rename %.300s: %s", tmp[renamed],
 			         strerror(errno));

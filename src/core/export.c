@@ -18,6 +18,7 @@
 #include "core/import_internal.h"
 #include "util/csv_writer.h"
 #include "util/date.h"
+#include "util/durable.h"
 #include "util/money.h"
 
 #define EXPORT_BUFFER (64 * 1024)
@@ -178,19 +179,6 @@ static err_t write_kind(registry *r, struct out_file *o, enum kind k, char *errb
 	return e;
 }
 
-static err_t sync_dir(const char *dir, char *errbuf)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc = fd >= 0 ? fsync(fd) : -1;
-	if (fd >= 0)
-		close(fd);
-	if (rc != 0) {
-		snprintf(errbuf, ERRBUF_MAX, "cannot sync %s: %s", dir, strerror(errno));
-		return ERR_IO;
-	}
-	return ERR_OK;
-}
-
 static err_t audit_export(registry *r, const struct out_file *o)
 {
 	char detail[128];
@@ -243,8 +231,10 @@ err_t export_dir(registry *r, const char *dir, struct export_summary *out, char 
 				unlink(o[j].tmp);
 			return ERR_IO;
 		}
-	if ((e = sync_dir(dir, errbuf)) != ERR_OK)
-		return e;
+	if (durable_sync(dir) != ERR_OK) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot sync %s: %s", dir, strerror(errno));
+		return ERR_IO;
+	}
 	*out = (struct export_summary){o[0].rows, o[1].rows, o[2].rows};
 	return ERR_OK;
 }

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "util/durable.h"
 #include "util/keyring.h"
 
 #define KEYFILE_HEADER "haven-keyring 1"
@@ -213,22 +213,6 @@ out:
 	return e;
 }
 
-/* Syncs the directory holding `path`, so a rename into it survives power loss. */
-static int sync_parent(const char *path)
-{
-	char *copy = strdup(path);
-	int fd, rc = -1;
-	if (!copy)
-		return -1;
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		rc = fsync(fd);
-		close(fd);
-	}
-	free(copy);
-	return rc;
-}
-
 /* Writes `text` to `path` through temp file, fsync, rename, directory fsync. */
 static err_t write_new_file(const char *path, const char *text, size_t len, char *errbuf)
 {
@@ -252,7 +236,7 @@ static err_t write_new_file(const char *path, const char *text, size_t len, char
 		return ERR_IO;
 	}
 	close(fd);
-	if (link(tmp, path) != 0 || sync_parent(path) != 0) {
+	if (link(tmp, path) != 0 || durable_sync_parent(path) != ERR_OK) {
 		/* link, unlike rename, fails instead of replacing a file created meanwhile */
 		snprintf(errbuf, ERRBUF_MAX, "cannot create %s: %s", path, strerror(errno));
 		unlink(tmp);
@@ -341,7 +325,7 @@ static err_t replace_file(const char *path, const char *text, size_t len, char *
 		return ERR_IO;
 	}
 	close(fd);
-	if (rename(tmp, path) != 0 || sync_parent(path) != 0) {
+	if (rename(tmp, path) != 0 || durable_sync_parent(path) != ERR_OK) {
 		snprintf(errbuf, ERRBUF_MAX, "cannot replace %s: %s", path, strerror(errno));
 		unlink(tmp);
 		return ERR_IO;
