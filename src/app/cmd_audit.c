@@ -91,6 +91,11 @@ static void record(registry *r, const char *action, const char *outcome, const c
 			  db_errmsg(registry_db(r)));
 }
 
+static const char *entries(int64_t n)
+{
+	return n == 1 ? "entry" : "entries";
+}
+
 static int verify(registry *r, const char *checkpoint_path, const char *signer)
 {
 	struct audit_verdict v;
@@ -131,18 +136,20 @@ static int verify(registry *r, const char *checkpoint_path, const char *signer)
 		return 1;
 	}
 	if (v.first_bad) {
-		printf("BROKEN: entry %lld: %s (%lld entries read)\n", (long long)v.first_bad, v.reason,
-		       (long long)v.entries);
+		printf("BROKEN: entry %lld: %s (%lld %s read)\n", (long long)v.first_bad, v.reason,
+		       (long long)v.entries, entries(v.entries));
 		record(r, "audit.verify", "failed", "chain broken");
 		return 1;
 	}
-	printf("OK: %lld entries, the chain holds%s\n", (long long)v.entries,
+	printf("OK: %lld %s, the chain holds%s\n", (long long)v.entries, entries(v.entries),
 	       checkpoint_path ? " and matches the checkpoint" : "");
 	if (v.clock_regressions)
-		printf("Note: the clock had gone back when %lld entries were written (the first: entry "
-		       "%lld, marked clock_regression): the order of entries is their number, not "
-		       "their time.\n",
-		       (long long)v.clock_regressions, (long long)v.first_regression);
+		printf("Note: the clock had gone back when %lld %s written (the first: entry %lld, "
+		       "marked clock_regression): the order of entries is their number, not their "
+		       "time.\n",
+		       (long long)v.clock_regressions,
+		       v.clock_regressions == 1 ? "entry was" : "entries were",
+		       (long long)v.first_regression);
 	record(r, "audit.verify", "ok", checkpoint_path ? "with checkpoint" : "");
 	return 0;
 }
