@@ -5,9 +5,11 @@
  * later checkpoint extends an earlier one or holds an entry, and list the
  * entries a breach inquiry asks for.
  */
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app/cli.h"
 #include "app/commands.h"
@@ -15,13 +17,14 @@
 #include "core/auditlog.h"
 #include "core/auditproof.h"
 #include "util/csv_writer.h"
+#include "util/durable.h"
 
 #define CHECKPOINT_FILE_MAX 4096
 
 static void help(FILE *out)
 {
 	fputs("Usage: haven audit verify [--db PATH] [--key PATH] [--checkpoint FILE [--signer HEX]]\n"
-	      "       haven audit checkpoint [--db PATH] [--key PATH]\n"
+	      "       haven audit checkpoint [--db PATH] [--key PATH] [--dir DIR [--min-new N]]\n"
 	      "       haven audit prove [--db PATH] [--key PATH] --from OLD --to NEW\n"
 	      "       haven audit prove [--db PATH] [--key PATH] --entry N --to NEW\n"
 	      "       haven audit check [--from OLD] --to NEW --proof FILE [--signer HEX]\n"
@@ -41,6 +44,11 @@ static void help(FILE *out)
 	      "            the chain is broken.  Keep it outside the server (the\n"
 	      "            coordinator's office, on paper): without such an anchor, whoever\n"
 	      "            can write the database can rewrite the whole chain unnoticed.\n"
+	      "            With --dir it writes DIR/checkpoint-SIZE.txt instead (for cron, with\n"
+	      "            DIR copied off the server): only when at least N entries (default\n"
+	      "            10, at least 2) came since the newest checkpoint there, so that no\n"
+	      "            checkpoint tells one entry apart, and only if the log still holds\n"
+	      "            what that checkpoint signed (else BROKEN, exit status 1).\n"
 	      "prove       prints the proof, from the log as it is now, that checkpoint NEW\n"
 	      "            extends checkpoint OLD (a few hashes, RFC 6962): hand it with NEW\n"
 	      "            to whoever keeps OLD.  With --entry, the proof that entry N (as\n"
@@ -154,25 +162,144 @@ static int verify(registry *r, const char *checkpoint_path, const char *signer)
 	return 0;
 }
 
+/* Signs a checkpoint of the log: *text NULL (said) when it cannot. */
+static int sign(registry *r, struct audit_verdict *v, char **text)
+{
+	if (audit_checkpoint(registry_db(r), registry_keyring(r), v, text) != ERR_OK) {
+		cli_error("audit", "cannot make a checkpoint: %s", db_errmsg(registry_db(r)));
+		return 1;
+	}
+	if (!*text) {
+		cli_error("audit", "the audit log is broken at entry %lld (%s): no checkpoint "
+				   "is signed for it; see haven audit verify",
+			  (long long)v->first_bad, v->reason);
+		record(r, "audit.checkpoint", "refused", "chain broken");
+		return 1;
+	}
+	return 0;
+}
+
 static int checkpoint(registry *r)
 {
 	struct audit_verdict v;
 	char *text = NULL;
-	if (audit_checkpoint(registry_db(r), registry_keyring(r), &v, &text) != ERR_OK) {
-		cli_error("audit", "cannot make a checkpoint: %s", db_errmsg(registry_db(r)));
+	if (sign(r, &v, &text))
 		return 1;
-	}
-	if (!text) {
-		cli_error("audit", "the audit log is broken at entry %lld (%s): no checkpoint "
-				   "is signed for it; see haven audit verify",
-			  (long long)v.first_bad, v.reason);
-		record(r, "audit.checkpoint", "refused", "chain broken");
-		return 1;
-	}
 	fputs(text, stdout);
 	free(text);
 	record(r, "audit.checkpoint", "ok", "");
 	return 0;
+}
+
+/* ---- checkpoints kept in a directory --------------------------------------- */
+
+#define KEPT_PREFIX "checkpoint-"
+#define KEPT_DIGITS 12
+#define KEPT_NAME_LEN (sizeof KEPT_PREFIX - 1 + KEPT_DIGITS + 4)
+
+/* The size a kept checkpoint's file name says; -1 when it is not one's. */
+static long long kept_size(const char *name)
+{
+	const char *digits = name + strlen(KEPT_PREFIX);
+	if (strlen(name) != KEPT_NAME_LEN || strncmp(name, KEPT_PREFIX, strlen(KEPT_PREFIX)) != 0 ||
+	    strspn(digits, "0123456789") != KEPT_DIGITS || strcmp(digits + KEPT_DIGITS, ".txt") != 0)
+		return -1;
+	return strtoll(digits, NULL, 10);
+}
+
+/* The newest checkpoint kept in dir (the largest size), read whole; *size
+ * -1 and *text NULL when there is none.  -1 (said) when dir is unreadable. */
+static int newest_kept(const char *dir, long long *size, char *path, size_t len, char **text)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	*size = -1;
+	*text = NULL;
+	if (!d) {
+		cli_error("audit", "cannot read the directory %s: %m", dir);
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		long long n = kept_size(e->d_name);
+		if (n > *size) {
+			*size = n;
+			snprintf(path, len, "%s/%s", dir, e->d_name);
+		}
+	}
+	closedir(d);
+	if (*size >= 0 && !(*text = read_small_file(path))) {
+		cli_error("audit", "cannot read %s: %m", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* The log still holds what the newest kept checkpoint signed. */
+static int extends(registry *r, const char *path, const char *text)
+{
+	struct audit_verdict v;
+	err_t e = audit_verify_checkpoint(registry_db(r), text, NULL, &v);
+	if (e == ERR_OK && !v.first_bad)
+		return 1;
+	if (e == ERR_OK)
+		cli_error("audit", "BROKEN: the log no longer holds what %s signed (entry %lld: %s); "
+				   "no checkpoint written",
+			  path, (long long)v.first_bad, v.reason);
+	else
+		cli_error("audit", "%s is not a checkpoint whose signature holds", path);
+	record(r, "audit.checkpoint", "refused", "log does not extend the last kept");
+	return 0;
+}
+
+/* Writes text to dir/checkpoint-SIZE.txt, durably. */
+static int keep(const char *dir, long long size, const char *text)
+{
+	char path[CLI_PATH_MAX], tmp[CLI_PATH_MAX + 8];
+	FILE *f;
+	snprintf(path, sizeof path, "%s/" KEPT_PREFIX "%0*lld.txt", dir, KEPT_DIGITS, size);
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	if (!(f = fopen(tmp, "w")) || fputs(text, f) < 0 || fclose(f) != 0 ||
+	    durable_replace(tmp, path) != ERR_OK) {
+		cli_error("audit", "cannot write %s: %m", path);
+		unlink(tmp);
+		return 1;
+	}
+	printf("Wrote %s (%lld %s)\n", path, size, entries(size));
+	return 0;
+}
+
+/* AUD-14: a checkpoint every run (cron), but only once at least min_new
+ * entries came since the newest one kept, so that no checkpoint tells
+ * apart one entry (privacy batching); and only if the log still holds what
+ * that one signed. */
+static int checkpoint_to_dir(registry *r, const char *dir, const char *min_text)
+{
+	char last_path[CLI_PATH_MAX] = "", *last = NULL, *text = NULL;
+	long long last_size, min_new = min_text ? strtoll(min_text, NULL, 10) : 10;
+	struct audit_verdict v;
+	int rc = 1;
+	if (min_new < 2 || (min_text && strspn(min_text, "0123456789") != strlen(min_text))) {
+		cli_error("audit", "--min-new takes a whole number from 2 (a checkpoint of one new "
+				   "entry would tell it apart)");
+		return 2;
+	}
+	if (newest_kept(dir, &last_size, last_path, sizeof last_path, &last) || sign(r, &v, &text))
+		goto out;
+	if (last && v.entries - last_size < min_new) {
+		printf("Nothing written: %lld new %s since %s; a checkpoint covers at least %lld new "
+		       "ones (--min-new).\n",
+		       v.entries - last_size, entries(v.entries - last_size), last_path, min_new);
+		rc = 0;
+		goto out;
+	}
+	if ((last && !extends(r, last_path, last)) || keep(dir, v.entries, text))
+		goto out;
+	record(r, "audit.checkpoint", "ok", "kept in a directory");
+	rc = 0;
+out:
+	free(last);
+	free(text);
+	return rc;
 }
 
 /* What --from, --to, --proof and --entry name; the files read whole. */
@@ -378,12 +505,15 @@ int cmd_audit(int argc, char **argv)
 					     {"record", required_argument, NULL, 'r'},
 					     {"since", required_argument, NULL, 'S'},
 					     {"until", required_argument, NULL, 'U'},
+					     {"dir", required_argument, NULL, 'D'},
+					     {"min-new", required_argument, NULL, 'M'},
 					     {0, 0, 0, 0}};
 	static const char *const verbs[] = {"verify", "checkpoint", "prove", "check", "list"};
 	struct cli_paths c = {0};
 	struct proof_files pf = {0};
 	struct auditlog_filter f = {0};
-	const char *cp = NULL, *signer = NULL, *verb, *since = NULL, *until = NULL;
+	const char *cp = NULL, *signer = NULL, *verb, *since = NULL, *until = NULL, *dir = NULL,
+		   *min_new = NULL;
 	registry *r;
 	int opt, rc;
 
@@ -392,7 +522,7 @@ int cmd_audit(int argc, char **argv)
 				   : opt == 't' ? &pf.to : opt == 'p' ? &pf.proof
 				   : opt == 'e' ? &pf.entry : opt == 'A' ? &f.actor : opt == 'a' ? &f.action
 				   : opt == 'r' ? &f.record : opt == 'S' ? &since : opt == 'U' ? &until
-							      : NULL;
+				   : opt == 'D' ? &dir : opt == 'M' ? &min_new : NULL;
 		if (cli_common_option(&c, opt, optarg))
 			continue;
 		if (arg) {
@@ -417,7 +547,7 @@ int cmd_audit(int argc, char **argv)
 	if (!(r = cli_open(&c, "audit")))
 		return 1;
 	rc = v == 0   ? verify(r, cp, signer)
-	     : v == 1 ? checkpoint(r)
+	     : v == 1 ? (dir ? checkpoint_to_dir(r, dir, min_new) : checkpoint(r))
 	     : v == 2 ? prove(r, &pf)
 		      : list(r, &f, since, until);
 	free_files(&pf);

@@ -438,6 +438,53 @@ static void test_cli_prove_and_check(void **state)
 	free(err);
 }
 
+/* AUD-14: `haven audit checkpoint --dir` from cron: a checkpoint only once
+ * enough entries came, never of one new entry, and none once the log no
+ * longer holds what the last one kept signed. */
+static void test_cli_checkpoint_dir(void **state)
+{
+	struct tu_store *st = *state;
+	char cmd[3072], *out = NULL, *err = NULL;
+	char *dir = tu_path(st->dir, "kept");
+	snprintf(cmd, sizeof cmd, "mkdir '%s'", dir);
+	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+	snprintf(cmd, sizeof cmd, "'%s' audit checkpoint --db '%s' --key '%s' --dir '%s' --min-new 3",
+		 HAVEN_BIN, st->db, st->key, dir);
+	assert_int_equal(tu_run(cmd, &out, NULL), 0);
+	assert_non_null(strstr(out, "checkpoint-000000000008.txt (8 entries)"));
+	free(out);
+	append(D(state), 9); /* with the run's own entry: 2 new, fewer than 3 */
+	assert_int_equal(tu_run(cmd, &out, NULL), 0);
+	assert_non_null(strstr(out, "Nothing written: 2 new entries"));
+	free(out);
+	append(D(state), 10);
+	assert_int_equal(tu_run(cmd, &out, NULL), 0);
+	assert_non_null(strstr(out, "checkpoint-000000000011.txt (11 entries)"));
+	free(out);
+	/* the checkpoint kept verifies against the log */
+	snprintf(cmd, sizeof cmd, "'%s' audit verify --db '%s' --key '%s' --checkpoint '%s/checkpoint-000000000011.txt'",
+		 HAVEN_BIN, st->db, st->key, dir);
+	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+	/* entries below it rewritten and the chain re-made: refused */
+	drop_triggers(D(state));
+	sql(D(state), "DELETE FROM audit_log WHERE seq >= 6");
+	for (int i = 0; i < 12; i++)
+		append(D(state), 300 + i);
+	snprintf(cmd, sizeof cmd, "'%s' audit checkpoint --db '%s' --key '%s' --dir '%s' --min-new 3",
+		 HAVEN_BIN, st->db, st->key, dir);
+	assert_int_equal(tu_run(cmd, &out, &err), 1);
+	assert_non_null(strstr(err, "BROKEN: the log no longer holds what"));
+	assert_string_equal(out, "");
+	free(out);
+	free(err);
+	snprintf(cmd, sizeof cmd, "'%s' audit checkpoint --db '%s' --key '%s' --dir '%s' --min-new 1",
+		 HAVEN_BIN, st->db, st->key, dir);
+	assert_int_equal(tu_run(cmd, NULL, &err), 2);
+	assert_non_null(strstr(err, "--min-new takes a whole number from 2"));
+	free(err);
+	free(dir);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -451,6 +498,7 @@ int main(void)
 		T(test_inclusion_after_rewrite),
 		cmocka_unit_test(test_from_empty_log),
 		T(test_cli_prove_and_check),
+		T(test_cli_checkpoint_dir),
 	};
 	if (sodium_init() < 0)
 		return 1;
