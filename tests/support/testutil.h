@@ -61,6 +61,14 @@ struct tu_store {
 
 /* Makes and opens a store; fails the test on any error. */
 void tu_store_open(struct tu_store *s);
+
+/* Runs one SQL text on the store's database as an attacker's client would;
+ * fails the test on error. */
+struct db;
+void tu_sql(struct db *d, const char *text);
+/* Drops the audit log's append-only triggers (engine by engine), as an
+ * attacker with write access to the database would before editing it. */
+void tu_drop_audit_triggers(struct db *d);
 /* Closes the registry, removes the directory, frees the paths. */
 void tu_store_close(struct tu_store *s);
 

@@ -63,22 +63,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void sql(db *d, const char *text)
-{
-	if (db_exec_simple(d, text) != ERR_OK)
-		fail_msg("%s: %s", text, db_errmsg(d));
-}
-
-static void drop_triggers(db *d)
-{
-	if (db_dialect_of(d) == DB_POSTGRES) {
-		sql(d, "DROP TRIGGER audit_log_no_change ON audit_log");
-	} else {
-		sql(d, "DROP TRIGGER audit_log_no_update");
-		sql(d, "DROP TRIGGER audit_log_no_delete");
-	}
-}
-
 static int64_t first_bad(db *d)
 {
 	struct audit_verdict v;
@@ -104,38 +88,38 @@ static void test_append_only_triggers(void **state)
 
 static void test_edit_found(void **state)
 {
-	drop_triggers(D(state));
-	sql(D(state), "UPDATE audit_log SET object_ref = 'P-99' WHERE seq = 3");
+	tu_drop_audit_triggers(D(state));
+	tu_sql(D(state), "UPDATE audit_log SET object_ref = 'P-99' WHERE seq = 3");
 	assert_int_equal(first_bad(D(state)), 3);
 }
 
 static void test_delete_found(void **state)
 {
-	drop_triggers(D(state));
-	sql(D(state), "DELETE FROM audit_log WHERE seq = 5");
+	tu_drop_audit_triggers(D(state));
+	tu_sql(D(state), "DELETE FROM audit_log WHERE seq = 5");
 	assert_int_equal(first_bad(D(state)), 5);
 }
 
 static void test_reorder_found(void **state)
 {
-	drop_triggers(D(state));
+	tu_drop_audit_triggers(D(state));
 	/* swap entries 4 and 6 */
-	sql(D(state), "UPDATE audit_log SET seq = 1000 WHERE seq = 4");
-	sql(D(state), "UPDATE audit_log SET seq = 4 WHERE seq = 6");
-	sql(D(state), "UPDATE audit_log SET seq = 6 WHERE seq = 1000");
+	tu_sql(D(state), "UPDATE audit_log SET seq = 1000 WHERE seq = 4");
+	tu_sql(D(state), "UPDATE audit_log SET seq = 4 WHERE seq = 6");
+	tu_sql(D(state), "UPDATE audit_log SET seq = 6 WHERE seq = 1000");
 	assert_int_equal(first_bad(D(state)), 4);
 }
 
 static void test_insert_found(void **state)
 {
-	drop_triggers(D(state));
+	tu_drop_audit_triggers(D(state));
 	/* a forged entry 3, the rest moved up by one */
 	for (int seq = ENTRIES; seq >= 3; seq--) {
 		char q[128];
 		snprintf(q, sizeof q, "UPDATE audit_log SET seq = %d WHERE seq = %d", seq + 1, seq);
-		sql(D(state), q);
+		tu_sql(D(state), q);
 	}
-	sql(D(state), "INSERT INTO audit_log SELECT 3, at, actor, agency, role, action, object_type, "
+	tu_sql(D(state), "INSERT INTO audit_log SELECT 3, at, actor, agency, role, action, object_type, "
 		      "'P-forged', request_id, outcome, detail, prev_hash, hash FROM audit_log "
 		      "WHERE seq = 2");
 	assert_int_equal(first_bad(D(state)), 3);
@@ -154,15 +138,15 @@ static void test_checkpoint_catches_rewritten_tail(void **state)
 	assert_int_equal(v.first_bad, 0);
 	/* rewrite: drop entries 6..8 and append three forged ones through the
 	 * real code path, so the chain itself is consistent */
-	drop_triggers(D(state));
-	sql(D(state), "DELETE FROM audit_log WHERE seq >= 6");
+	tu_drop_audit_triggers(D(state));
+	tu_sql(D(state), "DELETE FROM audit_log WHERE seq >= 6");
 	for (int i = 0; i < 3; i++)
 		append(D(state), 100 + i);
 	assert_int_equal(first_bad(D(state)), 0);
 	assert_int_equal(audit_verify_checkpoint(D(state), cp, NULL, &v), ERR_OK);
 	assert_int_equal(v.first_bad, 8);
 	/* a log cut below the checkpoint's size */
-	sql(D(state), "DELETE FROM audit_log WHERE seq >= 4");
+	tu_sql(D(state), "DELETE FROM audit_log WHERE seq >= 4");
 	assert_int_equal(audit_verify_checkpoint(D(state), cp, NULL, &v), ERR_OK);
 	assert_int_equal(v.first_bad, 4);
 	free(cp);
@@ -296,8 +280,8 @@ static void test_text_after_nul_found(void **state)
 	db *d = D(state);
 	if (db_dialect_of(d) == DB_POSTGRES)
 		skip();
-	drop_triggers(d);
-	sql(d, "UPDATE audit_log SET detail = detail || char(0) || 'forged: erased person P-7' "
+	tu_drop_audit_triggers(d);
+	tu_sql(d, "UPDATE audit_log SET detail = detail || char(0) || 'forged: erased person P-7' "
 	       "WHERE seq = 3");
 	assert_bad(d, 3, "edited");
 }
@@ -309,23 +293,23 @@ static void test_any_field_edit_found(void **state)
 					      "request_id", "outcome",    "detail"};
 	db *d = D(state);
 	char q[160];
-	drop_triggers(d);
+	tu_drop_audit_triggers(d);
 	for (size_t i = 0; i < sizeof columns / sizeof *columns; i++) {
 		snprintf(q, sizeof q, "UPDATE audit_log SET %s = %s || '.' WHERE seq = 3",
 			 columns[i], columns[i]);
-		sql(d, q);
+		tu_sql(d, q);
 		assert_bad(d, 3, "edited");
 		snprintf(q, sizeof q,
 			 "UPDATE audit_log SET %s = substr(%s, 1, length(%s) - 1) WHERE seq = 3",
 			 columns[i], columns[i], columns[i]);
-		sql(d, q);
+		tu_sql(d, q);
 		assert_int_equal(first_bad(d), 0);
 	}
-	sql(d, "UPDATE audit_log SET at = at + 1 WHERE seq = 3");
+	tu_sql(d, "UPDATE audit_log SET at = at + 1 WHERE seq = 3");
 	assert_bad(d, 3, "edited");
-	sql(d, "UPDATE audit_log SET at = at - 1 WHERE seq = 3");
+	tu_sql(d, "UPDATE audit_log SET at = at - 1 WHERE seq = 3");
 	/* the last entry has no successor to break: it is still found */
-	sql(d, "UPDATE audit_log SET outcome = 'denied' WHERE seq = 8");
+	tu_sql(d, "UPDATE audit_log SET outcome = 'denied' WHERE seq = 8");
 	assert_bad(d, 8, "edited");
 }
 
@@ -354,7 +338,7 @@ static void test_hash_and_link_damage_found(void **state)
 {
 	db *d = D(state);
 	unsigned char hash[AUDIT_HASH_BYTES], zero[AUDIT_HASH_BYTES] = {0};
-	drop_triggers(d);
+	tu_drop_audit_triggers(d);
 	damage_found(d, "hash", "edited");
 	damage_found(d, "prev_hash", "link to the previous entry is broken");
 	/* the first entry must link to zeros; damage at 2 and 6 names 2 */
@@ -362,8 +346,8 @@ static void test_hash_and_link_damage_found(void **state)
 	set_column(d, "prev_hash", 1, hash, sizeof hash);
 	assert_bad(d, 1, "link to the previous entry is broken");
 	set_column(d, "prev_hash", 1, zero, sizeof zero);
-	sql(d, "UPDATE audit_log SET detail = 'x' WHERE seq = 6");
-	sql(d, "UPDATE audit_log SET detail = 'x' WHERE seq = 2");
+	tu_sql(d, "UPDATE audit_log SET detail = 'x' WHERE seq = 6");
+	tu_sql(d, "UPDATE audit_log SET detail = 'x' WHERE seq = 2");
 	assert_bad(d, 2, "edited");
 }
 
@@ -377,7 +361,7 @@ static void test_damaged_head_not_extended(void **state)
 	unsigned char hash[AUDIT_HASH_BYTES];
 	struct audit_entry e = {.actor = "tester", .action = "person.read", .outcome = "ok"};
 	char *cp = NULL;
-	drop_triggers(d);
+	tu_drop_audit_triggers(d);
 	get_hash(d, "hash", ENTRIES, hash);
 	set_column(d, "hash", ENTRIES, hash, sizeof hash - 1);
 	assert_int_equal(audit_record(d, &e), ERR_DB);
@@ -393,21 +377,21 @@ static void test_sequence_damage_found(void **state)
 {
 	db *d = D(state);
 	struct audit_verdict v;
-	drop_triggers(d);
+	tu_drop_audit_triggers(d);
 	/* an entry 0 slipped in before entry 1 (a copy of it) */
-	sql(d, "INSERT INTO audit_log SELECT 0, at, actor, agency, role, action, object_type, "
+	tu_sql(d, "INSERT INTO audit_log SELECT 0, at, actor, agency, role, action, object_type, "
 	       "object_ref, request_id, outcome, detail, prev_hash, hash FROM audit_log "
 	       "WHERE seq = 1");
 	assert_bad(d, 1, "out of order");
-	sql(d, "DELETE FROM audit_log WHERE seq = 0");
+	tu_sql(d, "DELETE FROM audit_log WHERE seq = 0");
 	assert_int_equal(first_bad(d), 0);
 	/* the last entry renumbered from 8 to 10: entry 8 is missing */
-	sql(d, "UPDATE audit_log SET seq = 10 WHERE seq = 8");
+	tu_sql(d, "UPDATE audit_log SET seq = 10 WHERE seq = 8");
 	assert_bad(d, ENTRIES, "missing");
-	sql(d, "UPDATE audit_log SET seq = 8 WHERE seq = 10");
+	tu_sql(d, "UPDATE audit_log SET seq = 8 WHERE seq = 10");
 	assert_int_equal(first_bad(d), 0);
 	/* the first entry deleted: every later one still counted */
-	sql(d, "DELETE FROM audit_log WHERE seq = 1");
+	tu_sql(d, "DELETE FROM audit_log WHERE seq = 1");
 	assert_int_equal(audit_verify(d, &v), ERR_OK);
 	assert_int_equal(v.first_bad, 1);
 	assert_non_null(strstr(v.reason, "missing"));
@@ -435,7 +419,7 @@ static void test_missing_log_is_an_error(void **state)
 	int64_t seq = -7;
 	struct audit_entry e = {.actor = "tester", .action = "person.read", .outcome = "ok"};
 	assert_int_equal(audit_checkpoint(D(state), kr, &cv, &cp), ERR_OK);
-	sql(D(state), "DROP TABLE audit_log");
+	tu_sql(D(state), "DROP TABLE audit_log");
 	assert_int_equal(audit_verify(D(state), &v), ERR_DB);
 	assert_int_equal(audit_verify_checkpoint(D(state), cp, NULL, &v), ERR_DB);
 	assert_int_equal(audit_checkpoint(D(state), kr, &cv, &none), ERR_DB);
@@ -463,13 +447,13 @@ static void fail_reading(db *d, int seq)
 		snprintf(boom, sizeof boom, "decode(repeat('z', seq::int), 'hex')");
 	else /* abs() of the smallest 64-bit integer overflows */
 		snprintf(boom, sizeof boom, "abs(seq - %d - 9223372036854775807 - 1)", seq);
-	sql(d, "DROP VIEW IF EXISTS audit_log");
+	tu_sql(d, "DROP VIEW IF EXISTS audit_log");
 	snprintf(q, sizeof q,
 		 "CREATE VIEW audit_log AS SELECT seq, at, actor, agency, role, action, "
 		 "object_type, object_ref, request_id, outcome, detail, prev_hash, "
 		 "CASE WHEN seq = %d THEN %s ELSE hash END AS hash FROM audit_kept",
 		 seq, boom);
-	sql(d, q);
+	tu_sql(d, q);
 }
 
 static void test_read_error_is_an_error(void **state)
@@ -481,7 +465,7 @@ static void test_read_error_is_an_error(void **state)
 	struct audit_entry e = {.actor = "tester", .action = "person.read", .outcome = "ok"};
 	char *cp = NULL, *none = NULL;
 	assert_int_equal(audit_checkpoint(D(state), kr, &cv, &cp), ERR_OK);
-	sql(D(state), "ALTER TABLE audit_log RENAME TO audit_kept");
+	tu_sql(D(state), "ALTER TABLE audit_log RENAME TO audit_kept");
 	/* a failure at entry 5: neither verification answers with a verdict,
 	 * and an entry has nowhere to go */
 	fail_reading(D(state), 5);
@@ -546,7 +530,7 @@ static void test_record_all_is_atomic(void **state)
 	assert_int_equal(v.entries, ENTRIES + 3);
 	/* the second of three fails (a constraint the test adds): the first is
 	 * rolled back with it */
-	sql(d, "CREATE UNIQUE INDEX audit_log_one_ref ON audit_log (object_ref)");
+	tu_sql(d, "CREATE UNIQUE INDEX audit_log_one_ref ON audit_log (object_ref)");
 	assert_int_equal(audit_record_all(d, clash, 3), ERR_DB);
 	assert_int_equal(audit_verify(d, &v), ERR_OK);
 	assert_int_equal(v.first_bad, 0);
@@ -585,7 +569,7 @@ static void test_long_field_cut_then_edit_found(void **state)
 	assert_int_equal(db_col_int(st, 0), AUDIT_FIELD_MAX - 1);
 	db_finalize(st);
 	memset(detail, 'x', sizeof detail - 1);
-	drop_triggers(d);
+	tu_drop_audit_triggers(d);
 	set_column(d, "detail", 9, detail, (size_t)-1);
 	assert_bad(d, 9, "edited");
 }
@@ -792,8 +776,8 @@ static void test_cli_checkpoints(void **state)
 		 target, key, path, signer);
 	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
 
-	drop_triggers(D(state));
-	sql(D(state), "UPDATE audit_log SET detail = 'edited' WHERE seq = 2");
+	tu_drop_audit_triggers(D(state));
+	tu_sql(D(state), "UPDATE audit_log SET detail = 'edited' WHERE seq = 2");
 	snprintf(cmd, sizeof cmd, "'%s' audit checkpoint --db '%s' --key '%s'", HAVEN_BIN, target, key);
 	assert_int_equal(tu_run(cmd, &out, &err), 1);
 	assert_string_equal(out, "");

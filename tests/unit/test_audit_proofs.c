@@ -62,22 +62,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void sql(db *d, const char *text)
-{
-	if (db_exec_simple(d, text) != ERR_OK)
-		fail_msg("%s: %s", text, db_errmsg(d));
-}
-
-static void drop_triggers(db *d)
-{
-	if (db_dialect_of(d) == DB_POSTGRES) {
-		sql(d, "DROP TRIGGER audit_log_no_change ON audit_log");
-	} else {
-		sql(d, "DROP TRIGGER audit_log_no_update");
-		sql(d, "DROP TRIGGER audit_log_no_delete");
-	}
-}
-
 static char *checkpoint(void **state)
 {
 	struct audit_verdict v;
@@ -232,8 +216,8 @@ static void test_rewrite_below_checkpoint_caught(void **state)
 {
 	char *a = checkpoint(state), *b, *p = NULL;
 	struct audit_verdict v;
-	drop_triggers(D(state));
-	sql(D(state), "DELETE FROM audit_log WHERE seq >= 5");
+	tu_drop_audit_triggers(D(state));
+	tu_sql(D(state), "DELETE FROM audit_log WHERE seq >= 5");
 	for (int i = 0; i < 9; i++)
 		append(D(state), 200 + i);
 	assert_int_equal(audit_verify(D(state), &v), ERR_OK);
@@ -255,11 +239,11 @@ static void test_prove_refusals(void **state)
 	append(D(state), 9);
 	append(D(state), 10);
 	b = checkpoint(state);
-	drop_triggers(D(state));
-	sql(D(state), "DELETE FROM audit_log WHERE seq = 10");
+	tu_drop_audit_triggers(D(state));
+	tu_sql(D(state), "DELETE FROM audit_log WHERE seq = 10");
 	assert_int_equal(audit_prove_consistency(D(state), a, b, &p), ERR_NOT_FOUND);
 	assert_null(p);
-	sql(D(state), "UPDATE audit_log SET detail = 'edited' WHERE seq = 3");
+	tu_sql(D(state), "UPDATE audit_log SET detail = 'edited' WHERE seq = 3");
 	assert_int_equal(audit_prove_consistency(D(state), a, b, &p), ERR_CONFLICT);
 	char *v1 = strdup(a);
 	memcpy(strstr(v1, "checkpoint 2"), "checkpoint 1", 12);
@@ -358,8 +342,8 @@ static void test_inclusion_after_rewrite(void **state)
 {
 	char *a = checkpoint(state), *b, *old = NULL, *now = NULL;
 	assert_int_equal(audit_prove_inclusion(D(state), 3, a, &old), ERR_OK);
-	drop_triggers(D(state));
-	sql(D(state), "DELETE FROM audit_log WHERE seq >= 3");
+	tu_drop_audit_triggers(D(state));
+	tu_sql(D(state), "DELETE FROM audit_log WHERE seq >= 3");
 	for (int i = 3; i <= ENTRIES; i++)
 		append(D(state), i == 3 ? 99 : i);
 	b = checkpoint(state);
@@ -466,8 +450,8 @@ static void test_cli_checkpoint_dir(void **state)
 		 HAVEN_BIN, st->db, st->key, dir);
 	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
 	/* entries below it rewritten and the chain re-made: refused */
-	drop_triggers(D(state));
-	sql(D(state), "DELETE FROM audit_log WHERE seq >= 6");
+	tu_drop_audit_triggers(D(state));
+	tu_sql(D(state), "DELETE FROM audit_log WHERE seq >= 6");
 	for (int i = 0; i < 12; i++)
 		append(D(state), 300 + i);
 	snprintf(cmd, sizeof cmd, "'%s' audit checkpoint --db '%s' --key '%s' --dir '%s' --min-new 3",

@@ -20,36 +20,20 @@
 #include "testutil.h"
 #include "util/durable.h"
 
-static void put(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	assert_true(fputs(text, f) >= 0);
-	assert_int_equal(fclose(f), 0);
-}
-
-static char *got(const char *path)
-{
-	char *out = NULL, cmd[1200];
-	snprintf(cmd, sizeof cmd, "cat '%s'", path);
-	assert_int_equal(tu_run(cmd, &out, NULL), 0);
-	return out;
-}
-
 static void test_replace(void **state)
 {
 	(void)state;
 	char *dir = tu_tempdir(), *path = tu_path(dir, "f.txt"), *tmp = tu_path(dir, "f.txt.tmp");
-	put(path, "old\n");
-	put(tmp, "new\n");
+	tu_write_file(path, "old\n");
+	tu_write_file(tmp, "new\n");
 	assert_int_equal(durable_replace(tmp, path), ERR_OK);
-	char *text = got(path);
+	char *text = tu_read_file(path, NULL);
 	assert_string_equal(text, "new\n");
 	free(text);
 	assert_int_not_equal(access(tmp, F_OK), 0);
 	/* nothing to put in place: an error, and the file as it was */
 	assert_int_equal(durable_replace(tmp, path), ERR_IO);
-	text = got(path);
+	text = tu_read_file(path, NULL);
 	assert_string_equal(text, "new\n");
 	free(text);
 	assert_int_equal(durable_sync_parent("no-directory/at/all"), ERR_IO);
