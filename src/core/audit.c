@@ -298,7 +298,7 @@ static void check_row(db_stmt *st, struct audit_verdict *v, struct audit_walk *w
 		v->first_regression = seq;
 	*prev_at = at;
 	audit_entry_leaf(seq, at, text, leaf);
-	if (w->entry_seq == seq && !w->entry_text[0])
+	if (w->entry_seq > 0 && w->entry_seq == seq && !w->entry_text[0])
 		copy_entry(w, at, text);
 	if (w->proof)
 		merkle_proof_feed(w->proof, (uint64_t)v->entries, leaf);

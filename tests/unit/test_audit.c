@@ -93,6 +93,24 @@ static void test_edit_found(void **state)
 	assert_int_equal(first_bad(D(state)), 3);
 }
 
+/* An entry numbered 0 (an INSERT needs no trigger dropped) is found, and
+ * walking past it copies nothing (it leaked nine strings, found by the
+ * power-loss test under ASan). */
+static void test_entry_zero_found(void **state)
+{
+	struct audit_verdict v;
+	char *cp = (char *)1;
+	tu_sql(D(state), "INSERT INTO audit_log SELECT 0, at, actor, agency, role, action, object_type, "
+			 "object_ref, request_id, outcome, detail, prev_hash, hash FROM audit_log "
+			 "WHERE seq = 2");
+	assert_int_equal(first_bad(D(state)), 1);
+	assert_int_equal(audit_checkpoint(D(state), registry_keyring(((struct fixture *)*state)->st.r),
+					  &v, &cp),
+			 ERR_OK);
+	assert_null(cp);
+	assert_int_equal(v.first_bad, 1);
+}
+
 static void test_delete_found(void **state)
 {
 	tu_drop_audit_triggers(D(state));
@@ -925,7 +943,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_intact_chain_verifies), T(test_append_only_triggers),
 		T(test_edit_found),            T(test_delete_found),
-		T(test_reorder_found),         T(test_insert_found),
+		T(test_reorder_found),         T(test_insert_found), T(test_entry_zero_found),
 		T(test_checkpoint_catches_rewritten_tail), T(test_checkpoint_signature),
 		T(test_any_field_edit_found),  T(test_text_after_nul_found),  T(test_hash_and_link_damage_found),
 		T(test_sequence_damage_found), T(test_damaged_head_not_extended),
