@@ -38,7 +38,7 @@ cov --filter src/ >>build-cov/coverage.txt
 cat build-cov/coverage.txt
 
 status=0
-for floor in src/core/policy.c:100 src/util/merkle.c:100 src/util/crypto.c:90 src/core/audit.c:89; do
+for floor in src/core/policy.c:100 src/util/merkle.c:100 src/util/crypto.c:90 src/core/audit.c:91; do
 	file=${floor%:*}
 	if ! cov --filter "$file" --branches --fail-under-branch "${floor#*:}" \
 		>/dev/null; then
@@ -47,8 +47,8 @@ for floor in src/core/policy.c:100 src/util/merkle.c:100 src/util/crypto.c:90 sr
 		status=1
 	fi
 done
-if ! cov --filter src/ --fail-under-line 88 --fail-under-branch 71 >/dev/null; then
-	echo "coverage: the suite covers less than 88 % of src/'s lines or 71 % of its branches" >&2
+if ! cov --filter src/ --fail-under-line 89 --fail-under-branch 73 >/dev/null; then
+	echo "coverage: the suite covers less than 89 % of src/'s lines or 73 % of its branches" >&2
 	status=1
 fi
 exit $status

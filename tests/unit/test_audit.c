@@ -937,6 +937,77 @@ static void test_cli_list(void **state)
 	free(out);
 }
 
+/* A version-2 body in its order, each line given whole ("" leaves it out). */
+static void v2_body(char *out, size_t len, const char *const lines[6])
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (int i = 0; i < 6 && n < len; i++)
+		if (*lines[i])
+			n += (size_t)snprintf(out + n, len - n, "%s\n", lines[i]);
+}
+
+/* Version-2 checkpoints signed by the deployment's own key: the real lines
+ * hold; a root that is not the log's is caught even when the head is;
+ * a line missing, empty, too long or out of shape is not a checkpoint. */
+static void test_checkpoint_v2_lines(void **state)
+{
+	struct fixture *f = *state;
+	const keyring *kr = registry_keyring(f->st.r);
+	struct audit_verdict v;
+	char head[80], root[80], zero_root[80], signer[80], body[1024], cp[1200], own[AUDIT_SIGNER_HEX];
+	char hex[2 * AUDIT_HASH_BYTES + 1], longer[100];
+	assert_int_equal(audit_verify(D(state), &v), ERR_OK);
+	sodium_bin2hex(hex, sizeof hex, v.head, sizeof v.head);
+	snprintf(head, sizeof head, "head %s", hex);
+	sodium_bin2hex(hex, sizeof hex, v.root, sizeof v.root);
+	snprintf(root, sizeof root, "root %s", hex);
+	snprintf(zero_root, sizeof zero_root, "root %064d", 0);
+	assert_int_equal(audit_signer(kr, own), ERR_OK);
+	snprintf(signer, sizeof signer, "signer %s", own);
+	snprintf(longer, sizeof longer, "signer %s0", own);
+	const char *when = "time 2026-11-29T12:00:00Z", *hdr = "haven-audit-checkpoint 2";
+	struct {
+		const char *lines[6];
+		err_t want;
+		int64_t bad;
+	} cases[] = {
+		{{hdr, "size 8", head, root, when, signer}, ERR_OK, 0},
+		{{hdr, "size 8", head, zero_root, when, signer}, ERR_OK, 8},
+		{{hdr, "size 8", head, "", when, signer}, ERR_INVALID, 0},
+		{{hdr, "size 8", head, root, "", signer}, ERR_INVALID, 0},
+		{{hdr, "size 8", head, root, "time ", signer}, ERR_INVALID, 0},
+		{{hdr, "size 8", head, root, when, longer}, ERR_INVALID, 0},
+		{{hdr, "size x8", head, root, when, signer}, ERR_INVALID, 0},
+		{{hdr, "size8", head, root, when, signer}, ERR_INVALID, 0},
+		{{"haven-audit-checkpoint 2x", "size 8", head, root, when, signer}, ERR_INVALID, 0},
+		{{hdr, "size 0", "head 0000000000000000000000000000000000000000000000000000000000000000",
+		  zero_root, when, signer},
+		 ERR_INVALID, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		v2_body(body, sizeof body, cases[i].lines);
+		sign_checkpoint(kr, body, cp, sizeof cp);
+		v.first_bad = -1;
+		err_t e = audit_verify_checkpoint(D(state), cp, own, &v);
+		if (e != cases[i].want || (e == ERR_OK && v.first_bad != cases[i].bad))
+			fail_msg("case %zu: %d (first bad %lld), expected %d (%lld)", i, e,
+				 (long long)v.first_bad, cases[i].want, (long long)cases[i].bad);
+		if (cases[i].bad)
+			assert_non_null(strstr(v.reason, "Merkle tree"));
+	}
+	/* no signature line at all; CRLF line ends, signed as they are: fine */
+	const char *const real[6] = {hdr, "size 8", head, root, when, signer};
+	v2_body(body, sizeof body, real);
+	assert_int_equal(audit_verify_checkpoint(D(state), body, own, &v), ERR_INVALID);
+	snprintf(longer, sizeof longer, "%s\r", head);
+	const char *const crlf[6] = {hdr, "size 8", longer, root, when, signer};
+	v2_body(body, sizeof body, crlf);
+	sign_checkpoint(kr, body, cp, sizeof cp);
+	assert_int_equal(audit_verify_checkpoint(D(state), cp, own, &v), ERR_OK);
+	assert_int_equal(v.first_bad, 0);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -950,7 +1021,8 @@ int main(void)
 		T(test_missing_log_is_an_error),
 		T(test_read_error_is_an_error), T(test_stale_head_cannot_fork),
 		T(test_record_all_is_atomic),  T(test_long_field_cut_then_edit_found),
-		T(test_checkpoint_malformed_refused), T(test_clock_regression_flagged), T(test_cli_list),   T(test_cli_checkpoints),   T(test_cut_keeps_whole_characters),
+		T(test_checkpoint_malformed_refused), T(test_clock_regression_flagged), T(test_cli_list),
+		T(test_checkpoint_v2_lines),   T(test_cli_checkpoints),   T(test_cut_keeps_whole_characters),
 		cmocka_unit_test(test_known_hashes_verify),
 		cmocka_unit_test(test_checkpoint_of_empty_log),
 		cmocka_unit_test(test_filter_times),
