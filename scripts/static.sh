@@ -16,7 +16,7 @@ cppcheck --quiet --error-exitcode=1 --enable=warning,portability --std=c11 --inl
 
 # One compiler at a time: each finding follows its "In function" line.
 CFLAGS=-fanalyzer cmake -S . -B build-analyzer -DCMAKE_BUILD_TYPE=Debug -DHAVEN_WERROR=OFF >/dev/null
-cmake --build build-analyzer --target clean
+cmake --build build-analyzer --target clean >/dev/null
 cmake --build build-analyzer -j 1 --target haven 2>build-analyzer/analyzer.log >/dev/null
 
 # "file function -Woption" for each finding

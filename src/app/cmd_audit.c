@@ -258,8 +258,12 @@ static int keep(const char *dir, long long size, const char *text)
 	FILE *f;
 	snprintf(path, sizeof path, "%s/" KEPT_PREFIX "%0*lld.txt", dir, KEPT_DIGITS, size);
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	if (!(f = fopen(tmp, "w")) || fputs(text, f) < 0 || fclose(f) != 0 ||
-	    durable_replace(tmp, path) != ERR_OK) {
+	int ok = (f = fopen(tmp, "w")) != NULL;
+	if (f) {
+		ok = fputs(text, f) >= 0;
+		ok = fclose(f) == 0 && ok; /* closed whether the write went through or not */
+	}
+	if (!ok || durable_replace(tmp, path) != ERR_OK) {
 		cli_error("audit", "cannot write %s: %m", path);
 		unlink(tmp);
 		return 1;
