@@ -469,6 +469,62 @@ static void test_cli_checkpoint_dir(void **state)
 	free(dir);
 }
 
+/* Proofs and checkpoints that are not what they should be: refused as such,
+ * before any hash is computed. */
+static void test_malformed_proofs(void **state)
+{
+	char *a = checkpoint(state), *b, *p = NULL, *q, *none = (char *)1;
+	append(D(state), 9);
+	append(D(state), 10);
+	b = checkpoint(state);
+	char *v1 = strdup(a);
+	swap_text(&v1, "checkpoint 2", "checkpoint 1");
+	assert_int_equal(audit_prove_consistency(D(state), "hello", b, &none), ERR_INVALID);
+	assert_int_equal(audit_prove_inclusion(D(state), 3, v1, &none), ERR_INVALID);
+	assert_null(none);
+	/* a consistency proof: from a version-1 checkpoint, or of 129 hashes */
+	assert_int_equal(audit_prove_consistency(D(state), a, b, &p), ERR_OK);
+	assert_int_equal(audit_check_consistency(v1, b, p, NULL), ERR_INVALID); /* a root in version 1 */
+	q = malloc(strlen(p) + 129 * 72);
+	strcpy(q, p);
+	for (int i = 0; i < 129; i++)
+		sprintf(q + strlen(q), "hash %064d\n", i);
+	assert_int_equal(audit_check_consistency(a, b, q, NULL), ERR_INVALID);
+	free(q);
+	free(p);
+	/* an entry's proof: the proof not a list, a hash not text or not hex,
+	 * an entry number outside the checkpoint */
+	assert_int_equal(audit_prove_inclusion(D(state), 3, b, &p), ERR_OK);
+	char *hashes = strstr(p, "\"proof\": [");
+	assert_non_null(hashes);
+	const char *bad[] = {"\"proof\": \"none\"", "\"proof\": [1]", "\"proof\": [\"zz\"]"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		q = malloc(strlen(p) + 32);
+		sprintf(q, "%.*s%s}", (int)(hashes - p), p, bad[i]);
+		assert_int_equal(audit_check_inclusion(b, q, NULL, NULL), ERR_INVALID);
+		free(q);
+	}
+	const char *seqs[] = {"\"seq\": 0", "\"seq\": 11", "\"seq\": -3"};
+	for (size_t i = 0; i < sizeof seqs / sizeof seqs[0]; i++) {
+		q = strdup(p);
+		swap_text(&q, "\"seq\": 3", seqs[i]);
+		assert_int_equal(audit_check_inclusion(b, q, NULL, NULL), ERR_INVALID);
+		free(q);
+	}
+	assert_int_equal(audit_check_inclusion(b, "[]", NULL, NULL), ERR_INVALID);
+	assert_int_equal(audit_check_inclusion(b, "{", NULL, NULL), ERR_INVALID);
+	free(p);
+	/* a broken chain: no entry's proof either */
+	tu_drop_audit_triggers(D(state));
+	tu_sql(D(state), "UPDATE audit_log SET detail = 'edited' WHERE seq = 2");
+	none = (char *)1;
+	assert_int_equal(audit_prove_inclusion(D(state), 3, b, &none), ERR_CONFLICT);
+	assert_null(none);
+	free(v1);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -483,6 +539,7 @@ int main(void)
 		cmocka_unit_test(test_from_empty_log),
 		T(test_cli_prove_and_check),
 		T(test_cli_checkpoint_dir),
+		T(test_malformed_proofs),
 	};
 	if (sodium_init() < 0)
 		return 1;
