@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -259,7 +260,13 @@ static inline void hc_send(struct hc *c, const char *method, const char *path, c
 		if (!own_type)
 			hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
 	}
-	hdrs = curl_slist_append(hdrs, "Expect:");
+	/* no "Expect: 100-continue" unless a test asks for it: curl would wait
+	 * for the 100 on every body over 1 MiB */
+	int expect = 0;
+	for (size_t i = 0; extra && extra[i]; i++)
+		expect |= strncasecmp(extra[i], "Expect:", 7) == 0;
+	if (!expect)
+		hdrs = curl_slist_append(hdrs, "Expect:");
 	if (c->cookie[0]) {
 		snprintf(line, sizeof line, "Cookie: " HTTP_COOKIE_NAME "=%s", c->cookie);
 		hdrs = curl_slist_append(hdrs, line);
