@@ -265,3 +265,13 @@ void tu_drop_audit_triggers(struct db *d)
 		tu_sql(d, "DROP TRIGGER audit_log_no_delete");
 	}
 }
+
+int tu_audit_read(struct db *d, int i)
+{
+	char ref[32];
+	snprintf(ref, sizeof ref, "P-%d", i);
+	struct audit_entry e = {.actor = "tester", .agency = "mia_ctd", .role = "officer",
+				.action = "person.read", .object_type = "person", .object_ref = ref,
+				.request_id = "req", .outcome = "ok"};
+	return (int)audit_record(d, &e);
+}

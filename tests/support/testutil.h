@@ -66,6 +66,9 @@ void tu_store_open(struct tu_store *s);
  * fails the test on error. */
 struct db;
 void tu_sql(struct db *d, const char *text);
+/* Appends the audit entry "tester (mia_ctd, officer) read person P-<i>" in a
+ * transaction of its own; audit_record's result (an err_t). */
+int tu_audit_read(struct db *d, int i);
 /* Drops the audit log's append-only triggers (engine by engine), as an
  * attacker with write access to the database would before editing it. */
 void tu_drop_audit_triggers(struct db *d);

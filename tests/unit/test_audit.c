@@ -37,12 +37,7 @@ static db *D(void **state)
 
 static void append(db *d, int i)
 {
-	char ref[32];
-	snprintf(ref, sizeof ref, "P-%d", i);
-	struct audit_entry e = {.actor = "tester", .agency = "mia_ctd", .role = "officer",
-				.action = "person.read", .object_type = "person", .object_ref = ref,
-				.request_id = "req", .outcome = "ok"};
-	assert_int_equal(audit_record(d, &e), ERR_OK);
+	assert_int_equal(tu_audit_read(d, i), ERR_OK);
 }
 
 static int setup(void **state)

@@ -95,16 +95,6 @@ static void store_drop(struct store *s)
 	free(s->key);
 }
 
-static err_t record(db *d, int i)
-{
-	char ref[32];
-	snprintf(ref, sizeof ref, "P-%d", i);
-	struct audit_entry e = {.actor = "tester", .agency = "mia_ctd", .role = "officer",
-				.action = "person.read", .object_type = "person", .object_ref = ref,
-				.request_id = "power-loss", .outcome = "ok"};
-	return audit_record(d, &e);
-}
-
 /* Turns off the syncs of commits (the control), and checks it took. */
 static void sync_off(db *d)
 {
@@ -133,7 +123,7 @@ static err_t checkpoint(db *d, struct run *run)
 static void appends(db *d, struct run *run)
 {
 	for (int i = 1; i <= RECORDS; i++) {
-		if (record(d, i) != ERR_OK) {
+		if (tu_audit_read(d, i) != ERR_OK) {
 			run->failed = PH_RECORD;
 			return;
 		}
