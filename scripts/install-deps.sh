@@ -7,7 +7,7 @@ PACKAGES="
 build-essential cmake pkg-config clang
 libsqlite3-dev sqlite3 libpq-dev postgresql
 libsodium-dev libjansson-dev libcsv-dev
-libmicrohttpd-dev libcurl4-openssl-dev libinih-dev liboath-dev libqrencode-dev
+libmicrohttpd-dev libcurl4-openssl-dev libinih-dev liboath-dev libqrencode-dev libmimalloc-dev
 libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-noto-core
 libcmocka-dev gcovr cppcheck strace poppler-utils python3 wrk curl
 chromium nodejs

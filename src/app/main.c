@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "app/commands.h"
+#include "util/allocator.h"
 
 #define HAVEN_VERSION "0.1.0"
 
@@ -58,7 +59,8 @@ static void usage(FILE *out)
 		"\n"
 		"Every command takes --help.  The database is chosen by --db, else $HAVEN_DB,\n"
 		"else ./haven.db; its key file by --key, else $HAVEN_KEY, else the database\n"
-		"path followed by .key.  See also: man ./docs/haven.1\n");
+		"path followed by .key.  'haven --version' prints the version and the memory\n"
+		"allocator.  See also: man ./docs/haven.1\n");
 }
 
 int main(int argc, char **argv)
@@ -77,7 +79,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("haven %s\n", HAVEN_VERSION);
+		printf("haven %s\nmemory allocator: %s\n", HAVEN_VERSION, allocator_name());
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
