@@ -159,7 +159,7 @@ static err_t chain_head(db *d, struct audit_head *head)
 		else
 			memcpy(head->hash, h, len);
 	} else if (rc != DB_DONE) {
-		e = ERR_DB;
+		e = db_step_error(rc);
 	}
 	db_finalize(st);
 	return e;
@@ -210,7 +210,9 @@ err_t audit_append_next(db *d, struct audit_head *head, const struct audit_entry
 		err = db_bind_text(st, 3 + i, text[i]);
 	if (err == ERR_OK && (err = db_bind_blob(st, 12, head->hash, AUDIT_HASH_BYTES)) == ERR_OK &&
 	    (err = db_bind_blob(st, 13, hash, sizeof hash)) == ERR_OK)
-		err = db_step(st) == DB_DONE ? ERR_OK : ERR_DB;
+		err = db_done(db_step(st));
+	if (err == ERR_CONFLICT)
+		err = ERR_DB; /* a stale head: the log refuses the fork, as any storage failure */
 	db_finalize(st);
 	if (err == ERR_OK) {
 		head->seq++;
@@ -329,7 +331,7 @@ err_t audit_walk(db *d, struct audit_verdict *v, struct audit_walk *w)
 	db_finalize(st);
 	memcpy(v->head, prev, AUDIT_HASH_BYTES);
 	merkle_acc_root(&w->tree, v->root);
-	return rc == DB_DONE ? ERR_OK : ERR_DB;
+	return db_done(rc);
 }
 
 err_t audit_verify(db *d, struct audit_verdict *out)

@@ -54,7 +54,7 @@ err_t auditlog_page(registry *r, const struct auditlog_filter *f, int64_t before
 		last = x.seq;
 		n++;
 	}
-	e = rc == DB_DONE ? ERR_OK : rc < 0 ? (err_t)-rc : ERR_DB;
+	e = db_done(rc);
 	if (e == ERR_OK)
 		*next = n == limit && last > 1 ? last : 0;
 out:
@@ -136,7 +136,7 @@ err_t auditlog_account(registry *r, const char *username, unsigned limit, auditl
 		if ((e = fn(&x, signins < 2 && notable(&x, username), ctx)) != ERR_OK)
 			goto out;
 	}
-	e = rc == DB_DONE ? ERR_OK : rc < 0 ? (err_t)-rc : ERR_DB;
+	e = db_done(rc);
 out:
 	db_finalize(st);
 	return e;

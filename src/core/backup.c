@@ -43,7 +43,7 @@ err_t backup_write(registry *r, const char *path, char *errbuf)
 	old = umask(077);
 	e = db_prepare(d, Q_BACKUP_INTO, &st);
 	if (e == ERR_OK && (e = db_bind_text(st, 1, path)) == ERR_OK)
-		e = db_step(st) == DB_DONE ? ERR_OK : ERR_DB;
+		e = db_done(db_step(st));
 	umask(old);
 	if (e != ERR_OK)
 		snprintf(errbuf, ERRBUF_MAX, "cannot write the backup %s: %s", path, db_errmsg(d));

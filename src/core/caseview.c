@@ -85,7 +85,7 @@ static void report(struct validate *v, const char *field, const char *message)
 
 static int step_ok(int rc, err_t *e)
 {
-	*e = rc == DB_ROW || rc == DB_DONE ? ERR_OK : rc < 0 ? (err_t)-rc : ERR_DB;
+	*e = rc == DB_ROW ? ERR_OK : db_done(rc);
 	return rc;
 }
 

@@ -261,7 +261,7 @@ static err_t insert(db *d, const struct codes_new *n)
 			    : ERR_OK;
 	if (e == ERR_OK) {
 		int rc = db_step(st);
-		e = rc == DB_DONE ? ERR_OK : rc < 0 ? (err_t)-rc : ERR_DB;
+		e = db_done(rc);
 	}
 	db_finalize(st);
 	return e;

@@ -10,7 +10,7 @@
 
 static err_t step_err(int rc)
 {
-	return rc == DB_DONE || rc == DB_ROW ? ERR_OK : rc < 0 ? (err_t)-rc : ERR_DB;
+	return rc == DB_DONE || rc == DB_ROW ? ERR_OK : db_step_error(rc);
 }
 
 /* 1 when the statement of `sql` with text $1 gives a row; -err on failure. */

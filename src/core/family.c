@@ -30,7 +30,7 @@ err_t family_children(registry *r, const char *parent_ref, family_fn fn, void *c
 		if (ref && strlen(ref) <= RECORD_REF_MAX)
 			memcpy(refs[n++], ref, strlen(ref) + 1);
 	}
-	e = rc == DB_ROW || rc == DB_DONE ? ERR_OK : rc < 0 ? (err_t)-rc : ERR_DB;
+	e = rc == DB_ROW ? ERR_OK : db_done(rc);
 	db_finalize(st);
 	st = NULL;
 	for (size_t i = 0; e == ERR_OK && i < n; i++)

@@ -300,7 +300,9 @@ static err_t read_file(struct import_ctx *c, uint32_t fi)
 	enum kind k = KIND_PERSONS;
 	err_t e = ERR_OK;
 
-	if (csv_reader_open(c->paths[fi], &rd, errbuf) != ERR_OK) {
+	if ((e = csv_reader_open(c->paths[fi], &rd, errbuf)) != ERR_OK) {
+		if (e == ERR_NOMEM)
+			return e; /* not the file's fault */
 		import_problem(c, fi, 0, "(file)", "%s", errbuf);
 		return ERR_OK;
 	}

@@ -88,7 +88,7 @@ err_t registry_meta_put(db *d, const char *key, const void *value, size_t len)
 	err_t e = db_prepare(d, Q_META_PUT, &st);
 	if (e == ERR_OK && (e = db_bind_text(st, 1, key)) == ERR_OK &&
 	    (e = db_bind_blob(st, 2, value, len)) == ERR_OK)
-		e = db_step(st) == DB_DONE ? ERR_OK : ERR_DB;
+		e = db_done(db_step(st));
 	db_finalize(st);
 	return e;
 }
@@ -99,11 +99,13 @@ static err_t meta_get(db *d, const char *key, unsigned char **out, size_t *len)
 	db_stmt *st = NULL;
 	err_t e = db_prepare(d, Q_META_GET, &st);
 	int rc;
+	*out = NULL;
+	*len = 0;
 	if (e != ERR_OK || (e = db_bind_text(st, 1, key)) != ERR_OK)
 		goto out;
 	rc = db_step(st);
 	if (rc != DB_ROW) {
-		e = rc == DB_DONE ? ERR_NOT_FOUND : ERR_DB;
+		e = rc == DB_DONE ? ERR_NOT_FOUND : db_step_error(rc);
 		goto out;
 	}
 	const void *v = db_col_blob(st, 0, len);
@@ -177,7 +179,9 @@ static err_t check_key(registry *r, const struct registry_paths *p, char *errbuf
 		return e;
 	}
 	e = crypto_open(r->kr, KEY_CHECK_CONTEXT, blob, len, &plain, &plen);
-	if (e != ERR_OK || plen != strlen(KEY_CHECK_TEXT) || memcmp(plain, KEY_CHECK_TEXT, plen) != 0) {
+	if (e == ERR_NOMEM) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot check the key file %s: out of memory", p->key);
+	} else if (e != ERR_OK || plen != strlen(KEY_CHECK_TEXT) || memcmp(plain, KEY_CHECK_TEXT, plen) != 0) {
 		snprintf(errbuf, ERRBUF_MAX,
 			 "the key file %s does not open the database %s (a wrong or damaged key file, "
 			 "or a damaged database: see docs/operations.md)",
@@ -211,7 +215,7 @@ static err_t load_erasure_flag(registry *r)
 	if (e == ERR_OK) {
 		int rc = db_step(st);
 		r->has_erasures = rc == DB_ROW;
-		e = rc == DB_ROW || rc == DB_DONE ? ERR_OK : ERR_DB;
+		e = rc == DB_ROW ? ERR_OK : db_done(rc);
 	}
 	db_finalize(st);
 	return e;
@@ -307,10 +311,11 @@ err_t registry_import_begin(registry *r, const char *files, int64_t *id)
 	err_t e = db_prepare(r->db, Q_IMPORT_BEGIN, &st);
 	if (e == ERR_OK && (e = db_bind_int(st, 1, (int64_t)time(NULL))) == ERR_OK &&
 	    (e = db_bind_text(st, 2, files)) == ERR_OK) {
-		if (db_step(st) == DB_ROW)
+		int rc = db_step(st);
+		if (rc == DB_ROW)
 			*id = db_col_int(st, 0);
 		else
-			e = ERR_DB;
+			e = db_step_error(rc);
 	}
 	db_finalize(st);
 	return e;
@@ -324,8 +329,8 @@ err_t registry_import_finish(registry *r, int64_t id, int64_t rows, int64_t adde
 	int64_t v[] = {id, (int64_t)time(NULL), rows, added, updated, unchanged};
 	for (int i = 0; e == ERR_OK && i < 6; i++)
 		e = db_bind_int(st, i + 1, v[i]);
-	if (e == ERR_OK && db_step(st) != DB_DONE)
-		e = ERR_DB;
+	if (e == ERR_OK)
+		e = db_done(db_step(st));
 	db_finalize(st);
 	return e;
 }

@@ -50,7 +50,7 @@ static err_t load_forms(registry *r, int64_t person_id, char *buf, size_t len)
 		memcpy(buf + used, f, n + 1);
 		used += n;
 	}
-	return rc == DB_DONE ? ERR_OK : ERR_DB;
+	return db_done(rc);
 }
 
 static err_t emit_person(registry *r, db_stmt *st, registry_person_fn fn, void *ctx)

@@ -108,8 +108,9 @@ static int find_by_ref(db_stmt *st, const char *ref, const unsigned char *digest
 {
 	size_t len;
 	int rc;
-	if (db_bind_text(st, 1, ref) != ERR_OK)
-		return -ERR_DB;
+	err_t e = db_bind_text(st, 1, ref);
+	if (e != ERR_OK)
+		return -(int)e;
 	rc = db_step(st);
 	if (rc != DB_ROW)
 		return rc;
@@ -132,7 +133,7 @@ err_t registry_person_id(registry *r, const char *ref, int64_t *id, const char *
 	if (rc == DB_DONE)
 		return ERR_NOT_FOUND;
 	if (rc != DB_ROW)
-		return ERR_DB;
+		return db_step_error(rc);
 	if (status) {
 		const char *s = db_col_text(st, 2);
 		*status = "unknown";
@@ -205,7 +206,7 @@ err_t registry_put_index(registry *r, int64_t person_id, const struct person *p)
 	db_stmt *st;
 	err_t e = registry_stmt(r, S_INDEX_CLEAR, &st);
 	if (e == ERR_OK && (e = db_bind_int(st, 1, person_id)) == ERR_OK)
-		e = db_step(st) == DB_DONE ? ERR_OK : ERR_DB;
+		e = db_done(db_step(st));
 	if (e != ERR_OK || !p)
 		return e;
 	bidx_person(r->kr, p, names, &n, &doc);
@@ -216,7 +217,7 @@ err_t registry_put_index(registry *r, int64_t person_id, const struct person *p)
 		if ((e = registry_stmt(r, S_INDEX_ADD, &st)) == ERR_OK &&
 		    (e = db_bind_int(st, 1, person_id)) == ERR_OK &&
 		    (e = db_bind_int(st, 2, field)) == ERR_OK && (e = db_bind_int(st, 3, value)) == ERR_OK)
-			e = db_step(st) == DB_DONE ? ERR_OK : ERR_DB;
+			e = db_done(db_step(st));
 	}
 	return e;
 }
@@ -279,7 +280,7 @@ err_t registry_put_person(registry *r, const struct person *p, int64_t import_id
 	    (e = bind_person(r, st, p, parent_id, digest, import_id)) != ERR_OK)
 		return e;
 	if ((rc = db_step(st)) != DB_ROW)
-		return rc < 0 ? (err_t)-rc : ERR_DB;
+		return db_step_error(rc);
 	id = db_col_int(st, 0);
 	if ((e = db_reset(st)) != ERR_OK || (e = put_forms(r, id, forms, nforms)) != ERR_OK ||
 	    (e = registry_put_index(r, id, p)) != ERR_OK)

@@ -126,7 +126,7 @@ static err_t reseal_account(registry *r, const char *username)
 		    (e = db_prepare(registry_db(r), Q_REKEY_USER_PUT, &upd)) == ERR_OK &&
 		    (e = db_bind_text(upd, 1, username)) == ERR_OK &&
 		    (e = db_bind_blob(upd, 2, env, len)) == ERR_OK)
-			e = db_step(upd) == DB_DONE ? ERR_OK : ERR_DB;
+			e = db_done(db_step(upd));
 	}
 	crypto_plain_free(plain);
 	free(env);

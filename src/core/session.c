@@ -49,7 +49,7 @@ static err_t by_hash(registry *r, const char *sql, const unsigned char *hash, in
 		e = db_bind_int(st, 2, arg2);
 	if (e == ERR_OK) {
 		int rc = db_step(st);
-		e = rc == DB_DONE ? ERR_OK : rc < 0 ? (err_t)-rc : ERR_DB;
+		e = db_done(rc);
 	}
 	db_finalize(st);
 	return e;
@@ -115,7 +115,7 @@ err_t session_create(registry *r, int64_t user_id, int64_t now, struct session_t
 	    (e = db_bind_int(st, 3, now)) || (e = db_bind_blob(st, 4, ch, sizeof ch)))
 		goto out;
 	rc = db_step(st);
-	e = rc == DB_DONE ? ERR_OK : rc < 0 ? (err_t)-rc : ERR_DB;
+	e = db_done(rc);
 	if (e == ERR_OK)
 		*out = t;
 out:
@@ -137,7 +137,7 @@ static err_t load(registry *r, const unsigned char *hash, struct session_info *o
 		goto out;
 	rc = db_step(st);
 	if (rc != DB_ROW) {
-		e = rc == DB_DONE ? ERR_FORBIDDEN : rc < 0 ? (err_t)-rc : ERR_DB;
+		e = rc == DB_DONE ? ERR_FORBIDDEN : db_step_error(rc);
 		goto out;
 	}
 	out->created_at = db_col_int(st, 0);
@@ -200,7 +200,7 @@ err_t session_end_user(registry *r, int64_t user_id)
 	err_t e = db_prepare(registry_db(r), Q_SESSION_DELETE_USER, &st);
 	if (e == ERR_OK && (e = db_bind_int(st, 1, user_id)) == ERR_OK) {
 		int rc = db_step(st);
-		e = rc == DB_DONE ? ERR_OK : rc < 0 ? (err_t)-rc : ERR_DB;
+		e = db_done(rc);
 	}
 	db_finalize(st);
 	return e;
@@ -213,7 +213,7 @@ err_t session_purge(registry *r, int64_t now)
 	if (e == ERR_OK && (e = db_bind_int(st, 1, now - SESSION_IDLE_SECONDS)) == ERR_OK &&
 	    (e = db_bind_int(st, 2, now - SESSION_ABSOLUTE_SECONDS)) == ERR_OK) {
 		int rc = db_step(st);
-		e = rc == DB_DONE ? ERR_OK : rc < 0 ? (err_t)-rc : ERR_DB;
+		e = db_done(rc);
 	}
 	db_finalize(st);
 	return e;

@@ -60,7 +60,7 @@ int users_name_valid(const char *name)
 
 static int step_result(int rc, err_t *e)
 {
-	*e = rc == DB_DONE || rc == DB_ROW ? ERR_OK : rc < 0 ? (err_t)-rc : ERR_DB;
+	*e = rc == DB_DONE || rc == DB_ROW ? ERR_OK : db_step_error(rc);
 	return rc;
 }
 

@@ -75,10 +75,10 @@ int db_schema_latest(enum db_dialect dialect)
 int db_schema_version(db *d)
 {
 	db_stmt *st = NULL;
-	int v = -1;
-	if (db_prepare(d, "SELECT coalesce(max(version), 0) FROM schema_migrations", &st) == ERR_OK &&
-	    db_step(st) == DB_ROW)
-		v = (int)db_col_int(st, 0);
+	int rc = DB_DONE;
+	err_t e = db_prepare(d, "SELECT coalesce(max(version), 0) FROM schema_migrations", &st);
+	int v = e == ERR_OK && (rc = db_step(st)) == DB_ROW ? (int)db_col_int(st, 0)
+		: -(int)(e != ERR_OK ? e : db_step_error(rc));
 	db_finalize(st);
 	return v;
 }
@@ -90,7 +90,7 @@ static err_t record_migration(db *d, int version)
 			     &st);
 	if (e == ERR_OK && (e = db_bind_int(st, 1, version)) == ERR_OK &&
 	    (e = db_bind_int(st, 2, (int64_t)time(NULL))) == ERR_OK)
-		e = db_step(st) == DB_DONE ? ERR_OK : ERR_DB;
+		e = db_done(db_step(st));
 	db_finalize(st);
 	return e;
 }
@@ -104,12 +104,12 @@ static err_t migrate(db *d, char *errbuf)
 	int latest = db_schema_latest(dialect);
 	for (;;) {
 		err_t e = db_begin(d);
-		int current = e == ERR_OK ? db_schema_version(d) : -1;
+		int current = e == ERR_OK ? db_schema_version(d) : -(int)e;
 		const struct embedded_file *f;
 		if (current < 0) {
 			snprintf(errbuf, ERRBUF_MAX, "cannot read the schema version: %s", db_errmsg(d));
 			db_rollback(d);
-			return ERR_DB;
+			return (err_t)-current;
 		}
 		if (current > latest) {
 			snprintf(errbuf, ERRBUF_MAX,
@@ -217,8 +217,11 @@ err_t db_check_pages(db *d, const char *target, char *errbuf)
 		return ERR_OK;
 	if ((e = db_prepare(d, Q_SQLITE_QUICK_CHECK, &st)) == ERR_OK &&
 	    (rc = db_step(st)) == DB_ROW)
-		verdict = db_col_text(st, 0);
-	if (!verdict || strcmp(verdict, "ok") != 0) {
+		verdict = db_col_text(st, 0); /* NULL only when out of memory */
+	if (e == ERR_NOMEM || db_step_error(rc) == ERR_NOMEM || (rc == DB_ROW && !verdict)) {
+		e = ERR_NOMEM; /* not the file's fault */
+		snprintf(errbuf, ERRBUF_MAX, "cannot check %s: out of memory", target);
+	} else if (!verdict || strcmp(verdict, "ok") != 0) {
 		/* a damaged file either fails the pragma or answers what is wrong */
 		db_damaged_message(target, verdict ? verdict : db_errmsg(d), errbuf);
 		e = ERR_DB;
@@ -226,6 +229,11 @@ err_t db_check_pages(db *d, const char *target, char *errbuf)
 	db_finalize(st);
 	return e;
 }
+
+err_t db_step_error(int rc) { return rc < 0 ? (err_t)-rc : ERR_DB; }
+
+err_t db_done(int rc) { return rc == DB_DONE ? ERR_OK : db_step_error(rc); }
+
 err_t db_begin(db *d) { return d->ops->begin(d); }
 err_t db_commit(db *d) { return d->ops->commit(d); }
 err_t db_rollback(db *d) { return d->ops->rollback(d); }

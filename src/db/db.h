@@ -72,7 +72,8 @@ void db_damaged_message(const char *target, const char *detail, char *errbuf);
  * answers ERR_DB with db_damaged_message.  A no-op on PostgreSQL. */
 err_t db_check_pages(db *d, const char *target, char *errbuf);
 
-/* Schema version the database is at, and the latest this binary knows. */
+/* Schema version the database is at (a negative err_t when it cannot be
+ * read), and the latest this binary knows. */
 int db_schema_version(db *d);
 int db_schema_latest(enum db_dialect dialect);
 
@@ -121,6 +122,13 @@ err_t db_bind_null(db_stmt *s, int n);
  * error code as a negative number (-ERR_DB, -ERR_CONFLICT for a unique or
  * foreign key violation). */
 int db_step(db_stmt *s);
+
+/* The error of a db_step result that is not the one wanted: its own when
+ * it failed (ERR_NOMEM, ERR_CONFLICT, ...), else ERR_DB. */
+err_t db_step_error(int rc);
+
+/* ERR_OK when a statement that returns no rows ran to its end. */
+err_t db_done(int rc);
 
 enum db_type { DB_TYPE_NULL, DB_TYPE_INT, DB_TYPE_TEXT, DB_TYPE_BLOB };
 

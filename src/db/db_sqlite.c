@@ -102,13 +102,14 @@ static err_t configure(struct lite *d, char *errbuf)
 	sqlite3_busy_timeout(d->conn, BUSY_TIMEOUT_MS);
 	sqlite3_db_config(d->conn, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	for (size_t i = 0; i < sizeof pragmas / sizeof pragmas[0]; i++) {
-		if (sqlite3_exec(d->conn, pragmas[i], NULL, NULL, NULL) != SQLITE_OK) {
+		int rc = sqlite3_exec(d->conn, pragmas[i], NULL, NULL, NULL);
+		if (rc != SQLITE_OK) {
 			snprintf(errbuf, ERRBUF_MAX, "cannot configure the database (%s): %s",
 				 pragmas[i], sqlite3_errmsg(d->conn));
 			if (lite_damaged(&d->base)) /* the first read of the file is here */
 				db_damaged_message(sqlite3_db_filename(d->conn, "main"),
 						   sqlite3_errmsg(d->conn), errbuf);
-			return ERR_DB;
+			return map_rc(rc);
 		}
 	}
 	return ERR_OK;
@@ -147,10 +148,11 @@ err_t db_sqlite_open(const char *path, enum db_open_mode mode, db **out, char *e
 	if (!(d = calloc(1, sizeof *d)))
 		return ERR_NOMEM;
 	d->base.ops = &lite_ops;
-	if (sqlite3_open_v2(path, &d->conn, flags, NULL) != SQLITE_OK) {
+	int rc = sqlite3_open_v2(path, &d->conn, flags, NULL);
+	if (rc != SQLITE_OK) {
 		snprintf(errbuf, ERRBUF_MAX, "cannot open %s: %s", path,
 			 d->conn ? sqlite3_errmsg(d->conn) : "out of memory");
-		e = ERR_DB;
+		e = d->conn ? map_rc(rc) : ERR_NOMEM;
 		goto fail;
 	}
 	sqlite3_extended_result_codes(d->conn, 1);
@@ -183,18 +185,19 @@ static const char *lite_errmsg(db *d)
 
 static err_t lite_exec(db *d, const char *sql)
 {
-	return sqlite3_exec(L(d)->conn, sql, NULL, NULL, NULL) == SQLITE_OK ? ERR_OK : ERR_DB;
+	return map_rc(sqlite3_exec(L(d)->conn, sql, NULL, NULL, NULL));
 }
 
 /* Runs one of the transaction statements. */
 static err_t lite_tx(db *d, enum lite_tx which)
 {
 	sqlite3_stmt **st = &L(d)->tx[which];
-	if (!*st && sqlite3_prepare_v2(L(d)->conn, lite_tx_sql[which], -1, st, NULL) != SQLITE_OK)
-		return ERR_DB;
-	int rc = sqlite3_step(*st);
+	int rc = *st ? SQLITE_OK : sqlite3_prepare_v2(L(d)->conn, lite_tx_sql[which], -1, st, NULL);
+	if (rc != SQLITE_OK)
+		return map_rc(rc);
+	rc = sqlite3_step(*st);
 	sqlite3_reset(*st);
-	return rc == SQLITE_DONE ? ERR_OK : ERR_DB;
+	return rc == SQLITE_DONE ? ERR_OK : rc == SQLITE_ROW ? ERR_DB : map_rc(rc);
 }
 
 static err_t lite_begin(db *d)
@@ -244,7 +247,7 @@ static void lite_reads_end(db *d)
 static err_t lite_checkpoint(db *d)
 {
 	int rc = sqlite3_wal_checkpoint_v2(L(d)->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-	return rc == SQLITE_OK || rc == SQLITE_BUSY ? ERR_OK : ERR_DB; /* busy: next time */
+	return rc == SQLITE_BUSY ? ERR_OK : map_rc(rc); /* busy: next time */
 }
 
 static void lite_tune_worker(db *d)
@@ -299,10 +302,10 @@ static err_t lite_prepare(db *d, const char *sql, db_stmt **out)
 	}
 	if (!(s = calloc(1, sizeof *s)))
 		return ERR_NOMEM;
-	if (sqlite3_prepare_v3(L(d)->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL) !=
-	    SQLITE_OK) {
+	int rc = sqlite3_prepare_v3(L(d)->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL);
+	if (rc != SQLITE_OK) {
 		free(s);
-		return ERR_DB;
+		return map_rc(rc);
 	}
 	s->base.ops = &lite_ops;
 	map_params(s);

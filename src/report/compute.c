@@ -146,7 +146,7 @@ static err_t prepared(struct engine *g, const struct rq_query *q, db_stmt **out)
 /* db_step's answer as an error code: ERR_OK for a row or the end. */
 static err_t step_err(int rc)
 {
-	return rc == DB_ROW || rc == DB_DONE ? ERR_OK : rc < 0 ? (err_t)-rc : ERR_DB;
+	return rc == DB_ROW ? ERR_OK : db_done(rc);
 }
 
 /* ---- what each statement is for ----------------------------------------------------- */

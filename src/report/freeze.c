@@ -92,7 +92,7 @@ static err_t insert(db *d, const struct report *r, int64_t at, const char *figur
 	    (e = db_bind_blob(st, 7, hash, HASH_BYTES)) == ERR_OK) {
 		rc = db_step(st);
 		if (rc != DB_DONE)
-			e = rc < 0 ? (err_t)-rc : ERR_DB;
+			e = db_step_error(rc);
 	}
 	db_finalize(st);
 	return e;
@@ -369,7 +369,7 @@ static err_t fetch(db *d, const char *report_id, int year, struct stored *s)
 			if ((e = copy_text(st, 0, &s->version)) == ERR_OK)
 				e = copy_text(st, 3, &s->figures);
 		} else {
-			e = rc == DB_DONE ? ERR_NOT_FOUND : rc < 0 ? (err_t)-rc : ERR_DB;
+			e = rc == DB_DONE ? ERR_NOT_FOUND : db_step_error(rc);
 		}
 	}
 	db_finalize(st);

@@ -108,6 +108,10 @@ err_t render_document(const struct report *r, enum report_lang lang, FILE *out,
 	report_paragraphs_free(paras, n);
 	for (size_t i = 0; i < sizeof parts->sections / sizeof parts->sections[0] && rc == 0; i++)
 		rc = parts->sections[i](out, r, lang);
+	if (rc == RENDER_NOMEM) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot write the report: out of memory");
+		return ERR_NOMEM;
+	}
 	if (rc != 0) {
 		snprintf(errbuf, ERRBUF_MAX, "cannot write the report");
 		return ERR_IO;

@@ -37,7 +37,9 @@ void render_breakdown_title(const struct report *r, const struct report_breakdow
 /* Maps a write error on `out` to ERR_IO with a message. */
 err_t render_finish(FILE *out, char *errbuf);
 
-/* A document renderer's parts, each answering 0 or EOF on a write error. */
+/* A document renderer's parts, each answering 0, EOF on a write error, or
+ * RENDER_NOMEM when memory ran out. */
+#define RENDER_NOMEM (-2)
 typedef int (*render_part_fn)(FILE *out, const struct report *r, enum report_lang lang);
 struct render_parts {
 	render_part_fn head;

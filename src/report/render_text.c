@@ -79,7 +79,7 @@ static int indicators(FILE *out, const struct report *r, enum report_lang lang)
 	int rc;
 	t.rows = calloc(r->n_indicators ? r->n_indicators : 1, sizeof *t.rows);
 	if (!t.rows)
-		return EOF;
+		return RENDER_NOMEM;
 	year_head(&t, r, lang);
 	for (size_t i = 0; i < r->n_indicators; i++) {
 		const struct report_indicator *x = &r->indicators[i];
@@ -101,7 +101,7 @@ static int breakdowns(FILE *out, const struct report *r, enum report_lang lang)
 				   .head_label = render_label(r, lang, "category", "Category")};
 		render_breakdown_title(r, b, lang, title, sizeof title);
 		if (!(t.rows = calloc(b->n ? b->n : 1, sizeof *t.rows)))
-			return EOF;
+			return RENDER_NOMEM;
 		year_head(&t, r, lang);
 		for (size_t j = 0; j < b->n; j++) {
 			t.rows[t.nrows].label = b->rows[j].label[lang];
@@ -124,7 +124,7 @@ static int trend(FILE *out, const struct report *r, enum report_lang lang)
 	snprintf(title, sizeof title, "%s, %d–%d", render_label(r, lang, "trend", "Trend"),
 		 r->trend_first_year, r->year);
 	if (!(t.rows = calloc(r->n_trend, sizeof *t.rows)))
-		return EOF;
+		return RENDER_NOMEM;
 	t.ncols = REPORT_TREND_YEARS;
 	for (int k = 0; k < REPORT_TREND_YEARS; k++)
 		snprintf(t.head[k], REPORT_NUM_MAX, "%d", r->trend_first_year + k);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 
 #include "core/audit.h"
 #include "core/clock.h"
+#include "core/export.h"
 #include "core/registry.h"
 #include "core/totp.h"
 #include "core/users.h"
@@ -160,6 +162,48 @@ int tu_tree_contains(const char *dir, const void *needle, size_t len)
 		n += (size_t)snprintf(hex + n, sizeof hex - n, "\\%03o", p[i]);
 	snprintf(cmd, sizeof cmd, "grep -rqaF \"$(printf '%s')\" '%s'", hex, dir);
 	return system(cmd) == 0;
+}
+
+registry *tu_registry_open(const char *dbpath, const char *key)
+{
+	char errbuf[ERRBUF_MAX];
+	struct registry_paths p = {dbpath, key};
+	registry *r = NULL;
+	if (registry_open(&p, &r, errbuf) != ERR_OK)
+		fail_msg("%s", errbuf);
+	return r;
+}
+
+void tu_export_into(const char *dbpath, const char *key, const char *dir)
+{
+	char errbuf[ERRBUF_MAX];
+	struct export_summary sum;
+	registry *r = tu_registry_open(dbpath, key);
+	if (export_dir(r, dir, &sum, errbuf) != ERR_OK)
+		fail_msg("%s", errbuf);
+	registry_close(r);
+}
+
+void tu_assert_holds(const char *dbpath, const char *key, const char *want, const char *scratch)
+{
+	struct audit_verdict v;
+	db_stmt *st;
+	char cmd[8192];
+	registry *r = tu_registry_open(dbpath, key);
+	assert_int_equal(db_prepare(registry_db(r), "PRAGMA integrity_check", &st), ERR_OK);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "ok");
+	db_finalize(st);
+	assert_int_equal(audit_verify(registry_db(r), &v), ERR_OK);
+	assert_int_equal(v.first_bad, 0);
+	registry_close(r);
+	if (!want)
+		return;
+	tu_rmtree(scratch);
+	assert_int_equal(mkdir(scratch, 0700), 0);
+	tu_export_into(dbpath, key, scratch);
+	snprintf(cmd, sizeof cmd, "diff -r '%s' '%s'", want, scratch);
+	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
 }
 
 registry *tu_registry_new(const char *dbpath, const char *key)

@@ -51,6 +51,19 @@ int tu_tree_contains(const char *dir, const void *needle, size_t len);
 struct registry;
 struct registry *tu_registry_new(const char *dbpath, const char *key);
 
+/* Opens the database at `dbpath` with its `key` file; fails the test on
+ * any error.  The caller closes the registry. */
+struct registry *tu_registry_open(const char *dbpath, const char *key);
+
+/* Exports every record of the database into the directory `dir` (which
+ * exists), as `haven export` would; fails the test on any error. */
+void tu_export_into(const char *dbpath, const char *key, const char *dir);
+
+/* The database passes SQLite's integrity check, its audit chain holds, and
+ * (unless `want` is NULL) its export, made in `scratch` (emptied first), is
+ * the one in `want`: what a fault test asks of a database after each fault. */
+void tu_assert_holds(const char *dbpath, const char *key, const char *want, const char *scratch);
+
 /* A test's own store: a temporary directory, a fresh database for the
  * test's engine in it (tu_new_database), its key file, and the registry
  * open on them.  The many storage tests' fixture, written once. */
