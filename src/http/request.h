@@ -86,6 +86,7 @@ struct request {
 	char *body;
 	size_t body_len, body_cap;
 	int body_over; /* the body passed HTTP_BODY_MAX: discarded, answered 413 */
+	int body_nomem; /* no memory to keep the body: discarded, answered 503 */
 	int late;      /* came after the server began to stop: answered 503 */
 
 	/* caller */

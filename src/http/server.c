@@ -445,7 +445,7 @@ static int refuse_early(struct request *rq, const char *url)
 
 static void take_body(struct request *rq, const char *data, size_t len)
 {
-	if (rq->body_over || rq->answered)
+	if (rq->body_over || rq->body_nomem || rq->answered)
 		return;
 	if (len > HTTP_BODY_MAX - rq->body_len) {
 		rq->body_over = 1;
@@ -457,7 +457,7 @@ static void take_body(struct request *rq, const char *data, size_t len)
 			cap *= 2;
 		char *b = malloc(cap);
 		if (!b) {
-			rq->body_over = 1;
+			rq->body_nomem = 1; /* answered 503, not 413: not the client's fault */
 			return;
 		}
 		if (rq->body) {
@@ -507,6 +507,8 @@ static enum http_fail gate(struct request *rq, err_t *e)
 	const struct route *rt = rq->route;
 	*e = ERR_INVALID;
 	if (rq->late)
+		return HF_UNAVAILABLE;
+	if (rq->body_nomem)
 		return HF_UNAVAILABLE;
 	if (rq->body_over)
 		return HF_BODY_LARGE;

@@ -35,113 +35,8 @@
 #include "core/import.h"
 #include "core/registry.h"
 #include "report/report.h"
+#include "failalloc.h"
 #include "testutil.h"
-
-/* ---- the failing allocators ------------------------------------------------ */
-
-enum oom_site { SITE_NONE, SITE_SQLITE, SITE_APP };
-
-/* The armed failure; a mutex because SQLite and Haven may allocate from
- * threads of their own (none here today, but the harness must not care). */
-static pthread_mutex_t oom_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct {
-	enum oom_site site;
-	long countdown;  /* the allocation fails when this reaches zero */
-	int persistent;  /* and every one after it */
-	int fired;
-	long used;       /* allocations asked for at the site since armed */
-} oom;
-
-static int fails(enum oom_site site)
-{
-	int f = 0;
-	pthread_mutex_lock(&oom_lock);
-	if (oom.site == site) {
-		oom.used++;
-		if (oom.fired && oom.persistent)
-			f = 1;
-		else if (!oom.fired && --oom.countdown <= 0)
-			f = oom.fired = 1;
-	}
-	pthread_mutex_unlock(&oom_lock);
-	return f;
-}
-
-static void oom_at(enum oom_site site, long n, int persistent)
-{
-	pthread_mutex_lock(&oom_lock);
-	oom.site = site;
-	oom.countdown = n;
-	oom.persistent = persistent;
-	oom.fired = 0;
-	oom.used = 0;
-	pthread_mutex_unlock(&oom_lock);
-}
-
-static int oom_fired(void)
-{
-	pthread_mutex_lock(&oom_lock);
-	int f = oom.fired;
-	pthread_mutex_unlock(&oom_lock);
-	return f;
-}
-
-/* Disarms; what it counted stays for oom_used. */
-static void oom_off(void)
-{
-	pthread_mutex_lock(&oom_lock);
-	oom.site = SITE_NONE;
-	pthread_mutex_unlock(&oom_lock);
-}
-
-static long oom_used(void)
-{
-	pthread_mutex_lock(&oom_lock);
-	long n = oom.used;
-	pthread_mutex_unlock(&oom_lock);
-	return n;
-}
-
-static sqlite3_mem_methods real_mem;
-
-static void *lite_malloc(int n) { return fails(SITE_SQLITE) ? NULL : real_mem.xMalloc(n); }
-static void *lite_realloc(void *p, int n)
-{
-	return fails(SITE_SQLITE) ? NULL : real_mem.xRealloc(p, n);
-}
-
-/* Before SQLite initialises: refused (and the test with it) after. */
-static int install_sqlite_allocator(void)
-{
-	sqlite3_mem_methods m;
-	if (sqlite3_config(SQLITE_CONFIG_GETMALLOC, &real_mem) != SQLITE_OK)
-		return -1;
-	m = real_mem;
-	m.xMalloc = lite_malloc;
-	m.xRealloc = lite_realloc;
-	return sqlite3_config(SQLITE_CONFIG_MALLOC, &m) == SQLITE_OK ? 0 : -1;
-}
-
-/* Haven's allocations, by the linker's --wrap (CMakeLists.txt). */
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t k, size_t n);
-void *__real_realloc(void *p, size_t n);
-char *__real_strdup(const char *s);
-char *__real_strndup(const char *s, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t k, size_t n);
-void *__wrap_realloc(void *p, size_t n);
-char *__wrap_strdup(const char *s);
-char *__wrap_strndup(const char *s, size_t n);
-
-void *__wrap_malloc(size_t n) { return fails(SITE_APP) ? NULL : __real_malloc(n); }
-void *__wrap_calloc(size_t k, size_t n) { return fails(SITE_APP) ? NULL : __real_calloc(k, n); }
-void *__wrap_realloc(void *p, size_t n) { return fails(SITE_APP) ? NULL : __real_realloc(p, n); }
-char *__wrap_strdup(const char *s) { return fails(SITE_APP) ? NULL : __real_strdup(s); }
-char *__wrap_strndup(const char *s, size_t n)
-{
-	return fails(SITE_APP) ? NULL : __real_strndup(s, n);
-}
 
 /* ---- the database under test ------------------------------------------------ */
 
@@ -275,22 +170,6 @@ static int teardown(void **state)
 
 /* ---- the loops ---------------------------------------------------------------- */
 
-/* An operation that makes more allocations than this has that many of
- * them failed, spread evenly from the first to the last, so that the test
- * stays a minute long under ASan; HAVEN_OOM_EVERY=1 fails every one. */
-#define POINTS_TRIED 400
-
-static long points_tried(long total)
-{
-	return getenv("HAVEN_OOM_EVERY") || total <= POINTS_TRIED ? total : POINTS_TRIED;
-}
-
-/* The i-th of `tried` failure points among `total` allocations (1-based). */
-static long point(long i, long tried, long total)
-{
-	return tried == total ? i + 1 : 1 + i * (total - 1) / (tried - 1);
-}
-
 /* The import with the n-th allocation at `site` failing; *fired tells
  * whether it did. */
 static err_t import_with_oom(struct fixture *f, enum oom_site site, long n, int persistent,
@@ -372,7 +251,7 @@ static void test_report_app_persistent(void **state) { report_loop(state, SITE_A
 
 int main(void)
 {
-	if (install_sqlite_allocator() != 0) {
+	if (fa_install() != 0) {
 		fputs("test_oom: SQLite refused the failing allocator\n", stderr);
 		return 1;
 	}
