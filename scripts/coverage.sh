@@ -38,7 +38,7 @@ cov --filter src/ >>build-cov/coverage.txt
 cat build-cov/coverage.txt
 
 status=0
-for floor in src/core/policy.c:100 src/util/merkle.c:100 src/util/crypto.c:90 src/core/audit.c:91; do
+for floor in src/core/policy.c:100 src/util/merkle.c:100 src/util/crypto.c:94 src/core/audit.c:92; do
 	file=${floor%:*}
 	if ! cov --filter "$file" --branches --fail-under-branch "${floor#*:}" \
 		>/dev/null; then
@@ -47,8 +47,8 @@ for floor in src/core/policy.c:100 src/util/merkle.c:100 src/util/crypto.c:90 sr
 		status=1
 	fi
 done
-if ! cov --filter src/ --fail-under-line 89 --fail-under-branch 73 >/dev/null; then
-	echo "coverage: the suite covers less than 89 % of src/'s lines or 73 % of its branches" >&2
+if ! cov --filter src/ --fail-under-line 90 --fail-under-branch 75 >/dev/null; then
+	echo "coverage: the suite covers less than 90 % of src/'s lines or 75 % of its branches" >&2
 	status=1
 fi
 exit $status
