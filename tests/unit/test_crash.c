@@ -6,6 +6,13 @@
  * whose audit chain must verify.  20 rounds, each killed at another moment.
  * TU_BOTH_ENGINES.
  *
+ * REL-15 (a history, both engines): writers append services and readers read
+ * the record while the server is stopped and continued (SIGSTOP, SIGCONT)
+ * and killed and restarted.  Every answer is the right one, 503 (busy: try
+ * again), or none (the server stopped or gone), never another failure; a
+ * read shows every service acknowledged before it was asked, each once, and
+ * a reader never sees fewer services than it saw before.
+ *
  * REL-07 (SQLite): after a kill, the first open, which recovers the WAL,
  * meets I/O errors (the fault VFS: the n-th read, write or sync fails, once
  * or from then on), for n = 1, 2, ... each on the database as the kill left
@@ -42,7 +49,25 @@ struct torture {
 	char (*acked)[64];
 	size_t nacked;
 	atomic_int stop; /* set by the main thread, read by the writers */
+	atomic_int reads; /* readers' answers checked (the history test) */
+	char failure[256]; /* a thread's first finding, under lock; "" when none */
 };
+
+/* Records what a writer or reader thread found (cmocka's asserts belong to
+ * the test's own thread), and stops the others; the test fails on it. */
+static void found(struct torture *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void found(struct torture *t, const char *fmt, ...)
+{
+	va_list ap;
+	pthread_mutex_lock(&t->lock);
+	if (!t->failure[0]) {
+		va_start(ap, fmt);
+		vsnprintf(t->failure, sizeof t->failure, fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&t->lock);
+	t->stop = 1;
+}
 
 /* One POST; 0 when the server could not be reached (killed). */
 static long post_service(struct torture *t, char *id, size_t idlen)
@@ -64,6 +89,8 @@ static void *writer(void *arg)
 		long s = post_service(t, id, sizeof id);
 		if (s == 0)
 			break; /* the server is gone */
+		if (s != 201 && s != 503)
+			found(t, "a write was answered %ld", s);
 		if (s != 201)
 			continue; /* refused, e.g. 503 while busy: not acknowledged */
 		pthread_mutex_lock(&t->lock);
@@ -160,6 +187,8 @@ static void write_and_kill(struct torture *t, int round)
 	t->stop = 1;
 	for (int i = 0; i < WRITERS; i++)
 		pthread_join(th[i], NULL);
+	if (t->failure[0])
+		fail_msg("%s", t->failure);
 }
 
 static void test_kill_9_loses_no_acknowledged_write(void **state)
@@ -173,6 +202,87 @@ static void test_kill_9_loses_no_acknowledged_write(void **state)
 	}
 	print_message("%d kills, %zu acknowledged writes checked, none lost\n", ROUNDS, t.nacked);
 	assert_true(t.nacked > ROUNDS); /* the writers really wrote */
+	torture_free(&t);
+}
+
+/* One read: every service acknowledged before it was asked is shown, each
+ * once, and never fewer than this reader saw before (*seen). */
+static void read_once(struct torture *t, size_t *seen)
+{
+	struct hc_response r;
+	pthread_mutex_lock(&t->lock);
+	size_t before = t->nacked; /* acknowledged before the request left */
+	pthread_mutex_unlock(&t->lock);
+	long status = sp_request(&t->client, "GET", "/api/v1/persons/P-CRASH", NULL, &r);
+	if (status == 200) {
+		json_t *shown = json_object(), *list = json_object_get(r.json, "services"), *v;
+		size_t i;
+		json_array_foreach(list, i, v) {
+			const char *id = json_string_value(json_object_get(v, "id"));
+			if (!id || json_object_get(shown, id))
+				found(t, "service %s shown twice or without its id", id ? id : "?");
+			else
+				json_object_set_new(shown, id, json_true());
+		}
+		for (i = 0; i < before; i++)
+			if (!json_object_get(shown, t->acked[i]))
+				found(t, "acknowledged service %s not shown", t->acked[i]);
+		if (json_array_size(list) < *seen)
+			found(t, "a read showed %zu services after one showed %zu",
+			      json_array_size(list), *seen);
+		*seen = json_array_size(list);
+		json_decref(shown);
+		atomic_fetch_add(&t->reads, 1);
+	} else if (status != 0 && status != 503) {
+		found(t, "a read was answered %ld", status);
+	}
+	hc_free(&r);
+}
+
+static void *reader(void *arg)
+{
+	struct torture *t = arg;
+	size_t seen = 0;
+	while (!t->stop)
+		read_once(t, &seen);
+	return NULL;
+}
+
+static void test_history_under_stops_and_kills(void **state)
+{
+	enum { READERS = 2, PHASES = 4 };
+	struct torture t = {0};
+	pthread_t th[WRITERS + READERS];
+	(void)state;
+	torture_init(&t);
+	for (int phase = 0; phase < PHASES; phase++) {
+		t.port = sp_free_port();
+		t.server = sp_start(t.f.dbpath, t.f.keypath, t.port);
+		if (phase == 0)
+			sp_sign_in(&t.client, t.port, &t.f.acc[0]);
+		snprintf(t.client.base, sizeof t.client.base, "http://127.0.0.1:%u", t.port);
+		t.stop = 0;
+		for (int i = 0; i < WRITERS + READERS; i++)
+			pthread_create(&th[i], NULL, i < WRITERS ? writer : reader, &t);
+		for (int pause = 0; pause < 2; pause++) {
+			usleep(100000 + randombytes_uniform(200000));
+			kill(t.server, SIGSTOP); /* a stalled process: requests wait */
+			usleep(200000 + randombytes_uniform(300000));
+			kill(t.server, SIGCONT);
+		}
+		usleep(100000 + randombytes_uniform(200000));
+		/* every other phase ends in a kill, the others in a clean stop */
+		sp_stop(t.server, phase % 2 ? SIGKILL : SIGTERM);
+		t.stop = 1;
+		for (int i = 0; i < WRITERS + READERS; i++)
+			pthread_join(th[i], NULL);
+		if (t.failure[0])
+			fail_msg("%s", t.failure);
+		check_after_crash(&t);
+	}
+	print_message("%d phases, %zu acknowledged writes, %d reads checked\n", PHASES, t.nacked,
+		      atomic_load(&t.reads));
+	assert_true(t.nacked > 0 && atomic_load(&t.reads) > 0);
 	torture_free(&t);
 }
 
@@ -254,6 +364,7 @@ int main(void)
 	/* TU_BOTH_ENGINES */
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kill_9_loses_no_acknowledged_write),
+		cmocka_unit_test(test_history_under_stops_and_kills),
 		cmocka_unit_test(test_kill_9_then_faulty_recovery),
 	};
 	curl_global_init(CURL_GLOBAL_DEFAULT);
