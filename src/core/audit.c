@@ -252,7 +252,12 @@ err_t audit_record(db *d, const struct audit_entry *e)
 
 void audit_cli_actor(char *buf, size_t len)
 {
-	struct passwd *pw = getpwuid(geteuid());
+	/* getpwuid_r: registries are opened on several threads at once (the
+	 * server's pool, its checkpointer), and getpwuid's answer is shared */
+	struct passwd pwd, *pw = NULL;
+	char space[4096];
+	if (getpwuid_r(geteuid(), &pwd, space, sizeof space, &pw) != 0)
+		pw = NULL;
 	snprintf(buf, len, "cli:%s", pw && pw->pw_name ? pw->pw_name : "unknown");
 }
 

@@ -10,11 +10,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/audit.h"
 #include "core/registry.h"
 #include "testutil.h"
 #include "util/date.h"
@@ -291,6 +293,33 @@ static void test_no_plaintext_at_rest(void **state)
 	assert_false(tu_file_contains(f->dbpath, "ZZCANARY", 8));
 }
 
+/* The server opens registries on several threads at once (its pool, its
+ * checkpointer, its audit queue), and each open names the process's user for
+ * the audit log.  getpwuid's answer is shared by all threads: under
+ * ThreadSanitizer (this test is labelled threads) two threads asking at once
+ * were a data race, caught once in CI opening registries. */
+static void *name_the_user(void *arg)
+{
+	char actor[128];
+	(void)arg;
+	for (int i = 0; i < 200; i++)
+		audit_cli_actor(actor, sizeof actor);
+	return strncmp(actor, "cli:", 4) == 0 ? NULL : (void *)1;
+}
+
+static void test_user_named_on_two_threads(void **state)
+{
+	pthread_t th[2];
+	void *failed[2];
+	(void)state;
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, name_the_user, NULL), 0);
+	for (int i = 0; i < 2; i++) {
+		pthread_join(th[i], &failed[i]);
+		assert_null(failed[i]);
+	}
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -299,7 +328,7 @@ int main(void)
 		T(test_newer_schema_refused),  T(test_durability_settings),
 		T(test_upsert_is_idempotent),  T(test_read_back_decrypted),
 		T(test_references_must_exist), T(test_derived_flags),
-		T(test_no_plaintext_at_rest),
+		T(test_no_plaintext_at_rest),  T(test_user_named_on_two_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
