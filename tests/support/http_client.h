@@ -22,6 +22,7 @@
 #include "core/clock.h"
 #include "core/registry.h"
 #include "core/totp.h"
+#include "util/date.h"
 #include "core/users.h"
 #include "http/server.h"
 #include "testutil.h"
@@ -165,6 +166,38 @@ static inline registry *hf_registry(struct hf *f)
 	if (registry_open(&p, &r, errbuf) != ERR_OK)
 		fail_msg("registry_open: %s", errbuf);
 	return r;
+}
+
+/* The seed of the server fault tests: "officer1", an officer of mia_ctd,
+ * and one victim, Aygün Həsənova, under `ref`. */
+static inline void hf_seed_victim(struct hf *f, registry *r, const char *ref)
+{
+	enum put_outcome o;
+	struct person victim = {.ref = ref, .status = "victim", .given_name = "Aygün",
+				.family_name = "Həsənova", .sex = "female", .identified_on = 1704067200,
+				.identification_source = "police", .recognized_on = 1704153600,
+				.decided_on = DATE_NONE};
+	hf_add(f, r, "officer1", "mia_ctd", "officer");
+	assert_int_equal(db_begin(registry_db(r)), ERR_OK);
+	assert_int_equal(registry_put_person(r, &victim, 0, &o), ERR_OK);
+	assert_int_equal(db_commit(registry_db(r)), ERR_OK);
+}
+
+static inline err_t hf_count_one(const struct service *s, void *ctx)
+{
+	(void)s;
+	(*(int *)ctx)++;
+	return ERR_OK;
+}
+
+/* How many services the person `ref` has stored, read on a registry of its own. */
+static inline int hf_services(struct hf *f, const char *ref)
+{
+	int n = 0;
+	registry *r = hf_registry(f);
+	assert_int_equal(registry_each_service(r, ref, hf_count_one, &n), ERR_OK);
+	registry_close(r);
+	return n;
 }
 
 /* ---- client ------------------------------------------------------------- */

@@ -18,6 +18,7 @@
 #include "core/audit.h"
 #include "core/clock.h"
 #include "core/export.h"
+#include "core/import.h"
 #include "core/registry.h"
 #include "core/totp.h"
 #include "core/users.h"
@@ -172,6 +173,22 @@ registry *tu_registry_open(const char *dbpath, const char *key)
 	if (registry_open(&p, &r, errbuf) != ERR_OK)
 		fail_msg("%s", errbuf);
 	return r;
+}
+
+int tu_import(const char *dbpath, const char *key, const char *csv)
+{
+	char errbuf[ERRBUF_MAX];
+	struct import_summary sum;
+	struct registry_paths p = {dbpath, key};
+	registry *r = NULL;
+	FILE *devnull = fopen("/dev/null", "w");
+	assert_non_null(devnull);
+	err_t e = registry_open(&p, &r, errbuf);
+	if (e == ERR_OK)
+		e = import_files(r, &csv, 1, NULL, &sum, devnull);
+	registry_close(r);
+	fclose(devnull);
+	return e;
 }
 
 void tu_export_into(const char *dbpath, const char *key, const char *dir)

@@ -55,6 +55,10 @@ struct registry *tu_registry_new(const char *dbpath, const char *key);
  * any error.  The caller closes the registry. */
 struct registry *tu_registry_open(const char *dbpath, const char *key);
 
+/* Opens the database, imports the one CSV file (its problems to /dev/null)
+ * and closes it; the open's or the import's result. */
+int tu_import(const char *dbpath, const char *key, const char *csv);
+
 /* Exports every record of the database into the directory `dir` (which
  * exists), as `haven export` would; fails the test on any error. */
 void tu_export_into(const char *dbpath, const char *key, const char *dir);

@@ -33,7 +33,6 @@
 #include "faultvfs.h"
 #include "http_client.h"
 #include "serve_proc.h"
-#include "util/date.h"
 
 #define ROUNDS 20
 #define WRITERS 4
@@ -135,19 +134,11 @@ static void check_after_crash(struct torture *t)
 static void seed(struct torture *t)
 {
 	char errbuf[ERRBUF_MAX];
-	enum put_outcome o;
 	registry *r = NULL;
 	struct registry_paths p = {t->f.dbpath, t->f.keypath};
-	struct person victim = {.ref = "P-CRASH", .status = "victim", .given_name = "Aygün",
-				.family_name = "Həsənova", .sex = "female",
-				.identified_on = 1704067200, .identification_source = "police",
-				.recognized_on = 1704153600, .decided_on = DATE_NONE};
 	assert_int_equal(registry_init(&p, "AZE", errbuf), ERR_OK);
 	assert_int_equal(registry_open(&p, &r, errbuf), ERR_OK);
-	hf_add(&t->f, r, "officer1", "mia_ctd", "officer");
-	assert_int_equal(db_begin(registry_db(r)), ERR_OK);
-	assert_int_equal(registry_put_person(r, &victim, 0, &o), ERR_OK);
-	assert_int_equal(db_commit(registry_db(r)), ERR_OK);
+	hf_seed_victim(&t->f, r, "P-CRASH");
 	registry_close(r);
 }
 
@@ -170,25 +161,41 @@ static void torture_free(struct torture *t)
 	free(t->acked);
 }
 
+static void *reader(void *arg);
+
+/* Starts the server and, against it, the writers and `readers` readers
+ * (th holds WRITERS + readers); signs in on the first phase only: the
+ * session lives in the database, across restarts. */
+static void phase_start(struct torture *t, int first, int readers, pthread_t *th)
+{
+	t->port = sp_free_port();
+	t->server = sp_start(t->f.dbpath, t->f.keypath, t->port);
+	if (first)
+		sp_sign_in(&t->client, t->port, &t->f.acc[0]);
+	snprintf(t->client.base, sizeof t->client.base, "http://127.0.0.1:%u", t->port);
+	t->stop = 0;
+	for (int i = 0; i < WRITERS + readers; i++)
+		pthread_create(&th[i], NULL, i < WRITERS ? writer : reader, t);
+}
+
+/* Stops the server with `sig`, then the threads; fails on what they found. */
+static void phase_end(struct torture *t, int sig, pthread_t *th, int readers)
+{
+	sp_stop(t->server, sig);
+	t->stop = 1;
+	for (int i = 0; i < WRITERS + readers; i++)
+		pthread_join(th[i], NULL);
+	if (t->failure[0])
+		fail_msg("%s", t->failure);
+}
+
 /* Serves with writers writing, and kills the server at a random moment. */
 static void write_and_kill(struct torture *t, int round)
 {
 	pthread_t th[WRITERS];
-	t->port = sp_free_port();
-	t->server = sp_start(t->f.dbpath, t->f.keypath, t->port);
-	if (round == 0) /* the session lives in the database, across restarts */
-		sp_sign_in(&t->client, t->port, &t->f.acc[0]);
-	snprintf(t->client.base, sizeof t->client.base, "http://127.0.0.1:%u", t->port);
-	t->stop = 0;
-	for (int i = 0; i < WRITERS; i++)
-		pthread_create(&th[i], NULL, writer, t);
+	phase_start(t, round == 0, 0, th);
 	usleep(50000 + randombytes_uniform(400000));
-	sp_stop(t->server, SIGKILL);
-	t->stop = 1;
-	for (int i = 0; i < WRITERS; i++)
-		pthread_join(th[i], NULL);
-	if (t->failure[0])
-		fail_msg("%s", t->failure);
+	phase_end(t, SIGKILL, th, 0);
 }
 
 static void test_kill_9_loses_no_acknowledged_write(void **state)
@@ -256,14 +263,7 @@ static void test_history_under_stops_and_kills(void **state)
 	(void)state;
 	torture_init(&t);
 	for (int phase = 0; phase < PHASES; phase++) {
-		t.port = sp_free_port();
-		t.server = sp_start(t.f.dbpath, t.f.keypath, t.port);
-		if (phase == 0)
-			sp_sign_in(&t.client, t.port, &t.f.acc[0]);
-		snprintf(t.client.base, sizeof t.client.base, "http://127.0.0.1:%u", t.port);
-		t.stop = 0;
-		for (int i = 0; i < WRITERS + READERS; i++)
-			pthread_create(&th[i], NULL, i < WRITERS ? writer : reader, &t);
+		phase_start(&t, phase == 0, READERS, th);
 		for (int pause = 0; pause < 2; pause++) {
 			usleep(100000 + randombytes_uniform(200000));
 			kill(t.server, SIGSTOP); /* a stalled process: requests wait */
@@ -272,12 +272,7 @@ static void test_history_under_stops_and_kills(void **state)
 		}
 		usleep(100000 + randombytes_uniform(200000));
 		/* every other phase ends in a kill, the others in a clean stop */
-		sp_stop(t.server, phase % 2 ? SIGKILL : SIGTERM);
-		t.stop = 1;
-		for (int i = 0; i < WRITERS + READERS; i++)
-			pthread_join(th[i], NULL);
-		if (t.failure[0])
-			fail_msg("%s", t.failure);
+		phase_end(&t, phase % 2 ? SIGKILL : SIGTERM, th, READERS);
 		check_after_crash(&t);
 	}
 	print_message("%d phases, %zu acknowledged writes, %d reads checked\n", PHASES, t.nacked,

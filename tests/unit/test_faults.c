@@ -22,7 +22,6 @@
 
 #include <sqlite3.h>
 
-#include "core/import.h"
 #include "core/registry.h"
 #include "faultvfs.h"
 #include "testutil.h"
@@ -48,8 +47,6 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
 	char errbuf[ERRBUF_MAX];
-	struct import_summary sum;
-	FILE *devnull = fopen("/dev/null", "w");
 	f->dir = tu_tempdir();
 	f->db = tu_path(f->dir, "f.db");
 	f->key = tu_path(f->dir, "f.key");
@@ -61,13 +58,8 @@ static int setup(void **state)
 	tu_write_file(f->base_csv, BASE_PERSONS);
 	tu_write_file(f->new_csv, NEW_ROWS);
 	assert_int_equal(registry_init(&f->paths, "AZE", errbuf), ERR_OK);
-	registry *r = tu_registry_open(f->db, f->key);
-	const char *paths[] = {f->base_csv};
-	assert_int_equal(import_files(r, paths, 1, NULL, &sum, devnull), ERR_OK);
-	registry_close(r);
-	fclose(devnull);
+	assert_int_equal(tu_import(f->db, f->key, f->base_csv), ERR_OK);
 	assert_int_equal(mkdir(f->before, 0700), 0);
-	assert_int_equal(mkdir(f->after, 0700), 0);
 	tu_export_into(f->db, f->key, f->before);
 	*state = f;
 	return 0;
@@ -92,19 +84,9 @@ static int teardown(void **state)
 /* Tries the import with the fault armed; returns its result. */
 static err_t import_with_fault(struct fixture *f, enum fault_op op, int n, int persistent, int rc)
 {
-	char errbuf[ERRBUF_MAX];
-	struct import_summary sum;
-	FILE *devnull = fopen("/dev/null", "w");
-	const char *paths[] = {f->new_csv};
-	registry *r = NULL;
-	err_t e;
 	fault_at(op, n, persistent, rc);
-	e = registry_open(&f->paths, &r, errbuf);
-	if (e == ERR_OK)
-		e = import_files(r, paths, 1, NULL, &sum, devnull);
-	registry_close(r);
+	err_t e = tu_import(f->db, f->key, f->new_csv);
 	faults_off();
-	fclose(devnull);
 	return e;
 }
 

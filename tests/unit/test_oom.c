@@ -32,7 +32,6 @@
 
 #include <sqlite3.h>
 
-#include "core/import.h"
 #include "core/registry.h"
 #include "report/report.h"
 #include "failalloc.h"
@@ -57,15 +56,6 @@ struct fixture {
 	struct registry_paths paths;
 	struct report_def *def;
 };
-
-static void import_csv(registry *r, const char *path)
-{
-	struct import_summary sum;
-	FILE *devnull = fopen("/dev/null", "w");
-	assert_non_null(devnull);
-	assert_int_equal(import_files(r, &path, 1, NULL, &sum, devnull), ERR_OK);
-	fclose(devnull);
-}
 
 /* The report of 2024 as plain text, or NULL when it failed; the armed
  * failure is disarmed before the text is read back, *fired telling whether
@@ -129,20 +119,15 @@ static int setup(void **state)
 	tu_write_file(base, BASE_PERSONS);
 	tu_write_file(f->new_csv, NEW_ROWS);
 	assert_int_equal(registry_init(&f->paths, "AZE", errbuf), ERR_OK);
-	registry *r = tu_registry_open(f->db, f->key);
-	import_csv(r, base);
-	registry_close(r);
+	assert_int_equal(tu_import(f->db, f->key, base), ERR_OK);
 	free(base);
 	assert_int_equal(report_def_load(NULL, &f->def, errbuf), ERR_OK);
 	assert_int_equal(mkdir(f->before, 0700), 0);
-	assert_int_equal(mkdir(f->after, 0700), 0);
 	assert_int_equal(mkdir(f->imported, 0700), 0);
 	tu_export_into(f->db, f->key, f->before);
 	/* what the import makes when nothing fails, then the database back */
 	save_pristine(f);
-	r = tu_registry_open(f->db, f->key);
-	import_csv(r, f->new_csv);
-	registry_close(r);
+	assert_int_equal(tu_import(f->db, f->key, f->new_csv), ERR_OK);
 	tu_export_into(f->db, f->key, f->imported);
 	restore_pristine(f);
 	*state = f;
@@ -175,20 +160,10 @@ static int teardown(void **state)
 static err_t import_with_oom(struct fixture *f, enum oom_site site, long n, int persistent,
 			     int *fired)
 {
-	char errbuf[ERRBUF_MAX];
-	struct import_summary sum;
-	FILE *devnull = fopen("/dev/null", "w");
-	const char *paths[] = {f->new_csv};
-	registry *r = NULL;
-	assert_non_null(devnull);
 	oom_at(site, n, persistent);
-	err_t e = registry_open(&f->paths, &r, errbuf);
-	if (e == ERR_OK)
-		e = import_files(r, paths, 1, NULL, &sum, devnull);
-	registry_close(r);
+	err_t e = tu_import(f->db, f->key, f->new_csv);
 	*fired = oom_fired();
 	oom_off();
-	fclose(devnull);
 	return e;
 }
 

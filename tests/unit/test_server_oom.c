@@ -19,41 +19,13 @@
 #include "core/audit.h"
 #include "failalloc.h"
 #include "http_client.h"
-#include "util/date.h"
 
 #define PERSON "/api/v1/persons/P-OOM"
 #define SERVICES PERSON "/services"
 #define SERVICE_BODY \
 	"{\"service\":\"social_assistance\",\"provider\":\"mia_ctd\",\"date\":\"2024-09-01\"}"
 
-static void seed(struct hf *f, registry *r)
-{
-	enum put_outcome o;
-	struct person victim = {.ref = "P-OOM", .status = "victim", .given_name = "Aygün",
-				.family_name = "Həsənova", .sex = "female", .identified_on = 1704067200,
-				.identification_source = "police", .recognized_on = 1704153600,
-				.decided_on = DATE_NONE};
-	hf_add(f, r, "officer1", "mia_ctd", "officer");
-	assert_int_equal(db_begin(registry_db(r)), ERR_OK);
-	assert_int_equal(registry_put_person(r, &victim, 0, &o), ERR_OK);
-	assert_int_equal(db_commit(registry_db(r)), ERR_OK);
-}
-
-static err_t count(const struct service *s, void *ctx)
-{
-	(void)s;
-	(*(int *)ctx)++;
-	return ERR_OK;
-}
-
-static int services_stored(struct hf *f)
-{
-	int n = 0;
-	registry *reg = hf_registry(f);
-	assert_int_equal(registry_each_service(reg, "P-OOM", count, &n), ERR_OK);
-	registry_close(reg);
-	return n;
-}
+static void seed(struct hf *f, registry *r) { hf_seed_victim(f, r, "P-OOM"); }
 
 static int audit_entries(struct hf *f)
 {
@@ -84,19 +56,19 @@ static void try_request(struct hf *f, struct hc *c, enum oom_site site, long n, 
 			const char *method, const char *path, const char *body, long ok)
 {
 	struct hc_response r;
-	int before = services_stored(f), entries = audit_entries(f);
+	int before = hf_services(f, "P-OOM"), entries = audit_entries(f);
 	oom_arm(site, n, persistent, 1);
 	(void)hc_try_send(c, method, path, body, NULL, &r); /* no answer: status 0 */
 	oom_off();
 	if (r.status == ok) {
 		if (body) /* stored whole: the service and its audit entry */
-			assert_int_equal(services_stored(f), before + 1);
+			assert_int_equal(hf_services(f, "P-OOM"), before + 1);
 		else /* shown only once its audit entry is there */
 			assert_non_null(strstr(r.body, "Aygün"));
 		assert_true(audit_entries(f) > entries);
 	} else {
 		assert_refused(&r, n);
-		int stored = services_stored(f) - before;
+		int stored = hf_services(f, "P-OOM") - before;
 		assert_true(stored == 0 || stored == 1);
 		if (stored) /* it committed whole, then its answer could not be made */
 			assert_true(audit_entries(f) > entries);
