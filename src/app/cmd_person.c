@@ -148,8 +148,13 @@ static err_t add_referral(const struct referral *f, void *ctx)
 	date_format(f->date, day);
 	if (f->closed_on != DATE_NONE)
 		date_format(f->closed_on, closed);
-	snprintf(line, sizeof line, "%s  referral  %s -> %s for %s: %s%s%s  [%s]", day, f->from,
-		 f->to, f->purpose, f->status, closed[0] ? " on " : "", closed, f->ref);
+	snprintf(line, sizeof line, "%s  referral  %s -> %s for %s: %s%s%s%s%s  [%s]", day, f->from,
+		 f->to, f->purpose, f->status, closed[0] ? " on " : "", closed,
+		 f->consent == CONSENT_GIVEN       ? ", with consent"
+		 : f->consent == CONSENT_NOT_GIVEN ? ", WITHOUT CONSENT: "
+						   : "",
+		 f->consent == CONSENT_NOT_GIVEN && f->override_reason ? f->override_reason : "",
+		 f->ref);
 	return add_line(ctx, f->date, line);
 }
 

@@ -375,7 +375,8 @@ static err_t emit_referrals(const struct caseview_ctx *c, int64_t person_id, con
 			.ref = db_col_text(st, 0), .person_ref = ref, .from = db_col_text(st, 1),
 			.to = db_col_text(st, 2), .purpose = db_col_text(st, 3),
 			.date = db_col_int(st, 4), .status = db_col_text(st, 5),
-			.closed_on = db_col_is_null(st, 6) ? DATE_NONE : db_col_int(st, 6)};
+			.closed_on = db_col_is_null(st, 6) ? DATE_NONE : db_col_int(st, 6),
+			.consent = registry_col_consent(st, 7), .override_reason = db_col_text(st, 8)};
 		if (policy_referral_visible(c->who, f.from, f.to))
 			e = sink->referral(&f, sink->ctx);
 	}
@@ -890,10 +891,12 @@ err_t caseview_create_referral(const struct caseview_ctx *c, const struct referr
 	f.status = "sent";
 	f.closed_on = DATE_NONE;
 	validate_referral(v, &f);
+	validate_referral_consent(v, &f);
 	if (v->problems)
 		return ERR_INVALID;
-	snprintf(detail, sizeof detail, "person=%s to=%s purpose=%s", in->person_ref, f.to,
-		 f.purpose);
+	snprintf(detail, sizeof detail, "person=%s to=%s purpose=%s consent=%s%s", in->person_ref,
+		 f.to, f.purpose, f.consent == CONSENT_GIVEN ? "given" : "overridden:",
+		 f.consent == CONSENT_GIVEN ? "" : f.override_reason);
 	struct audit_entry a = entry(c, "referral.create", "referral", ref, "ok", detail);
 	return in_tx(c, write_referral, &f, &a);
 }
@@ -940,7 +943,7 @@ static int move_allowed(const char *from, const char *to)
 struct find_referral {
 	const char *ref;
 	struct referral f;
-	char purpose[RECORD_REF_MAX + 1];
+	char purpose[RECORD_REF_MAX + 1], override_reason[RECORD_REF_MAX + 1];
 	int found;
 };
 
@@ -951,6 +954,8 @@ static err_t pick_referral(const struct referral *f, void *ctx)
 		return ERR_OK;
 	q->f = *f;
 	snprintf(q->purpose, sizeof q->purpose, "%s", f->purpose);
+	snprintf(q->override_reason, sizeof q->override_reason, "%s",
+		 f->override_reason ? f->override_reason : "");
 	q->found = 1;
 	return ERR_OK;
 }
@@ -986,6 +991,7 @@ err_t caseview_update_referral(const struct caseview_ctx *c, const char *ref, co
 	f.from = row.from;
 	f.to = row.to;
 	f.purpose = q.purpose;
+	f.override_reason = q.override_reason[0] ? q.override_reason : NULL;
 	f.status = status;
 	f.closed_on = strcmp(status, "accepted") == 0 ? DATE_NONE
 		      : closed_on != DATE_NONE      ? closed_on
@@ -1030,7 +1036,8 @@ err_t caseview_referrals(const struct caseview_ctx *c, const struct caseview_inb
 			.from = db_col_text(st, 3), .to = db_col_text(st, 4),
 			.purpose = db_col_text(st, 5), .date = db_col_int(st, 6),
 			.status = db_col_text(st, 7),
-			.closed_on = db_col_is_null(st, 8) ? DATE_NONE : db_col_int(st, 8)};
+			.closed_on = db_col_is_null(st, 8) ? DATE_NONE : db_col_int(st, 8),
+			.consent = registry_col_consent(st, 9), .override_reason = db_col_text(st, 10)};
 		if (policy_referral_visible(c->who, f.from, f.to))
 			e = sink->referral(&f, sink->ctx);
 	}

@@ -1,6 +1,7 @@
 /*
  * record.h - the three kinds of record of the interchange format
- * (shared/spec/interchange.md), as plain C values.
+ * (shared/spec/interchange.md), as plain C values, with what Haven records
+ * beyond that format (a referral's consent).
  *
  * Strings are borrowed from whoever filled the struct; NULL means absent.
  * Dates are date.h values (DATE_NONE when absent); money is in minor units.
@@ -43,6 +44,14 @@ struct service {
 	const char *note; /* personal */
 };
 
+/* Whether the person agreed to a referral (checklist HUM-03).  Not in the
+ * interchange format: an imported referral's consent is not recorded. */
+enum referral_consent {
+	CONSENT_UNRECORDED = 0,
+	CONSENT_GIVEN,
+	CONSENT_NOT_GIVEN, /* then sent only with an override reason */
+};
+
 struct referral {
 	const char *ref;
 	const char *person_ref;
@@ -51,6 +60,8 @@ struct referral {
 	int64_t date;
 	const char *status; /* never NULL once stored: "sent" by default */
 	int64_t closed_on;
+	enum referral_consent consent;
+	const char *override_reason; /* a consent_override_reason code, or NULL */
 };
 
 #endif

@@ -93,6 +93,9 @@ err_t registry_each_person(registry *r, const char *person_ref, registry_person_
 err_t registry_each_service(registry *r, const char *person_ref, registry_service_fn fn, void *ctx);
 err_t registry_each_referral(registry *r, const char *person_ref, registry_referral_fn fn, void *ctx);
 
+/* A referral's stored consent column (NULL, 0 or 1) as the record has it. */
+enum referral_consent registry_col_consent(db_stmt *st, int col);
+
 enum registry_table { REG_PERSONS, REG_SERVICES, REG_REFERRALS };
 
 /* Re-seals the record's personal values and re-makes its digest under the

@@ -147,8 +147,16 @@ err_t registry_emit_referral_row(registry *r, db_stmt *st, const struct walk *w)
 	struct referral x = {
 		.ref = db_col_text(st, 0), .person_ref = db_col_text(st, 1),
 		.from = db_col_text(st, 2), .to = db_col_text(st, 3), .purpose = db_col_text(st, 4),
-		.date = col_date(st, 5), .status = db_col_text(st, 6), .closed_on = col_date(st, 7)};
+		.date = col_date(st, 5), .status = db_col_text(st, 6), .closed_on = col_date(st, 7),
+		.consent = registry_col_consent(st, 8), .override_reason = db_col_text(st, 9)};
 	return w->referral(&x, w->ctx);
+}
+
+enum referral_consent registry_col_consent(db_stmt *st, int col)
+{
+	if (db_col_is_null(st, col))
+		return CONSENT_UNRECORDED;
+	return db_col_int(st, col) ? CONSENT_GIVEN : CONSENT_NOT_GIVEN;
 }
 
 err_t registry_each_referral(registry *r, const char *person_ref, registry_referral_fn fn,

@@ -380,7 +380,11 @@ err_t registry_put_referral(registry *r, const struct referral *f, int64_t impor
 	    (e = db_bind_text(st, 7, f->status ? f->status : "sent")) ||
 	    (e = bind_date(st, 8, f->closed_on)) ||
 	    (e = db_bind_blob(st, 9, digest, sizeof digest)) ||
-	    (e = bind_import(st, 10, import_id)) || (e = db_bind_int(st, 11, registry_now())))
+	    (e = bind_import(st, 10, import_id)) || (e = db_bind_int(st, 11, registry_now())) ||
+	    (e = f->consent == CONSENT_UNRECORDED
+		     ? db_bind_null(st, 12)
+		     : db_bind_int(st, 12, f->consent == CONSENT_GIVEN)) ||
+	    (e = db_bind_text(st, 13, f->override_reason)))
 		return e;
 	return run_upsert(r, st, f->person_ref, out);
 }

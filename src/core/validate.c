@@ -439,3 +439,24 @@ void validate_referral(struct validate *v, const struct referral *f)
 	       "for status declined or completed");
 	not_before(v, "closed_on", f->closed_on, "date", f->date);
 }
+
+void validate_referral_consent(struct validate *v, const struct referral *f)
+{
+	switch (f->consent) {
+	case CONSENT_UNRECORDED:
+		required(v, "consent", NULL, "true when the person agreed to the referral, false when not");
+		break;
+	case CONSENT_GIVEN:
+		forbid(v, "override_reason", f->override_reason != NULL,
+		       "when the person has not agreed");
+		break;
+	case CONSENT_NOT_GIVEN:
+		if (!f->override_reason)
+			required_code(v, "override_reason", "consent_override_reason",
+				      "when the person has not agreed");
+		else
+			check_code(v, "override_reason", "consent_override_reason",
+				   f->override_reason, 1);
+		break;
+	}
+}

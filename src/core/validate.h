@@ -74,5 +74,9 @@ void validate_echo(const char *s, size_t len, char *buf, size_t buflen);
 void validate_person(struct validate *v, const struct person *p);
 void validate_service(struct validate *v, const struct service *s);
 void validate_referral(struct validate *v, const struct referral *f);
+/* A new referral's consent (checklist HUM-03): recorded, and when the person
+ * did not agree, a known consent_override_reason.  Not for imported
+ * referrals, whose format has no consent. */
+void validate_referral_consent(struct validate *v, const struct referral *f);
 
 #endif

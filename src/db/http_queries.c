@@ -126,15 +126,15 @@ const char Q_CASE_SERVICES[] =
 	"ORDER BY s.date, s.id";
 
 const char Q_CASE_REFERRALS[] =
-	"SELECT ref, from_agency, to_agency, purpose, date, status, closed_on FROM referrals "
-	"WHERE person_id = $1 ORDER BY date, id";
+	"SELECT ref, from_agency, to_agency, purpose, date, status, closed_on, consent, "
+	"override_reason FROM referrals WHERE person_id = $1 ORDER BY date, id";
 
 /* Referrals after id $1, to agency $2 (optional), in status $3 (optional),
  * of persons in scope $4..$6, involving agency $7 (optional), at most $8. */
 const char Q_CASE_INBOX[] =
 	"SELECT f.id, f.ref, p.ref, f.from_agency, f.to_agency, f.purpose, f.date, f.status, "
-	"f.closed_on FROM referrals f JOIN persons p ON p.id = f.person_id "
-	"LEFT JOIN person_access a ON a.person_id = p.id WHERE f.id > $1"
+	"f.closed_on, f.consent, f.override_reason FROM referrals f "
+	"JOIN persons p ON p.id = f.person_id LEFT JOIN person_access a ON a.person_id = p.id WHERE f.id > $1"
 	" AND (CAST($2 AS TEXT) IS NULL OR f.to_agency = $2)"
 	" AND (CAST($3 AS TEXT) IS NULL OR f.status = $3)"
 	" AND ($4 = 1 OR COALESCE(a.blocked, 0) = 0) AND ($5 = 0 OR p.status = 'dependant')"

@@ -87,19 +87,23 @@ const char Q_SERVICE_SELECT_PERSON[] =
 
 const char Q_REFERRAL_UPSERT[] =
 	"INSERT INTO referrals (ref, person_id, from_agency, to_agency, purpose, date, status, "
-	"closed_on, digest, created_import, updated_import, created_at, updated_at) "
+	"closed_on, digest, created_import, updated_import, created_at, updated_at, consent, "
+	"override_reason) "
 	"VALUES ($1, (SELECT id FROM persons WHERE ref = $2), $3, $4, $5, $6, $7, $8, $9, $10, "
-	"$10, $11, $11) "
+	"$10, $11, $11, $12, $13) "
 	"ON CONFLICT (ref) DO UPDATE SET person_id = excluded.person_id, "
 	"from_agency = excluded.from_agency, to_agency = excluded.to_agency, "
 	"purpose = excluded.purpose, date = excluded.date, status = excluded.status, "
 	"closed_on = excluded.closed_on, digest = excluded.digest, "
 	"updated_import = excluded.updated_import, updated_at = excluded.updated_at "
 	"WHERE referrals.digest <> excluded.digest " ADDED_FLAG;
+/* (The consent is set when the referral is made and never changed: an
+ * answer or an import of the same referral keeps it.) */
 
 #define REFERRAL_COLUMNS                                                                \
 	"f.ref, p.ref, f.from_agency, f.to_agency, f.purpose, f.date, f.status, "       \
-	"f.closed_on FROM referrals f JOIN persons p ON p.id = f.person_id "
+	"f.closed_on, f.consent, f.override_reason FROM referrals f "                   \
+	"JOIN persons p ON p.id = f.person_id "
 
 const char Q_REFERRAL_SELECT_ALL[] = "SELECT " REFERRAL_COLUMNS "ORDER BY f.id";
 const char Q_REFERRAL_SELECT_ONE[] = "SELECT " REFERRAL_COLUMNS "WHERE f.ref = $1";

@@ -105,5 +105,13 @@ void json_out_referral(struct json_writer *w, const struct referral *f)
 	date_member(w, "date", f->date);
 	text_member(w, "status", f->status ? f->status : "sent");
 	date_member(w, "closed_on", f->closed_on);
+	jw_key(w, "consent");
+	if (f->consent == CONSENT_UNRECORDED)
+		jw_null(w);
+	else
+		jw_bool(w, f->consent == CONSENT_GIVEN);
+	jw_key(w, "consent_override");
+	jw_bool(w, f->override_reason != NULL);
+	text_member(w, "override_reason", f->override_reason);
 	jw_end_object(w);
 }

@@ -102,6 +102,24 @@ void readers_service(json_t *body, struct service *s, struct reply *out)
 	read_amount(body, s, out);
 }
 
+/* `consent`, and when it is false the explicit `consent_override`: a
+ * referral without the person's agreement is never made by omission. */
+static void read_consent(json_t *body, struct referral *f, struct reply *out)
+{
+	int consent = body_bool(body, "consent", out);
+	int override = body_bool(body, "consent_override", out);
+	f->consent = consent == 1 ? CONSENT_GIVEN : consent == 0 ? CONSENT_NOT_GIVEN
+								  : CONSENT_UNRECORDED;
+	if (consent == 1 && override == 1)
+		reply_field_error(out, "consent_override", "only when consent is false");
+	if (consent == 0 && override != 1)
+		reply_field_error(out, "consent",
+				  "the person has not agreed: a referral needs their consent, or "
+				  "consent_override true with an override_reason");
+	if (f->override_reason && override != 1)
+		reply_field_error(out, "override_reason", "only with consent_override true");
+}
+
 void readers_referral(json_t *body, struct referral *f, struct reply *out)
 {
 	*f = (struct referral){
@@ -110,9 +128,11 @@ void readers_referral(json_t *body, struct referral *f, struct reply *out)
 		.purpose = body_string(body, "purpose", 1, READERS_CODE_MAX, out),
 		.date = body_date(body, "date", 1, out),
 		.closed_on = DATE_NONE,
+		.override_reason = body_string(body, "override_reason", 0, READERS_CODE_MAX, out),
 	};
 	if (body_ok(out) && !validate_id(f->person_ref))
 		reply_field_error(out, "person_id", "not a valid id");
+	read_consent(body, f, out);
 }
 
 void readers_referral_answer(json_t *body, const char **status, int64_t *closed_on,

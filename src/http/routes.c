@@ -26,7 +26,8 @@ static const char *const b_person[] = {
 	"country_of_exploitation", "access_block", NULL};
 static const char *const b_service[] = {"service", "provider", "date", "end_date", "amount",
 					"currency", "phase", "note", NULL};
-static const char *const b_referral[] = {"person_id", "to", "purpose", "date", NULL};
+static const char *const b_referral[] = {"person_id", "to",      "purpose",          "date",
+					 "consent",   "consent_override", "override_reason", NULL};
 static const char *const b_answer[] = {"status", "closed_on", NULL};
 static const char *const b_erasure[] = {"reason", NULL};
 static const char *const q_audit[] = {"before", "limit", "actor", "action", "record",

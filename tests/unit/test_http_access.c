@@ -4,7 +4,8 @@
  * agency, records of other agencies answering exactly like missing ones
  * (IDOR), field filtering by agency kind, notes kept to their writers, the
  * access block, mass assignment refused, the caseworker's and the
- * referral's whole path, lists with cursors, and the audit trail of reads.
+ * referral's whole path and its consent (HUM-03), lists with cursors, and
+ * the audit trail of reads.
  *
  * TU_BOTH_ENGINES: also on PostgreSQL. */
 #include <stdarg.h>
@@ -259,7 +260,7 @@ static void access_matrix(void **state)
 		 {201, 201, 403, 403, 403, 403}, {201, 201, 403, 403, 403, 403}},
 		{"POST", "/api/v1/referrals",
 		 "{\"person_id\":\"@\",\"to\":\"other\",\"purpose\":\"case_management\","
-		 "\"date\":\"2024-05-01\"}",
+		 "\"date\":\"2024-05-01\",\"consent\":true}",
 		 {201, 201, 403, 403, 403, 403}, {201, 404, 403, 403, 403, 403}},
 		{"PATCH", "/api/v1/referrals/R2", "{\"status\":\"bogus\"}",
 		 {400, 400, 403, 403, 403, 403}, {400, 400, 403, 403, 403, 403}},
@@ -605,7 +606,7 @@ static void caseworker_and_referral_path(void **state)
 
 	snprintf(body, sizeof body,
 		 "{\"person_id\":\"%s\",\"to\":\"state_employment_agency\","
-		 "\"purpose\":\"employment\",\"date\":\"2024-05-04\"}", id);
+		 "\"purpose\":\"employment\",\"date\":\"2024-05-04\",\"consent\":true}", id);
 	hc_send(&w->ngo, "POST", "/api/v1/referrals", body, NULL, &r);
 	assert_int_equal(r.status, 201);
 	snprintf(ref, sizeof ref, "%s", json_string_value(json_object_get(r.json, "id")));
@@ -629,6 +630,174 @@ static void caseworker_and_referral_path(void **state)
 	inbox = get(&w->job, "/api/v1/referrals?to=mine&status=sent", 200);
 	assert_false(mentions(inbox, ref));
 	json_decref(inbox);
+}
+
+/* The one field error a refused body got: its field, and its message
+ * mentions `words`. */
+static void refused_on(struct hc *c, const char *body, const char *field, const char *words)
+{
+	struct hc_response r;
+	hc_send(c, "POST", "/api/v1/referrals", body, NULL, &r);
+	if (r.status != 400)
+		fail_msg("%s: %ld, expected 400: %s", body, r.status, r.body ? r.body : "");
+	json_t *errors = json_object_get(r.json, "errors");
+	assert_int_equal(json_array_size(errors), 1);
+	json_t *e = json_array_get(errors, 0);
+	assert_string_equal(json_string_value(json_object_get(e, "field")), field);
+	assert_non_null(strstr(json_string_value(json_object_get(e, "message")), words));
+	hc_free(&r);
+}
+
+/* P2's referral `ref` as `c` sees it in the person's record. */
+static json_t *referral_of_p2(struct hc *c, const char *ref)
+{
+	json_t *j = get(c, "/api/v1/persons/P2", 200), *f, *found = NULL;
+	size_t i;
+	json_array_foreach(json_object_get(j, "referrals"), i, f)
+	{
+		if (strcmp(json_string_value(json_object_get(f, "id")), ref) == 0)
+			found = json_incref(f);
+	}
+	json_decref(j);
+	if (!found)
+		fail_msg("referral %s is not in P2's record", ref);
+	return found;
+}
+
+static size_t referrals_of_p2(struct hc *c)
+{
+	json_t *j = get(c, "/api/v1/persons/P2", 200);
+	size_t n = json_array_size(json_object_get(j, "referrals"));
+	json_decref(j);
+	return n;
+}
+
+static char *audit_detail(struct world *w, const char *ref)
+{
+	registry *r = hf_registry(w->f);
+	db_stmt *st = NULL;
+	char *detail = NULL;
+	assert_int_equal(db_prepare(registry_db(r),
+				    "SELECT detail FROM audit_log WHERE action = 'referral.create' "
+				    "AND object_ref = $1",
+				    &st),
+			 ERR_OK);
+	assert_int_equal(db_bind_text(st, 1, ref), ERR_OK);
+	if (db_step(st) == DB_ROW)
+		detail = strdup(db_col_text(st, 0));
+	db_finalize(st);
+	registry_close(r);
+	assert_non_null(detail);
+	return detail;
+}
+
+/* Checklist HUM-03: a referral shares the person's record with another
+ * agency, so it is made with their consent, or without it only by an
+ * explicit override with a reason from the list, which both agencies see and
+ * the audit log keeps.  A refused referral stores nothing. */
+static void consent_gated_referrals(void **state)
+{
+	struct world *w = *state;
+	struct hc_response r;
+	char ref[64], path[128];
+#define REFER "{\"person_id\":\"P2\",\"to\":\"bar_association\",\"purpose\":\"legal_aid\"," \
+	      "\"date\":\"2024-05-10\""
+	size_t before = referrals_of_p2(&w->ngo);
+
+	refused_on(&w->ngo, REFER "}", "consent", "true when the person agreed");
+	refused_on(&w->ngo, REFER ",\"consent\":false}", "consent", "needs their consent");
+	refused_on(&w->ngo, REFER ",\"consent\":false,\"consent_override\":false}", "consent",
+		   "consent_override true with an override_reason");
+	refused_on(&w->ngo, REFER ",\"consent\":false,\"consent_override\":true}",
+		   "override_reason", "vital_interests");
+	refused_on(&w->ngo,
+		   REFER ",\"consent\":false,\"consent_override\":true,\"override_reason\":\"busy\"}",
+		   "override_reason", "is not a known code");
+	refused_on(&w->ngo, REFER ",\"consent\":true,\"consent_override\":true}",
+		   "consent_override", "only when consent is false");
+	refused_on(&w->ngo, REFER ",\"consent\":true,\"override_reason\":\"vital_interests\"}",
+		   "override_reason", "only with consent_override");
+	refused_on(&w->ngo, REFER ",\"consent\":\"yes\"}", "consent", "true or false");
+	assert_int_equal(referrals_of_p2(&w->ngo), before);
+
+	/* with a reason: made, and the override is in sight of both agencies */
+	hc_send(&w->ngo, "POST", "/api/v1/referrals",
+		REFER ",\"consent\":false,\"consent_override\":true,"
+		      "\"override_reason\":\"vital_interests\"}",
+		NULL, &r);
+	assert_int_equal(r.status, 201);
+	snprintf(ref, sizeof ref, "%s", json_string_value(json_object_get(r.json, "id")));
+	hc_free(&r);
+	json_t *f = referral_of_p2(&w->ngo, ref);
+	assert_true(json_is_false(json_object_get(f, "consent")));
+	assert_true(json_is_true(json_object_get(f, "consent_override")));
+	assert_string_equal(json_string_value(json_object_get(f, "override_reason")),
+			    "vital_interests");
+	json_decref(f);
+	json_t *inbox = get(&w->bar, "/api/v1/referrals?to=mine&status=sent", 200), *item;
+	size_t i;
+	int seen = 0;
+	json_array_foreach(json_object_get(inbox, "referrals"), i, item)
+	{
+		if (strcmp(json_string_value(json_object_get(item, "id")), ref) != 0)
+			continue;
+		seen = 1;
+		assert_true(json_is_true(json_object_get(item, "consent_override")));
+		assert_string_equal(json_string_value(json_object_get(item, "override_reason")),
+				    "vital_interests");
+	}
+	assert_true(seen);
+	json_decref(inbox);
+	char *detail = audit_detail(w, ref);
+	assert_non_null(strstr(detail, "consent=overridden:vital_interests"));
+	free(detail);
+
+	/* the receiver's answer and a later import of the same referral keep
+	 * what was recorded when it was made */
+	snprintf(path, sizeof path, "/api/v1/referrals/%s", ref);
+	assert_int_equal(hc_status(&w->bar, "PATCH", path, "{\"status\":\"accepted\"}"), 200);
+	registry *reg = hf_registry(w->f);
+	put_referral(reg, ref, "P2", "ngo", "bar_association", "legal_aid", "completed");
+	registry_close(reg);
+	f = referral_of_p2(&w->ngo, ref);
+	assert_string_equal(json_string_value(json_object_get(f, "status")), "completed");
+	assert_true(json_is_false(json_object_get(f, "consent")));
+	assert_string_equal(json_string_value(json_object_get(f, "override_reason")),
+			    "vital_interests");
+	json_decref(f);
+
+	/* with consent: nothing to override */
+	hc_send(&w->ngo, "POST", "/api/v1/referrals", REFER ",\"consent\":true}", NULL, &r);
+	assert_int_equal(r.status, 201);
+	snprintf(ref, sizeof ref, "%s", json_string_value(json_object_get(r.json, "id")));
+	hc_free(&r);
+	f = referral_of_p2(&w->ngo, ref);
+	assert_true(json_is_true(json_object_get(f, "consent")));
+	assert_true(json_is_false(json_object_get(f, "consent_override")));
+	assert_true(json_is_null(json_object_get(f, "override_reason")));
+	json_decref(f);
+	detail = audit_detail(w, ref);
+	assert_non_null(strstr(detail, "consent=given"));
+	free(detail);
+#undef REFER
+
+	/* imported before Haven asked: not recorded, and said so */
+	json_t *j = get(&w->officer, "/api/v1/persons/P1", 200);
+	seen = 0;
+	json_array_foreach(json_object_get(j, "referrals"), i, item)
+	{
+		const char *id = json_string_value(json_object_get(item, "id"));
+		if (strcmp(id, "R1") != 0 && strcmp(id, "R2") != 0)
+			continue; /* made over the API by the tests before */
+		assert_true(json_is_null(json_object_get(item, "consent")));
+		assert_true(json_is_false(json_object_get(item, "consent_override")));
+		seen++;
+	}
+	assert_int_equal(seen, 2);
+	json_decref(j);
+	j = get(&w->ngo, "/api/v1/codes", 200);
+	assert_true(mentions(j, "child_protection"));
+	json_decref(j);
 }
 
 static void lists_and_cursors(void **state)
@@ -1291,6 +1460,7 @@ int main(void)
 		cmocka_unit_test(access_block),
 		cmocka_unit_test(mass_assignment),
 		cmocka_unit_test(caseworker_and_referral_path),
+		cmocka_unit_test(consent_gated_referrals),
 		cmocka_unit_test(lists_and_cursors),
 		cmocka_unit_test(reads_audited),
 		cmocka_unit_test(concurrent_reads_audited),

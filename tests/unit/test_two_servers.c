@@ -105,7 +105,7 @@ static void test_two_servers_one_database(void **state)
 	 * and shows as accepted through A at once */
 	assert_int_equal(sp_request(&officer_a, "POST", "/api/v1/referrals",
 				    "{\"person_id\":\"P-TWO\",\"to\":\"ssa_assistance_center\","
-				    "\"purpose\":\"psychological_support\",\"date\":\"2024-06-01\"}",
+				    "\"purpose\":\"psychological_support\",\"date\":\"2024-06-01\",\"consent\":true}",
 				    &r),
 			 201);
 	snprintf(ref, sizeof ref, "%s", json_string_value(json_object_get(r.json, "id")));
