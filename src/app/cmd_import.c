@@ -1,19 +1,29 @@
-/* cmd_import.c - `haven import`: CSV files from the agencies into the registry. */
+/* cmd_import.c - `haven import`: CSV files from the agencies, or sealed
+ * exports of another Haven, into the registry. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "app/cli.h"
 #include "app/commands.h"
+#include "app/console.h"
 #include "core/import.h"
+#include "util/sealed.h"
 
 #define PROGRESS_DELAY_MS    500 /* show progress only for imports longer than this */
 #define PROGRESS_INTERVAL_MS 200 /* between updates */
 
 static void help(FILE *out)
 {
-	fputs("Usage: haven import [--db PATH] [--key PATH] [--dry-run] FILE...\n"
+	fputs("Usage: haven import [--db PATH] [--key PATH] [--dry-run]\n"
+	      "                    [--export-key NAME.key | --passphrase] FILE...\n"
 	      "\n"
 	      "Reads the CSV files agencies send (persons, services and referrals, in the\n"
 	      "interchange format) and stores their rows in the database.  Give the files in\n"
@@ -35,9 +45,18 @@ static void help(FILE *out)
 	      "that spreadsheets do not run the cell as a formula, and this gives back the\n"
 	      "original value.\n"
 	      "\n"
+	      "A FILE may also be a sealed export of 'haven export': every byte of it is\n"
+	      "checked before any row is read, and its three files are opened in memory only,\n"
+	      "never written to disk in clear.  Problems name them FILE/persons.csv and so on.\n"
+	      "\n"
 	      "Options:\n" CLI_COMMON_HELP
 	      "  --dry-run     check the files and count what would be added, updated or\n"
 	      "                left unchanged, but store nothing\n"
+	      "  --export-key NAME.key\n"
+	      "                open the sealed exports among the files ('haven export --to\n"
+	      "                NAME.pub') with this secret key of 'haven export keygen'\n"
+	      "  --passphrase  open them with their passphrase (asked without echo, or one\n"
+	      "                line of standard input)\n"
 	      "\n"
 	      "Exit status: 0 imported, 1 problems found or the import failed, 2 bad usage.\n",
 	      out);
@@ -93,9 +112,122 @@ static void print_summary(const struct import_summary *s, int dry_run)
 	printf(".\n");
 }
 
-static int run(struct cli_paths *c, char **files, size_t n, int dry_run)
+/* The files as the import reads them: each member of a sealed export
+ * becomes an in-memory file (memfd_create: never on disk), read through
+ * /proc/self/fd and named FILE/MEMBER in messages. */
+struct inputs {
+	const char **paths, **names;
+	char **own; /* what this struct allocated, freed with it */
+	size_t n, nown;
+	int fds[IMPORT_FILES_MAX];
+	size_t nfds;
+};
+
+static void inputs_free(struct inputs *in)
+{
+	for (size_t i = 0; i < in->nfds; i++)
+		close(in->fds[i]);
+	for (size_t i = 0; i < in->nown; i++)
+		free(in->own[i]);
+	free(in->own);
+	free(in->paths);
+	free(in->names);
+}
+
+/* "A" or "A/B", kept until inputs_free. */
+static char *own_text(struct inputs *in, const char *a, const char *b)
+{
+	size_t len = strlen(a) + (b ? strlen(b) + 1 : 0) + 1;
+	char *t = malloc(len);
+	if (t) {
+		snprintf(t, len, "%s%s%s", a, b ? "/" : "", b ? b : "");
+		in->own[in->nown++] = t;
+	}
+	return t;
+}
+
+/* One member as a memfd; 0 when done. */
+static int add_member(struct inputs *in, const char *file, const struct sealed_member_data *m)
+{
+	char fdpath[64];
+	int fd;
+	if (in->n == IMPORT_FILES_MAX) {
+		cli_error("import", "too many files (at most %d at once)", IMPORT_FILES_MAX);
+		return -1;
+	}
+	if ((fd = memfd_create(m->name, MFD_CLOEXEC)) < 0) {
+		cli_error("import", "cannot open %s/%s in memory: %s", file, m->name, strerror(errno));
+		return -1;
+	}
+	in->fds[in->nfds++] = fd;
+	for (size_t done = 0; done < m->len;) {
+		ssize_t k = write(fd, m->data + done, m->len - done);
+		if (k <= 0) {
+			cli_error("import", "cannot open %s/%s in memory: %s", file, m->name,
+				  strerror(errno));
+			return -1;
+		}
+		done += (size_t)k;
+	}
+	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+	in->paths[in->n] = own_text(in, fdpath, NULL);
+	in->names[in->n] = own_text(in, file, m->name);
+	if (!in->paths[in->n] || !in->names[in->n]) {
+		cli_error("import", "out of memory");
+		return -1;
+	}
+	in->n++;
+	return 0;
+}
+
+static int unseal(struct inputs *in, const char *file, const struct sealed_opener *key)
+{
+	struct sealed_member_data m[SEALED_MEMBERS_MAX];
+	char errbuf[ERRBUF_MAX];
+	size_t n = 0;
+	int rc = 0;
+	if (sealed_open_file(file, key, m, &n, errbuf) != ERR_OK) {
+		cli_error("import", "%s; nothing was stored", errbuf);
+		return -1;
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = add_member(in, file, &m[i]);
+	sealed_members_free(m, n);
+	return rc;
+}
+
+static int inputs_open(struct inputs *in, char **files, size_t n, const struct sealed_opener *key)
+{
+	size_t cap = IMPORT_FILES_MAX;
+	memset(in, 0, sizeof *in);
+	in->paths = calloc(cap, sizeof *in->paths);
+	in->names = calloc(cap, sizeof *in->names);
+	in->own = calloc(2 * cap, sizeof *in->own);
+	if (!in->paths || !in->names || !in->own) {
+		cli_error("import", "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (sealed_is_sealed(files[i])) {
+			if (unseal(in, files[i], key) != 0)
+				return -1;
+			continue;
+		}
+		if (in->n == IMPORT_FILES_MAX) {
+			cli_error("import", "too many files (at most %d at once)", IMPORT_FILES_MAX);
+			return -1;
+		}
+		in->paths[in->n] = in->names[in->n] = files[i];
+		in->n++;
+	}
+	return 0;
+}
+
+static int run(struct cli_paths *c, char **files, size_t n, int dry_run,
+	       const struct sealed_opener *key)
 {
 	struct progress pr = {.enabled = isatty(STDERR_FILENO)};
+	struct inputs in;
 	struct import_options opt = {
 	    .dry_run = dry_run, .progress = show_progress, .progress_ctx = &pr};
 	struct import_summary s;
@@ -103,9 +235,17 @@ static int run(struct cli_paths *c, char **files, size_t n, int dry_run)
 	err_t e;
 
 	clock_gettime(CLOCK_MONOTONIC, &pr.start);
-	if (!(r = cli_open(c, "import")))
+	if (inputs_open(&in, files, n, key) != 0) {
+		inputs_free(&in);
 		return 1;
-	e = import_files(r, (const char *const *)files, n, &opt, &s, stderr);
+	}
+	opt.names = in.names;
+	if (!(r = cli_open(c, "import"))) {
+		inputs_free(&in);
+		return 1;
+	}
+	e = import_files(r, in.paths, in.n, &opt, &s, stderr);
+	inputs_free(&in);
 	if (pr.shown)
 		fputs("\r\033[K", stderr);
 	registry_close(r);
@@ -124,10 +264,16 @@ static int run(struct cli_paths *c, char **files, size_t n, int dry_run)
 
 int cmd_import(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    CLI_COMMON_OPTIONS, {"dry-run", no_argument, NULL, 'n'}, {0, 0, 0, 0}};
+	static const struct option opts[] = {CLI_COMMON_OPTIONS,
+					     {"dry-run", no_argument, NULL, 'n'},
+					     {"export-key", required_argument, NULL, 'k'},
+					     {"passphrase", no_argument, NULL, 'p'},
+					     {0, 0, 0, 0}};
 	struct cli_paths c = {0};
-	int opt, dry_run = 0;
+	struct sealed_opener key = {0};
+	char passphrase[1026], errbuf[ERRBUF_MAX];
+	const char *key_file = NULL;
+	int opt, dry_run = 0, ask = 0, rc;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (cli_common_option(&c, opt, optarg))
@@ -136,8 +282,12 @@ int cmd_import(int argc, char **argv)
 			help(stdout);
 			return 0;
 		}
-		if (opt == 'n') {
-			dry_run = 1;
+		if (opt == 'n' || opt == 'p') {
+			*(opt == 'n' ? &dry_run : &ask) = 1;
+			continue;
+		}
+		if (opt == 'k') {
+			key_file = optarg;
 			continue;
 		}
 		help(stderr);
@@ -151,5 +301,23 @@ int cmd_import(int argc, char **argv)
 		cli_error("import", "too many files (at most %d at once)", IMPORT_FILES_MAX);
 		return 2;
 	}
-	return run(&c, argv + optind, (size_t)(argc - optind), dry_run);
+	if (key_file && ask) {
+		cli_error("import", "--export-key or --passphrase, not both");
+		return 2;
+	}
+	if (key_file && sealed_read_secret(key_file, &key, errbuf) != ERR_OK) {
+		cli_error("import", "%s", errbuf);
+		return 1;
+	}
+	if (ask) {
+		if (console_secret("Passphrase of the export: ", passphrase, sizeof passphrase) != 0) {
+			cli_error("import", "no passphrase was given");
+			return 1;
+		}
+		key.passphrase = passphrase;
+	}
+	rc = run(&c, argv + optind, (size_t)(argc - optind), dry_run, &key);
+	sodium_memzero(&key, sizeof key);
+	sodium_memzero(passphrase, sizeof passphrase);
+	return rc;
 }

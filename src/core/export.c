@@ -14,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "core/audit.h"
 #include "core/export.h"
 #include "core/import_internal.h"
 #include "util/csv_writer.h"
@@ -101,10 +102,31 @@ static err_t referral_row(const struct referral *f, void *ctx)
 	return csv_writer_status(w);
 }
 
-static err_t open_out(struct out_file *o, const char *dir, const char *name, char *errbuf)
+/* Where the three files go: .tmp files in a directory, renamed once all are
+ * complete, or members of a sealed file, where no value is ever in clear. */
+struct sink {
+	const char *dir;
+	sealed_writer *sealed;
+	const char *how; /* the audit entry's word on it */
+};
+
+static err_t open_member(struct out_file *o, sealed_writer *w, const char *name, char *errbuf)
+{
+	snprintf(o->tmp, sizeof o->tmp, "%s", name); /* for messages; no file of that name */
+	if (!(o->f = sealed_member(w, name))) {
+		snprintf(errbuf, ERRBUF_MAX, "cannot write %s into the sealed file", name);
+		return ERR_IO;
+	}
+	csv_writer_init(&o->w, o->f);
+	return ERR_OK;
+}
+
+static err_t open_out(struct out_file *o, const struct sink *to, const char *name, char *errbuf)
 {
 	int fd;
-	if (snprintf(o->path, sizeof o->path, "%s/%s", dir, name) >= (int)sizeof o->path ||
+	if (to->sealed)
+		return open_member(o, to->sealed, name, errbuf);
+	if (snprintf(o->path, sizeof o->path, "%s/%s", to->dir, name) >= (int)sizeof o->path ||
 	    snprintf(o->tmp, sizeof o->tmp, "%s.tmp", o->path) >= (int)sizeof o->tmp) {
 		snprintf(errbuf, ERRBUF_MAX, "the directory name is too long");
 		return ERR_LIMIT;
@@ -129,13 +151,14 @@ static err_t open_out(struct out_file *o, const char *dir, const char *name, cha
 	return ERR_OK;
 }
 
-/* Flushes, syncs and closes; wipes the buffer.  `keep` 0 removes the file. */
-static err_t close_out(struct out_file *o, int keep, char *errbuf)
+/* Flushes, syncs and closes a file (a member: ends it); wipes the buffer.
+ * `keep` 0 removes the file. */
+static err_t close_out(struct out_file *o, const struct sink *to, int keep, char *errbuf)
 {
 	err_t e = ERR_OK;
 	if (!o->f)
 		return ERR_OK;
-	if (keep && (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0)) {
+	if (keep && !to->sealed && (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0)) {
 		snprintf(errbuf, ERRBUF_MAX, "cannot write %s: %s", o->tmp, strerror(errno));
 		e = ERR_IO;
 	}
@@ -144,10 +167,11 @@ static err_t close_out(struct out_file *o, int keep, char *errbuf)
 		e = ERR_IO;
 	}
 	o->f = NULL;
-	sodium_memzero(o->buf, EXPORT_BUFFER);
+	if (o->buf)
+		sodium_memzero(o->buf, EXPORT_BUFFER);
 	free(o->buf);
 	o->buf = NULL;
-	if (!keep || e != ERR_OK)
+	if (!to->sealed && (!keep || e != ERR_OK))
 		unlink(o->tmp);
 	return e;
 }
@@ -179,17 +203,19 @@ static err_t write_kind(registry *r, struct out_file *o, enum kind k, char *errb
 	return e;
 }
 
-static err_t audit_export(registry *r, const struct out_file *o)
+static err_t audit_export(registry *r, const struct out_file *o, const struct sink *to)
 {
-	char detail[128];
-	snprintf(detail, sizeof detail, "%lld persons, %lld services, %lld referrals",
-	         (long long)o[0].rows, (long long)o[1].rows, (long long)o[2].rows);
+	char detail[AUDIT_FIELD_MAX];
+	snprintf(detail, sizeof detail,
+		 "%s: %lld persons, %lld services, %lld referrals, every column of the "
+		 "interchange format",
+		 to->how, (long long)o[0].rows, (long long)o[1].rows, (long long)o[2].rows);
 	return registry_audit(r, "export", "registry", "", "ok", detail);
 }
 
-/* Writes all three .tmp files inside one transaction, which also records the
- * export on the audit log. */
-static err_t write_all(registry *r, const char *dir, struct out_file *o, char *errbuf)
+/* Writes the three files, one after the other, inside one transaction, which
+ * also records the export on the audit log. */
+static err_t write_all(registry *r, const struct sink *to, struct out_file *o, char *errbuf)
 {
 	db *d = registry_db(r);
 	err_t e = db_begin(d);
@@ -197,27 +223,41 @@ static err_t write_all(registry *r, const char *dir, struct out_file *o, char *e
 		snprintf(errbuf, ERRBUF_MAX, "cannot read the database: %s", db_errmsg(d));
 		return e;
 	}
-	for (int k = 0; e == ERR_OK && k < KIND_COUNT; k++)
-		if ((e = open_out(&o[k], dir, file_names[k], errbuf)) == ERR_OK)
+	for (int k = 0; e == ERR_OK && k < KIND_COUNT; k++) {
+		if ((e = open_out(&o[k], to, file_names[k], errbuf)) == ERR_OK)
 			e = write_kind(r, &o[k], (enum kind)k, errbuf);
-	/* the export is on the audit log before its files exist under their names */
-	if (e == ERR_OK && ((e = audit_export(r, o)) != ERR_OK || (e = db_commit(d)) != ERR_OK))
-		snprintf(errbuf, ERRBUF_MAX, "cannot write the audit log: %s", db_errmsg(d));
-	db_rollback(d); /* ends the read after a failure; nothing to undo after the commit */
-	for (int k = 0; k < KIND_COUNT; k++) {
-		err_t ce = close_out(&o[k], e == ERR_OK, errbuf);
+		err_t ce = close_out(&o[k], to, e == ERR_OK, errbuf);
 		if (e == ERR_OK)
 			e = ce;
 	}
+	/* the export is on the audit log before its files exist under their names */
+	if (e == ERR_OK &&
+	    ((e = audit_export(r, o, to)) != ERR_OK || (e = db_commit(d)) != ERR_OK))
+		snprintf(errbuf, ERRBUF_MAX, "cannot write the audit log: %s", db_errmsg(d));
+	db_rollback(d); /* ends the read after a failure; nothing to undo after the commit */
 	return e;
+}
+
+err_t export_sealed(registry *r, sealed_writer *w, const char *how, struct export_summary *out,
+		    char *errbuf)
+{
+	struct out_file o[KIND_COUNT];
+	struct sink to = {.sealed = w, .how = how};
+	err_t e;
+	memset(o, 0, sizeof o);
+	if ((e = write_all(r, &to, o, errbuf)) != ERR_OK)
+		return e;
+	*out = (struct export_summary){o[0].rows, o[1].rows, o[2].rows};
+	return ERR_OK;
 }
 
 err_t export_dir(registry *r, const char *dir, struct export_summary *out, char *errbuf)
 {
 	struct out_file o[KIND_COUNT];
+	struct sink to = {.dir = dir, .how = "in clear"};
 	err_t e;
 	memset(o, 0, sizeof o);
-	if ((e = write_all(r, dir, o, errbuf)) != ERR_OK) {
+	if ((e = write_all(r, &to, o, errbuf)) != ERR_OK) {
 		for (int k = 0; k < KIND_COUNT; k++)
 			if (o[k].tmp[0])
 				unlink(o[k].tmp);

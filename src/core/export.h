@@ -3,12 +3,13 @@
  * format (shared/spec/interchange.md), so that importing an export into a new
  * database gives the same records.
  *
- * Writes persons.csv, services.csv and referrals.csv with every column of the
- * spec in the spec's order, `,` delimiter, LF line ends, UTF-8 without a
- * byte-order mark, RFC 4180 quoting and formula neutralisation
+ * Three files, persons.csv, services.csv and referrals.csv, with every column
+ * of the spec in the spec's order, `,` delimiter, LF line ends, UTF-8 without
+ * a byte-order mark, RFC 4180 quoting and formula neutralisation
  * (util/csv_writer.h); money with two decimals, dates YYYY-MM-DD, birth_date
- * as originally written.  The files hold personal data in clear: they are
- * created with mode 0600.
+ * as originally written.  `haven export` seals them into one file
+ * (export_sealed); only the proof of `haven copy` writes them in clear
+ * (export_dir, mode 0600, removed after the comparison).
  */
 #ifndef HAVEN_EXPORT_H
 #define HAVEN_EXPORT_H
@@ -16,6 +17,7 @@
 #include <stdint.h>
 
 #include "core/registry.h"
+#include "util/sealed.h"
 
 #define EXPORT_PATH_MAX 4096
 
@@ -31,5 +33,14 @@ struct export_summary {
  * earlier export in place; *out is set only on success.
  */
 err_t export_dir(registry *r, const char *dir, struct export_summary *out, char *errbuf);
+
+/*
+ * The same three files as members of the sealed file `w` (util/sealed.h;
+ * checklist HUM-04): no value is in clear on disk.  `how` says to whom it is
+ * sealed, for the audit entry.  The caller commits `w` on ERR_OK (the export
+ * is on the audit log by then) and aborts it otherwise.
+ */
+err_t export_sealed(registry *r, sealed_writer *w, const char *how, struct export_summary *out,
+		    char *errbuf);
 
 #endif

@@ -69,7 +69,7 @@ static void print_problems(struct import_ctx *c, FILE *out)
 	if (c->nproblems > 0) /* qsort's base may not be NULL */
 		qsort(c->problems, c->nproblems, sizeof *c->problems, problem_cmp);
 	for (size_t i = 0; i < c->nproblems; i++)
-		fprintf(out, "%s:%" PRIu64 ": %s\n", c->paths[c->problems[i].file],
+		fprintf(out, "%s:%" PRIu64 ": %s\n", c->names[c->problems[i].file],
 		        c->problems[i].line, c->problems[i].text);
 	if (c->total_problems > c->nproblems)
 		fprintf(out, "... and %" PRIu64 " more problems (only the first %zu are shown)\n",
@@ -201,7 +201,7 @@ static int all_empty(const struct csv_record *rec)
 
 static void progress_checking(struct import_ctx *c, uint32_t fi, csv_reader *rd, uint64_t size)
 {
-	struct import_progress p = {IMPORT_CHECKING, c->paths[fi], csv_reader_offset(rd), size};
+	struct import_progress p = {IMPORT_CHECKING, c->names[fi], csv_reader_offset(rd), size};
 	if (c->opt->progress)
 		c->opt->progress(&p, c->opt->progress_ctx);
 }
@@ -438,7 +438,7 @@ static void count(struct import_counts *k, enum put_outcome o)
 static err_t put_failed(struct writer *w, struct row_src src, err_t e)
 {
 	fprintf(w->errors, "%s:%u: (row): could not be stored: %s (%s); nothing was written\n",
-	        w->c->paths[src.file], (unsigned)src.line, err_str(e),
+	        w->c->names[src.file], (unsigned)src.line, err_str(e),
 	        db_errmsg(registry_db(w->c->reg)));
 	return e;
 }
@@ -507,8 +507,8 @@ static void files_text(const struct import_ctx *c, char *buf, size_t len)
 	size_t used = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < c->npaths; i++) {
-		const char *slash = strrchr(c->paths[i], '/');
-		const char *base = slash ? slash + 1 : c->paths[i];
+		const char *slash = strrchr(c->names[i], '/');
+		const char *base = slash ? slash + 1 : c->names[i];
 		int n = snprintf(buf + used, len - used, "%s%s", i ? ", " : "", base);
 		if (n < 0 || (size_t)n >= len - used) {
 			if (len > 4)
@@ -622,7 +622,8 @@ static void ctx_init(struct import_ctx *c, registry *r, const char *const *paths
 	static const size_t row_size[KIND_COUNT] = {
 	    sizeof(struct person_row), sizeof(struct service_row), sizeof(struct referral_row)};
 	*c = (struct import_ctx){
-	    .reg = r, .codes = registry_codes(r), .paths = paths, .npaths = n, .opt = opt};
+	    .reg = r, .codes = registry_codes(r), .paths = paths,
+	    .names = opt->names ? opt->names : paths, .npaths = n, .opt = opt};
 	c->max_problems = opt->max_problems ? opt->max_problems : IMPORT_PROBLEMS_MAX;
 	for (int k = 0; k < KIND_COUNT; k++) {
 		c->rows[k].size = row_size[k];

@@ -42,6 +42,9 @@ struct import_options {
 	/* Called now and then (every few thousand rows); may be NULL. */
 	void (*progress)(const struct import_progress *p, void *ctx);
 	void *progress_ctx;
+	/* How messages name each file, in the order of the paths (NULL: by its
+	 * path); for files that are not on disk under a name of their own. */
+	const char *const *names;
 };
 
 struct import_counts {

@@ -107,6 +107,7 @@ struct import_ctx {
 	registry *reg;
 	const codes *codes;
 	const char *const *paths;
+	const char *const *names; /* each path as messages name it */
 	size_t npaths;
 	const struct import_options *opt;
 

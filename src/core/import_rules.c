@@ -513,7 +513,7 @@ static err_t register_id(struct rowctx *x, struct row_src src, const char **ref)
 	if (e == ERR_CONFLICT) {
 		const struct id_info *was = (const struct id_info *)c->idinfo[k].v + first;
 		problem(x, 0, "'%s' appears twice (also at %s:%u; each id once)", copy,
-		        c->paths[was->src.file], (unsigned)was->src.line);
+		        c->names[was->src.file], (unsigned)was->src.line);
 		return ERR_OK;
 	}
 	if (e != ERR_OK)

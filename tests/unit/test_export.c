@@ -1,6 +1,7 @@
 /* test_export.c - the CSV writer (RFC 4180 quoting, formula neutralisation and
  * its inverse) and `haven export` (exact file contents, modes, atomic
- * replacement) against a real database.  TU_BOTH_ENGINES: SQLite, then
+ * replacement; sealed to a key or with a passphrase, and imported again;
+ * checklist HUM-04) against a real database.  TU_BOTH_ENGINES: SQLite, then
  * PostgreSQL. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 #include "testutil.h"
 #include "util/csv_writer.h"
 #include "util/date.h"
+#include "util/sealed.h"
 
 /* ---- the writer -------------------------------------------------------------- */
 
@@ -98,23 +100,20 @@ static void test_prefix_inverse(void **state)
 /* ---- export ------------------------------------------------------------------ */
 
 struct fx {
-	char *dir, *out;
+	char *dir, *out, *db, *key;
 	registry *r;
 };
 
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	char *dbpath, *key;
 	assert_non_null(f);
 	f->dir = tu_tempdir();
 	f->out = tu_path(f->dir, "out");
 	assert_int_equal(mkdir(f->out, 0700), 0);
-	dbpath = tu_new_database(f->dir);
-	key = tu_path(f->dir, "haven.key");
-	f->r = tu_registry_new(dbpath, key);
-	free(dbpath);
-	free(key);
+	f->db = tu_new_database(f->dir);
+	f->key = tu_path(f->dir, "haven.key");
+	f->r = tu_registry_new(f->db, f->key);
 	*state = f;
 	return 0;
 }
@@ -126,6 +125,8 @@ static int teardown(void **state)
 	tu_rmtree(f->dir);
 	free(f->out);
 	free(f->dir);
+	free(f->db);
+	free(f->key);
 	free(f);
 	return 0;
 }
@@ -327,8 +328,8 @@ static void test_binary_export(void **state)
 {
 	struct fx *f = *state;
 	char cmd[8192], answers[512] = "", *out = NULL, *err = NULL;
-	char *clidb = tu_path(f->dir, "cli.db"), *dir = tu_path(f->dir, "cli-out");
-	char *persons = tu_path(dir, "persons.csv");
+	char *clidb = tu_path(f->dir, "cli.db"), *dir = tu_path(f->dir, "cli.sealed");
+	char *persons = tu_path(f->dir, "cli.sealed");
 	struct tu_account o1, o2, o3, o4, cw;
 	snprintf(cmd, sizeof cmd, "'%s' init --db '%s'", HAVEN_BIN, clidb);
 	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
@@ -337,13 +338,15 @@ static void test_binary_export(void **state)
 	tu_add_account(clidb, NULL, "officer.three", "mia_ctd", "officer", &o3);
 	tu_add_account(clidb, NULL, "officer.four", "mia_ctd", "officer", &o4);
 	tu_add_account(clidb, NULL, "ngo.worker", "ngo", "caseworker", &cw);
+	snprintf(cmd, sizeof cmd, "cd '%s' && '%s' export keygen --out cli", f->dir, HAVEN_BIN);
+	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
 
 	/* a wrong one-time code for the approver */
 	tu_console_answers(&o1, answers, sizeof answers);
 	snprintf(cmd, sizeof cmd,
 		 "printf '%%s\\n' %s 'river copper lantern' '000000' | '%s' export --db '%s' "
-		 "--by officer.one --approver officer.two --out '%s'",
-		 answers, HAVEN_BIN, clidb, dir);
+		 "--by officer.one --approver officer.two --to '%s/cli.pub' --out '%s'",
+		 answers, HAVEN_BIN, clidb, f->dir, dir);
 	assert_int_equal(tu_run(cmd, NULL, &err), 1);
 	assert_non_null(strstr(err, "officer.two: wrong account, password or one-time code"));
 	assert_null(tu_read_file(persons, NULL));
@@ -354,15 +357,15 @@ static void test_binary_export(void **state)
 	tu_console_answers(&cw, answers, sizeof answers);
 	snprintf(cmd, sizeof cmd,
 		 "printf '%%s\\n' %s | '%s' export --db '%s' --by officer.two --approver ngo.worker "
-		 "--out '%s'",
-		 answers, HAVEN_BIN, clidb, dir);
+		 "--to '%s/cli.pub' --out '%s'",
+		 answers, HAVEN_BIN, clidb, f->dir, dir);
 	assert_int_equal(tu_run(cmd, NULL, &err), 1);
 	assert_non_null(strstr(err, "ngo.worker is a caseworker"));
 	assert_null(tu_read_file(persons, NULL));
 	free(err);
 	/* one person cannot be both */
 	snprintf(cmd, sizeof cmd, "'%s' export --db '%s' --by officer.one --approver officer.one "
-		 "--out '%s' </dev/null", HAVEN_BIN, clidb, dir);
+		 "--to '%s/cli.pub' --out '%s' </dev/null", HAVEN_BIN, clidb, f->dir, dir);
 	assert_int_equal(tu_run(cmd, NULL, &err), 1);
 	assert_non_null(strstr(err, "another person"));
 	free(err);
@@ -372,8 +375,8 @@ static void test_binary_export(void **state)
 	tu_console_answers(&o4, answers, sizeof answers);
 	snprintf(cmd, sizeof cmd,
 		 "printf '%%s\\n' %s | '%s' export --db '%s' --by officer.three "
-		 "--approver officer.four --out '%s'",
-		 answers, HAVEN_BIN, clidb, dir);
+		 "--approver officer.four --to '%s/cli.pub' --out '%s'",
+		 answers, HAVEN_BIN, clidb, f->dir, dir);
 	assert_int_equal(tu_run(cmd, &out, &err), 0);
 	assert_non_null(strstr(out, "Wrote 0 persons, 0 services and 0 referrals"));
 	free(out);
@@ -381,14 +384,14 @@ static void test_binary_export(void **state)
 	/* the same codes again: refused, a code is good once */
 	snprintf(cmd, sizeof cmd,
 		 "printf '%%s\\n' %s | '%s' export --db '%s' --by officer.three "
-		 "--approver officer.four --out '%s'",
-		 answers, HAVEN_BIN, clidb, dir);
+		 "--approver officer.four --to '%s/cli.pub' --out '%s'",
+		 answers, HAVEN_BIN, clidb, f->dir, dir);
 	assert_int_equal(tu_run(cmd, NULL, &err), 1);
 	assert_non_null(strstr(err, "accepted once"));
 	free(err);
 	snprintf(cmd, sizeof cmd, "'%s' export --db '%s' --by a --approver b", HAVEN_BIN, clidb);
 	assert_int_equal(tu_run(cmd, NULL, &err), 2);
-	assert_non_null(strstr(err, "--out DIR is required"));
+	assert_non_null(strstr(err, "--out FILE is required"));
 	free(err);
 	snprintf(cmd, sizeof cmd, "'%s' export --db '%s' --out '%s'", HAVEN_BIN, clidb, dir);
 	assert_int_equal(tu_run(cmd, NULL, &err), 2);
@@ -398,13 +401,321 @@ static void test_binary_export(void **state)
 	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
 	snprintf(cmd, sizeof cmd, "'%s' export --help", HAVEN_BIN);
 	assert_int_equal(tu_run(cmd, &out, NULL), 0);
-	assert_non_null(strstr(out, "--out DIR"));
+	assert_non_null(strstr(out, "--out FILE"));
+	assert_non_null(strstr(out, "--to RECIPIENT.pub"));
 	assert_non_null(strstr(out, "--approver USER"));
 	assert_non_null(strstr(out, "formula"));
 	free(out);
 	free(persons);
 	free(clidb);
 	free(dir);
+}
+
+/* ---- sealed exports (HUM-04) ---------------------------------------------------- */
+
+/* Runs `haven ARGS` (a printf format) on the fixture's database; its exit
+ * status, with stdout and stderr captured when asked. */
+static int haven(struct fx *f, char **out, char **err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int haven(struct fx *f, char **out, char **err, const char *fmt, ...)
+{
+	char args[4096], cmd[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof args, fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s", f->dir, HAVEN_BIN, args);
+	return tu_run(cmd, out, err);
+}
+
+static void write_text(struct fx *f, const char *name, const char *text)
+{
+	char *path = tu_path(f->dir, name);
+	FILE *o = fopen(path, "w");
+	assert_non_null(o);
+	fputs(text, o);
+	assert_int_equal(fclose(o), 0);
+	free(path);
+}
+
+/* The sealed export of the sample, to the key pair `name` (made here) or with
+ * `passphrase`; the four eyes' answers (and the passphrase) come from a file. */
+static void seal_sample(struct fx *f, const char *name, const char *passphrase,
+			const char *file)
+{
+	char eyes[1024], *out = NULL;
+	tu_four_eyes(f->db, f->key, f->dir, eyes, sizeof eyes);
+	if (passphrase) { /* one more line in the answers' file */
+		char *at = strstr(eyes, "< '") + 3, path[1024];
+		snprintf(path, sizeof path, "%.*s", (int)(strrchr(eyes, '\'') - at), at);
+		FILE *a = fopen(path, "a");
+		assert_non_null(a);
+		fprintf(a, "%s\n", passphrase);
+		fclose(a);
+	} else {
+		assert_int_equal(haven(f, NULL, NULL, "export keygen --out %s", name), 0);
+	}
+	if (passphrase)
+		assert_int_equal(haven(f, &out, NULL, "export --db '%s' --key '%s' --passphrase "
+						      "--out %s %s",
+				       f->db, f->key, file, eyes),
+				 0);
+	else
+		assert_int_equal(haven(f, &out, NULL, "export --db '%s' --key '%s' --to %s.pub "
+						      "--out %s %s",
+				       f->db, f->key, name, file, eyes),
+				 0);
+	assert_non_null(strstr(out, "Wrote 2 persons, 2 services and 1 referrals"));
+	free(out);
+}
+
+/* The members of a sealed file equal the files of export_dir, byte for byte. */
+static void assert_members_are_the_export(struct fx *f, const struct sealed_member_data *m,
+					  size_t n)
+{
+	static const char *const names[] = {"persons.csv", "services.csv", "referrals.csv"};
+	struct export_summary s;
+	assert_int_equal(n, 3);
+	export_ok(f, &s);
+	for (size_t i = 0; i < 3; i++) {
+		size_t len;
+		char *p = tu_path(f->out, names[i]), *text = tu_read_file(p, &len);
+		assert_string_equal(m[i].name, names[i]);
+		assert_int_equal(m[i].len, len);
+		assert_memory_equal(m[i].data, text, len);
+		free(text);
+		free(p);
+	}
+}
+
+static err_t count_person(const struct person *p, void *ctx)
+{
+	(void)p;
+	++*(int64_t *)ctx;
+	return ERR_OK;
+}
+
+/* The persons stored in the database `name` of the fixture's directory. */
+static int64_t persons_in(struct fx *f, const char *name)
+{
+	char *path = tu_path(f->dir, name), key[4200];
+	snprintf(key, sizeof key, "%s.key", path);
+	registry *r = tu_registry_open(path, key);
+	int64_t n = 0;
+	assert_int_equal(registry_each_person(r, NULL, count_person, &n), ERR_OK);
+	registry_close(r);
+	free(path);
+	return n;
+}
+
+/* Sealed to a recipient's key: nothing in clear on disk, the members are the
+ * export exactly, the recipient imports it whole, and the audit entry says
+ * to which key, with the counts. */
+static void test_sealed_to_a_key(void **state)
+{
+	struct fx *f = *state;
+	struct sealed_member_data m[SEALED_MEMBERS_MAX];
+	struct sealed_opener key;
+	struct stat st;
+	char errbuf[ERRBUF_MAX], id[SEALED_KEY_ID_TEXT], *path, *out = NULL, *detail;
+	unsigned char pk[SEALED_KEY_BYTES];
+	size_t n;
+	static const char *const clear[] = {"Aysel", "Məmmədova", "AA123", "994501234567",
+					    "persons.csv", "first"};
+	store_sample(f);
+	seal_sample(f, "rcpt", NULL, "all.sealed");
+	path = tu_path(f->dir, "rcpt.key");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(sealed_read_secret(path, &key, errbuf), ERR_OK);
+	free(path);
+	path = tu_path(f->dir, "rcpt.pub");
+	assert_int_equal(sealed_read_public(path, pk, id, errbuf), ERR_OK);
+	free(path);
+
+	path = tu_path(f->dir, "all.sealed");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	for (size_t i = 0; i < sizeof clear / sizeof clear[0]; i++)
+		if (tu_file_contains(path, clear[i], strlen(clear[i])))
+			fail_msg("the sealed file holds '%s' in clear", clear[i]);
+	char *tmp = tu_path(f->dir, "all.sealed.tmp");
+	assert_int_not_equal(stat(tmp, &st), 0);
+	free(tmp);
+	/* the audit entry: to which key, how many, which columns */
+	db_stmt *q = NULL;
+	assert_int_equal(db_prepare(registry_db(f->r), "SELECT detail FROM audit_log WHERE "
+						       "action = 'export' ORDER BY seq DESC",
+				    &q),
+			 ERR_OK);
+	assert_int_equal(db_step(q), DB_ROW);
+	detail = strdup(db_col_text(q, 0));
+	db_finalize(q);
+	char want[128];
+	snprintf(want, sizeof want, "sealed to key %s: 2 persons, 2 services, 1 referrals", id);
+	if (!strstr(detail, want))
+		fail_msg("the export's audit entry: %s", detail);
+	assert_non_null(strstr(detail, "every column of the interchange format"));
+	free(detail);
+
+	assert_int_equal(sealed_open_file(path, &key, m, &n, errbuf), ERR_OK);
+	assert_members_are_the_export(f, m, n);
+	sealed_members_free(m, n);
+	free(path);
+
+
+	/* the recipient's Haven reads it whole, in memory */
+	assert_int_equal(haven(f, NULL, NULL, "init --db new.db"), 0);
+	assert_int_equal(haven(f, &out, NULL, "import --db new.db --export-key rcpt.key all.sealed"),
+			 0);
+	assert_non_null(strstr(out, "Imported 3 files, 5 rows: persons 2 added"));
+	free(out);
+	assert_int_equal(persons_in(f, "new.db"), 2);
+}
+
+/* Whatever is wrong with a sealed file, the import says what and where and
+ * stores nothing. */
+static void test_sealed_refused(void **state)
+{
+	struct fx *f = *state;
+	char *err = NULL, *path, *bytes;
+	size_t len;
+	struct {
+		const char *args, *says;
+		int status;
+	} cases[] = {
+	    {"import --db new.db all.sealed", "sealed to a recipient's key: give its secret key "
+					      "file (--export-key)", 1},
+	    {"import --db new.db --export-key other.key all.sealed", "not to this key", 1},
+	    {"import --db new.db --export-key rcpt.pub all.sealed", "is not a secret key", 1},
+	    {"import --db new.db --export-key rcpt.key --passphrase all.sealed", "not both", 2},
+	    {"import --db new.db --export-key rcpt.key changed.sealed",
+	     "changed.sealed: damaged or changed at byte", 1},
+	    {"import --db new.db --export-key rcpt.key short.sealed",
+	     "short.sealed: cut short at byte", 1},
+	    {"import --db new.db --export-key rcpt.key long.sealed",
+	     "long.sealed: bytes after the end of the export", 1},
+	    {"export --db new.db --by a --approver b --out x.sealed", "an export is sealed", 2},
+	    {"export --db new.db --by a --approver b --to rcpt.pub --passphrase --out x.sealed",
+	     "either --to", 2},
+	    {"export --db new.db --by a --approver b --to rcpt.key --out x.sealed",
+	     "is not a public key", 1},
+	};
+	store_sample(f);
+	seal_sample(f, "rcpt", NULL, "all.sealed");
+	assert_int_equal(haven(f, NULL, NULL, "export keygen --out other"), 0);
+	assert_int_equal(haven(f, NULL, &err, "export keygen --out other"), 1);
+	assert_non_null(strstr(err, "other.key: File exists")); /* never replaced */
+	free(err);
+	assert_int_equal(haven(f, NULL, NULL, "init --db new.db"), 0);
+	path = tu_path(f->dir, "all.sealed");
+	bytes = tu_read_file(path, &len);
+	free(path);
+	struct {
+		const char *name;
+		size_t len;
+		int flip;
+	} variants[] = {{"changed.sealed", len, 1}, {"short.sealed", len - 7, 0},
+			{"long.sealed", len + 1, 0}};
+	for (size_t i = 0; i < 3; i++) {
+		char *v = malloc(len + 1);
+		memcpy(v, bytes, len);
+		v[len] = 'x';
+		if (variants[i].flip)
+			v[len / 2] ^= 0x01;
+		path = tu_path(f->dir, variants[i].name);
+		FILE *o = fopen(path, "w");
+		assert_int_equal(fwrite(v, 1, variants[i].len, o), variants[i].len);
+		fclose(o);
+		free(path);
+		free(v);
+	}
+	free(bytes);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int status = haven(f, NULL, &err, "%s", cases[i].args);
+		if (status != cases[i].status || !strstr(err, cases[i].says))
+			fail_msg("haven %s: %d, %s", cases[i].args, status, err);
+		free(err);
+	}
+	assert_int_equal(persons_in(f, "new.db"), 0);
+	/* a problem inside a sealed file is named by the file and its member */
+	struct sealed_opener key;
+	sealed_writer *w = NULL;
+	char errbuf[ERRBUF_MAX];
+	path = tu_path(f->dir, "rcpt.key");
+	assert_int_equal(sealed_read_secret(path, &key, errbuf), ERR_OK);
+	free(path);
+	path = tu_path(f->dir, "bad.sealed");
+	assert_int_equal(sealed_create(path, key.pk, NULL, &w, errbuf), ERR_OK);
+	FILE *m = sealed_member(w, "persons.csv");
+	fputs(PERSON_HEADER "P9,victim,,A,B,,female,1990,AZE,,,,2024-13-01,police,,,,\n", m);
+	assert_int_equal(fclose(m), 0);
+	assert_int_equal(sealed_commit(w, errbuf), ERR_OK);
+	free(path);
+	assert_int_equal(haven(f, NULL, &err, "import --db new.db --export-key rcpt.key bad.sealed"),
+			 1);
+	if (!strstr(err, "bad.sealed/persons.csv:2: identified_on"))
+		fail_msg("%s", err);
+	free(err);
+	/* a secret key others can read is refused */
+	path = tu_path(f->dir, "rcpt.key");
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(haven(f, NULL, &err, "import --db new.db --export-key rcpt.key all.sealed"),
+			 1);
+	assert_non_null(strstr(err, "can be read by others"));
+	free(err);
+	free(path);
+	assert_int_equal(persons_in(f, "new.db"), 0);
+}
+
+/* Sealed with a passphrase: only that passphrase opens it. */
+static void test_sealed_with_a_passphrase(void **state)
+{
+	struct fx *f = *state;
+	struct sealed_member_data m[SEALED_MEMBERS_MAX];
+	struct sealed_opener wrong = {.passphrase = "correct horse battery stable"};
+	char errbuf[ERRBUF_MAX], *out = NULL, *err = NULL, *path;
+	size_t n;
+	store_sample(f);
+	seal_sample(f, NULL, "correct horse battery staple", "pass.sealed");
+	path = tu_path(f->dir, "pass.sealed");
+	assert_int_equal(sealed_open_file(path, &wrong, m, &n, errbuf), ERR_CRYPTO);
+	assert_non_null(strstr(errbuf, "the passphrase is wrong, or the file was changed"));
+	assert_int_equal(n, 0);
+	free(path);
+	assert_int_equal(haven(f, NULL, NULL, "init --db new.db"), 0);
+	write_text(f, "pass.wrong", "correct horse battery stable\n");
+	write_text(f, "pass.right", "correct horse battery staple\n");
+	assert_int_equal(haven(f, NULL, &err, "import --db new.db --passphrase pass.sealed "
+					      "< pass.wrong"),
+			 1);
+	assert_non_null(strstr(err, "pass.sealed: the passphrase is wrong"));
+	free(err);
+	assert_int_equal(haven(f, NULL, &err, "import --db new.db pass.sealed"), 1);
+	assert_non_null(strstr(err, "sealed with a passphrase: give it (--passphrase)"));
+	free(err);
+	assert_int_equal(haven(f, &out, NULL, "import --db new.db --passphrase pass.sealed "
+					      "< pass.right"),
+			 0);
+	assert_non_null(strstr(out, "persons 2 added"));
+	free(out);
+	/* a weak passphrase is refused before anything is written */
+	char eyes[1024];
+	tu_four_eyes(f->db, f->key, f->dir, eyes, sizeof eyes);
+	char *at = strstr(eyes, "< '") + 3, answers[1024];
+	snprintf(answers, sizeof answers, "%.*s", (int)(strrchr(eyes, '\'') - at), at);
+	FILE *a = fopen(answers, "a");
+	fputs("password\n", a);
+	fclose(a);
+	assert_int_equal(haven(f, NULL, &err, "export --db '%s' --key '%s' --passphrase --out "
+					      "weak.sealed %s",
+			       f->db, f->key, eyes),
+			 1);
+	assert_non_null(strstr(err, "the passphrase"));
+	free(err);
+	path = tu_path(f->dir, "weak.sealed");
+	assert_null(tu_read_file(path, NULL));
+	free(path);
 }
 
 int main(void)
@@ -420,6 +731,9 @@ int main(void)
 	    T(test_replaces_earlier_export),
 	    T(test_missing_directory),
 	    T(test_binary_export),
+	    T(test_sealed_to_a_key),
+	    T(test_sealed_refused),
+	    T(test_sealed_with_a_passphrase),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
