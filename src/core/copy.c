@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "core/audit.h"
 #include "core/copy.h"
 #include "report/report.h"
@@ -90,71 +92,21 @@ static err_t copy_all(db *src, db *dst, struct copy_summary *out, char *errbuf)
 	return e;
 }
 
-/* Exports `r` into a fresh temporary directory (*dir, malloc'd). */
-static err_t export_temp(registry *r, char **dir, char *errbuf)
-{
-	struct export_summary sum;
-	char tmpl[] = "/tmp/haven-copy-XXXXXX";
-	if (!mkdtemp(tmpl)) {
-		snprintf(errbuf, ERRBUF_MAX, "cannot make a temporary directory");
-		return ERR_IO;
-	}
-	if (!(*dir = strdup(tmpl)))
-		return ERR_NOMEM;
-	return export_dir(r, *dir, &sum, errbuf);
-}
-
-static int same_file(const char *a, const char *b)
-{
-	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
-	int same = fa && fb;
-	while (same) {
-		int ca = getc(fa), cb = getc(fb);
-		if (ca != cb)
-			same = 0;
-		else if (ca == EOF)
-			break;
-	}
-	if (fa)
-		fclose(fa);
-	if (fb)
-		fclose(fb);
-	return same;
-}
-
 static const char *const export_files[] = {"persons.csv", "services.csv", "referrals.csv"};
-
-static void remove_export(char *dir)
-{
-	char path[4200];
-	if (!dir)
-		return;
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(path, sizeof path, "%s/%s", dir, export_files[i]);
-		unlink(path); /* personal data in clear: never left behind */
-	}
-	rmdir(dir);
-	free(dir);
-}
 
 /* Identical exports from both: every decrypted value arrived. */
 static err_t compare_exports(registry *a, registry *b, char *errbuf)
 {
-	char *da = NULL, *db_ = NULL, pa[4200], pb[4200];
-	err_t e = export_temp(a, &da, errbuf);
+	unsigned char da[3][EXPORT_DIGEST_BYTES], db_[3][EXPORT_DIGEST_BYTES];
+	err_t e = export_digests(a, da, errbuf);
 	if (e == ERR_OK)
-		e = export_temp(b, &db_, errbuf);
-	for (size_t i = 0; e == ERR_OK && i < 3; i++) {
-		snprintf(pa, sizeof pa, "%s/%s", da, export_files[i]);
-		snprintf(pb, sizeof pb, "%s/%s", db_, export_files[i]);
-		if (!same_file(pa, pb)) {
+		e = export_digests(b, db_, errbuf);
+	for (size_t i = 0; e == ERR_OK && i < 3; i++)
+		if (sodium_memcmp(da[i], db_[i], EXPORT_DIGEST_BYTES) != 0) {
 			snprintf(errbuf, ERRBUF_MAX, "the copy's %s differs from the source's",
 				 export_files[i]);
 			e = ERR_CONFLICT;
 		}
-	}
-	remove_export(da);
-	remove_export(db_);
 	return e;
 }
 

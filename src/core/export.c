@@ -107,8 +107,48 @@ static err_t referral_row(const struct referral *f, void *ctx)
 struct sink {
 	const char *dir;
 	sealed_writer *sealed;
+	unsigned char (*digests)[EXPORT_DIGEST_BYTES]; /* or only hashed, one per file */
 	const char *how; /* the audit entry's word on it */
 };
+
+/* A stream whose bytes are only hashed: nothing is kept. */
+struct hashing {
+	crypto_generichash_state st;
+	unsigned char *out;
+};
+
+static ssize_t hash_write(void *cookie, const char *buf, size_t size)
+{
+	struct hashing *h = cookie;
+	crypto_generichash_update(&h->st, (const unsigned char *)buf, size);
+	return (ssize_t)size;
+}
+
+static int hash_close(void *cookie)
+{
+	struct hashing *h = cookie;
+	crypto_generichash_final(&h->st, h->out, EXPORT_DIGEST_BYTES);
+	sodium_memzero(h, sizeof *h);
+	free(h);
+	return 0;
+}
+
+static err_t open_hashed(struct out_file *o, unsigned char *out, const char *name, char *errbuf)
+{
+	struct hashing *h = malloc(sizeof *h);
+	cookie_io_functions_t io = {.write = hash_write, .close = hash_close};
+	snprintf(o->tmp, sizeof o->tmp, "%s", name); /* for messages; no file of that name */
+	if (!h || !(o->f = fopencookie(h, "w", io))) {
+		free(h);
+		snprintf(errbuf, ERRBUF_MAX, "out of memory");
+		return ERR_NOMEM;
+	}
+	h->out = out;
+	crypto_generichash_init(&h->st, NULL, 0, EXPORT_DIGEST_BYTES);
+	setvbuf(o->f, NULL, _IONBF, 0);
+	csv_writer_init(&o->w, o->f);
+	return ERR_OK;
+}
 
 static err_t open_member(struct out_file *o, sealed_writer *w, const char *name, char *errbuf)
 {
@@ -121,11 +161,14 @@ static err_t open_member(struct out_file *o, sealed_writer *w, const char *name,
 	return ERR_OK;
 }
 
-static err_t open_out(struct out_file *o, const struct sink *to, const char *name, char *errbuf)
+static err_t open_out(struct out_file *o, const struct sink *to, int k, char *errbuf)
 {
+	const char *name = file_names[k];
 	int fd;
 	if (to->sealed)
 		return open_member(o, to->sealed, name, errbuf);
+	if (to->digests)
+		return open_hashed(o, to->digests[k], name, errbuf);
 	if (snprintf(o->path, sizeof o->path, "%s/%s", to->dir, name) >= (int)sizeof o->path ||
 	    snprintf(o->tmp, sizeof o->tmp, "%s.tmp", o->path) >= (int)sizeof o->tmp) {
 		snprintf(errbuf, ERRBUF_MAX, "the directory name is too long");
@@ -158,7 +201,7 @@ static err_t close_out(struct out_file *o, const struct sink *to, int keep, char
 	err_t e = ERR_OK;
 	if (!o->f)
 		return ERR_OK;
-	if (keep && !to->sealed && (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0)) {
+	if (keep && to->dir && (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0)) {
 		snprintf(errbuf, ERRBUF_MAX, "cannot write %s: %s", o->tmp, strerror(errno));
 		e = ERR_IO;
 	}
@@ -171,7 +214,7 @@ static err_t close_out(struct out_file *o, const struct sink *to, int keep, char
 		sodium_memzero(o->buf, EXPORT_BUFFER);
 	free(o->buf);
 	o->buf = NULL;
-	if (!to->sealed && (!keep || e != ERR_OK))
+	if (to->dir && (!keep || e != ERR_OK))
 		unlink(o->tmp);
 	return e;
 }
@@ -224,7 +267,7 @@ static err_t write_all(registry *r, const struct sink *to, struct out_file *o, c
 		return e;
 	}
 	for (int k = 0; e == ERR_OK && k < KIND_COUNT; k++) {
-		if ((e = open_out(&o[k], to, file_names[k], errbuf)) == ERR_OK)
+		if ((e = open_out(&o[k], to, k, errbuf)) == ERR_OK)
 			e = write_kind(r, &o[k], (enum kind)k, errbuf);
 		err_t ce = close_out(&o[k], to, e == ERR_OK, errbuf);
 		if (e == ERR_OK)
@@ -249,6 +292,14 @@ err_t export_sealed(registry *r, sealed_writer *w, const char *how, struct expor
 		return e;
 	*out = (struct export_summary){o[0].rows, o[1].rows, o[2].rows};
 	return ERR_OK;
+}
+
+err_t export_digests(registry *r, unsigned char out[3][EXPORT_DIGEST_BYTES], char *errbuf)
+{
+	struct out_file o[KIND_COUNT];
+	struct sink to = {.digests = out, .how = "hashed, never written"};
+	memset(o, 0, sizeof o);
+	return write_all(r, &to, o, errbuf);
 }
 
 err_t export_dir(registry *r, const char *dir, struct export_summary *out, char *errbuf)
