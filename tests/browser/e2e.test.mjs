@@ -61,13 +61,17 @@ async function register(page, person, { checkErrors = false } = {}) {
 	return decodeURIComponent(page.url().split('#/persons/')[1]);
 }
 
-async function refer(page, to, purpose, date) {
+// A referral through the form: with the person's consent, or without it on
+// a ground (`reason`, a code of consent_override_reason).
+async function refer(page, to, purpose, date, { reason } = {}) {
 	const before = await page.locator('ol.timeline li.referral').count();
 	const box = page.locator('details[data-form="refer"]');
 	if ((await box.getAttribute('open')) === null) await box.locator('summary').click();
 	await box.locator('[data-field="to"] select').selectOption(to);
 	await box.locator('[data-field="purpose"] select').selectOption(purpose);
 	if (date) await box.locator('[data-field="date"] input').fill(date);
+	await box.locator(`[data-field="consent"] input[value="${reason ? 'no' : 'yes'}"]`).check();
+	if (reason) await box.locator('[data-field="override_reason"] select').selectOption(reason);
 	await box.locator('button[type="submit"]').click();
 	// saved when the page has been drawn again with one referral more
 	await page.waitForFunction((n) => document.querySelectorAll('ol.timeline li.referral').length > n, before);
@@ -135,11 +139,44 @@ test('an NGO caseworker registers a potential victim (duplicates searched first)
 	assert.match(story.dateError, /Mövcud tarixi yazın/);
 	assert.equal(norm(await page.locator('main h1 .badge').innerText()), 'potensial qurban');
 	assert.match(norm(await page.locator('main').innerText()), new RegExp(`Doğum tarixi 14\\.03\\.1999`));
+	// the consent question, by keyboard: Space answers, an arrow changes the
+	// answer, "No" reveals the ground (required) with its warning
+	const referBox = page.locator('details[data-form="refer"]');
+	await referBox.locator('summary').click();
+	const consent = referBox.locator('fieldset[data-field="consent"]');
+	assert.equal(norm(await consent.locator('legend').innerText()), 'Şəxs bu yönləndirməyə razılıq veribmi?');
+	assert.equal(await referBox.locator('[data-field="override_reason"]').isVisible(), false, 'no ground asked before "No"');
+	await consent.locator('input[value="yes"]').focus();
+	await page.keyboard.press('Space');
+	assert.equal(await consent.locator('input[value="yes"]').isChecked(), true);
+	await page.keyboard.press('ArrowDown');
+	assert.equal(await consent.locator('input[value="no"]').isChecked(), true);
+	await referBox.locator('[data-field="override_reason"] select').waitFor();
+	assert.match(norm(await referBox.locator('.consent-warning').innerText()), /razılığı olmadan göndəriləcək.*audit jurnalına.*hər iki quruma/);
+	await page.keyboard.press('Tab');
+	assert.equal(await page.evaluate(() => document.activeElement.closest('[data-field]')?.dataset.field), 'override_reason');
+	await check(page, 'person-refer-no-consent-az');
+	// another language keeps the answer, and with it the ground shown
+	const answeredNo = () => document.querySelector('[data-field="consent"] input[value="no"]')?.checked;
+	await setLang(page, 'en');
+	await page.waitForFunction(answeredNo);
+	await referBox.locator('summary').click();
+	await referBox.locator('[data-field="override_reason"] select').waitFor();
+	assert.equal(norm(await consent.locator('legend').innerText()), 'Did the person agree to this referral?');
+	await setLang(page, 'az');
+	await page.waitForFunction(answeredNo);
+	await referBox.locator('summary').click();
+	await consent.locator('input[value="no"]').focus();
+	await page.keyboard.press('ArrowUp');
+	assert.equal(await consent.locator('input[value="yes"]').isChecked(), true);
+	assert.equal(await referBox.locator('[data-field="override_reason"]').isVisible(), false);
 	await refer(page, 'mia_ctd', 'case_management');
 	await page.locator('ol.timeline li.referral').first().waitFor();
 	const line = norm(await page.locator('ol.timeline li.referral').first().innerText());
 	assert.match(line, new RegExp(az(isoDaysAgo(0)).replace(/\./g, '\\.')));
 	assert.match(line, /QHT → DİN İnsan alverinə qarşı mübarizə baş idarəsi/);
+	assert.match(line, /Şəxsin razılığı ilə/, 'a referral with consent says so quietly');
+	assert.equal(await page.locator('ol.timeline .badge.no-consent').count(), 0);
 	await page.locator('details[data-form="service"] summary').click();
 	await check(page, 'person-caseworker-az');
 	// a second person, handed over three days ago: overdue at the MIA
@@ -195,8 +232,58 @@ test('the MIA officer (in English) sees the referrals; hands one over to the Ass
 	await page.locator('#live').filter({ hasText: 'Referral accepted.' }).waitFor();
 	await page.goto(`${BASE}/#/persons/${story.aysel}`);
 	await page.locator('main h1').filter({ hasText: 'Aysel' }).waitFor();
-	await refer(page, 'ssa_assistance_center', 'shelter', `${isoDaysAgo(3).split('-').reverse().join('/')}`);
-	await page.locator('ol.timeline li.referral', { hasText: 'Assistance Center' }).waitFor();
+	// handed over without her consent, on a ground: first without the ground
+	// (refused beside the field, nothing sent), then with a ground the
+	// server refuses once (its error beside the same field), then saved
+	const posts = [];
+	page.on('request', (r) => {
+		if (r.method() === 'POST' && r.url().endsWith('/api/v1/referrals')) posts.push(r.postDataJSON());
+	});
+	const referBox = page.locator('details[data-form="refer"]');
+	const ground = referBox.locator('[data-field="override_reason"]');
+	const before = await page.locator('ol.timeline li.referral').count();
+	await referBox.locator('summary').click();
+	await referBox.locator('[data-field="to"] select').selectOption('ssa_assistance_center');
+	await referBox.locator('[data-field="purpose"] select').selectOption('shelter');
+	await referBox.locator('[data-field="date"] input').fill(`${isoDaysAgo(3).split('-').reverse().join('/')}`);
+	await referBox.locator('button[type="submit"]').click();
+	await referBox.locator('fieldset[data-field="consent"] .field-error').waitFor();
+	assert.equal(norm(await referBox.locator('fieldset[data-field="consent"] .field-error').innerText()), 'Choose whether the person agreed.');
+	await referBox.getByRole('radio', { name: 'No: refer without consent' }).check();
+	assert.match(norm(await referBox.locator('.consent-warning').innerText()),
+		/^The referral will be sent without the person’s consent\. This is recorded in the audit log and shown to both agencies\.$/);
+	await referBox.locator('button[type="submit"]').click();
+	await ground.locator('.field-error:not([hidden])').waitFor();
+	assert.equal(norm(await ground.locator('.field-error').innerText()), 'Choose the ground for referring without consent.');
+	assert.equal(await ground.locator('select').getAttribute('aria-invalid'), 'true');
+	assert.match(norm(await referBox.locator('.error-summary').innerText()), /Ground for referring without consent: Choose the ground/);
+	assert.equal(await referBox.locator('fieldset[data-field="consent"] .field-error').isVisible(), false);
+	await check(page, 'person-refer-no-ground-en');
+	assert.deepEqual(posts, [], 'nothing is sent without a ground');
+	assert.equal(await page.locator('ol.timeline li.referral').count(), before, 'nothing is saved');
+	const reasonLabel = norm(await ground.locator('option[value="vital_interests"]').innerText());
+	await ground.locator('select').selectOption('vital_interests');
+	let strip = true; // the server's own rule: a ground is required with the override
+	await page.route('**/api/v1/referrals', async (route) => {
+		if (!strip || route.request().method() !== 'POST') return route.continue();
+		strip = false;
+		const { override_reason: _, ...body } = route.request().postDataJSON();
+		return route.continue({ postData: JSON.stringify(body) });
+	});
+	await referBox.locator('button[type="submit"]').click();
+	await referBox.locator('.error-summary:not([hidden])').waitFor();
+	assert.equal(await ground.locator('.field-error').isVisible(), true, 'the API\'s refusal beside the ground');
+	assert.equal(await page.locator('ol.timeline li.referral').count(), before, 'the server refused it');
+	await page.unroute('**/api/v1/referrals');
+	await referBox.locator('button[type="submit"]').click();
+	await page.waitForFunction((n) => document.querySelectorAll('ol.timeline li.referral').length > n, before);
+	assert.deepEqual(posts.at(-1), { person_id: story.aysel, to: 'ssa_assistance_center', purpose: 'shelter',
+		date: isoDaysAgo(3), consent: false, consent_override: true, override_reason: 'vital_interests' });
+	const handover = page.locator('ol.timeline li.referral', { hasText: 'Assistance Center' });
+	await handover.waitFor();
+	assert.equal(norm(await handover.locator('.badge.no-consent').innerText()), `Sent without consent: ${reasonLabel}`);
+	await check(page, 'person-no-consent-en');
+	story.overrideLabel = reasonLabel;
 	await page.locator('header nav a[href="#/"]').click();
 	await leyla.getByRole('button', { name: 'Accept the referral of Leyla Məmmədova' }).click();
 	await page.locator('#live').filter({ hasText: 'Referral accepted.' }).waitFor();
@@ -290,6 +377,11 @@ test('the Assistance Center accepts the referral and records psychological suppo
 	assert.equal(await row.locator('.badge.overdue').count(), 0);
 	const old = page.locator('tr[data-referral]', { hasText: 'Aysel Həsənova' });
 	assert.equal(await old.locator('.badge.overdue').count(), 1, 'an MIA hand-over of three days ago is overdue');
+	// sent without her consent: the receiving agency knows before it contacts her
+	const codes = await (await page.request.get(`${BASE}/api/v1/codes`)).json();
+	const ground = codes.codes.consent_override_reason.find((c) => c.code === 'vital_interests');
+	assert.equal(norm(await old.locator('.badge.no-consent').innerText()), `Razılıq olmadan göndərilib: ${norm(ground.az)}`);
+	assert.equal(await row.locator('.badge.no-consent').count(), 0, 'Leyla agreed to hers');
 	assert.match(norm(await page.locator('main').innerText()), /1 gecikən/);
 	await check(page, 'home-ssa-az');
 	await row.getByRole('button', { name: /qəbul et/ }).click();

@@ -59,14 +59,19 @@ export function totp(secret, step) {
 
 // The server takes a code of the current 30-second step or one either side,
 // and never a step it has taken before for the same account: each sign-in
-// uses the earliest step still allowed, waiting when none is.
+// uses the earliest step still allowed, waiting when none is.  In the last
+// five seconds of a step the step before is not used: it would no longer be
+// allowed by the time the form reached the server (a sign-in refused now
+// and then).
 const lastStep = new Map();
 export async function nextCode(username) {
 	const secret = accounts[username].secret;
 	if (!secret) return '';
 	for (;;) {
-		const now = Math.floor(Date.now() / 1000 / 30);
-		const step = Math.max(now - 1, (lastStep.get(username) ?? -Infinity) + 1);
+		const steps = Date.now() / 1000 / 30;
+		const now = Math.floor(steps);
+		const earliest = steps - now > 25 / 30 ? now : now - 1;
+		const step = Math.max(earliest, (lastStep.get(username) ?? -Infinity) + 1);
 		if (step <= now + 1) {
 			lastStep.set(username, step);
 			return totp(secret, step);

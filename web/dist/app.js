@@ -216,13 +216,20 @@ function snapshot() {
 	return out;
 }
 
+// A form that shows or hides fields by a choice (the refer form's reason
+// when there is no consent, a service's amount) hears a change event for
+// every value put back.
 function restore(saved) {
+	const changed = new Set();
 	for (const s of saved) {
 		const box = root.main.querySelector(`[data-field="${CSS.escape(s.key)}"]`);
 		if (!box) continue;
 		if (s.choice) {
 			const input = [...box.querySelectorAll('input')].find((i) => i.value === s.value);
-			if (input) input.checked = s.checked;
+			if (input && input.checked !== s.checked) {
+				input.checked = s.checked;
+				changed.add(input);
+			}
 			continue;
 		}
 		const el = box.matches('input, select, textarea') ? box : box.querySelector('input, select, textarea');
@@ -233,8 +240,12 @@ function restore(saved) {
 			else if (v.date) v = i18n.dateInputValue(v.date);
 			else v = v.raw;
 		}
-		if (v) el.value = v;
+		if (v && el.value !== v) {
+			el.value = v;
+			changed.add(el);
+		}
 	}
+	for (const el of changed) el.dispatchEvent(new Event('change', { bubbles: true }));
 }
 
 async function switchLang(l) {

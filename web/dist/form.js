@@ -51,8 +51,9 @@ const readers = {
 	},
 };
 
-// A field: spec = {name, label, type, required, options, hint, value,
-// autocomplete, maxlength, multiple (checkboxes), radios}.
+// A field: spec = {name, label, type, required, requiredMessage (instead
+// of "Fill in this field"), options, hint, value, autocomplete, maxlength,
+// multiple (checkboxes), radios}.
 export class Field {
 	constructor(spec) {
 		this.spec = spec;
@@ -117,7 +118,7 @@ export class Field {
 			r = (readers[this.spec.type] || readers.text)(this.input);
 		}
 		if (!r.error && this.spec.required && (r.value === null || r.value === undefined))
-			r = { error: t('err.required') };
+			r = { error: this.spec.requiredMessage || t('err.required') };
 		if (!r.error && this.spec.maxlength && typeof r.value === 'string' && r.value.length > this.spec.maxlength)
 			r = { error: t('err.long', { n: this.spec.maxlength }) };
 		return r;
@@ -144,7 +145,9 @@ export class Field {
 }
 
 // A form of fields: spec = {label (accessible name), submit (button text),
-// onSubmit(values, form) -> promise, extraCheck(values) -> {field: msg}}.
+// onSubmit(values, form) -> promise, check(values) -> {field: msg},
+// aliases: {API field: form field} for an API field the form asks for
+// under another name}.
 export class Form {
 	constructor(spec) {
 		this.spec = spec;
@@ -217,8 +220,9 @@ export class Form {
 
 	// Shows what a failed call means, per field where the API names one.
 	showApiError(e) {
-		if (e instanceof ApiError && e.status === 400 && e.fields.length) {
-			this.showErrors(e.fields.map((x) => [this.field(x.field) || null, x.message, x.field]));
+		if (e instanceof ApiError && (e.status === 400 || e.status === 422) && e.fields.length) {
+			const aliases = this.spec.aliases || {};
+			this.showErrors(e.fields.map((x) => [this.field(x.field) || this.field(aliases[x.field]) || null, x.message, x.field]));
 			return;
 		}
 		this.clearErrors();
@@ -251,7 +255,7 @@ export function errorText(e) {
 	if (!(e instanceof ApiError)) return t('common.error');
 	if (e.status === 401 && String(e.problem.type || '').endsWith('/reauth-required')) return t('stepup.cancelled');
 	const byStatus = { 0: 'common.network', 403: 'common.forbidden', 404: 'common.notFound',
-		409: 'common.conflict', 429: 'common.tooMany', 400: 'common.invalid' };
+		409: 'common.conflict', 429: 'common.tooMany', 400: 'common.invalid', 422: 'common.invalid' };
 	const text = t(byStatus[e.status] || 'common.error');
 	return e.status >= 500 && e.requestId ? `${text} ${t('common.requestId', { id: e.requestId })}` : text;
 }

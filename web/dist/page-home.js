@@ -1,12 +1,14 @@
 // page-home.js - a caseworker's (and an MIA officer's) home: the agency's
-// referral inbox (new ones, MIA hand-overs past 24 hours flagged; accepted
-// ones in progress), the persons the agency works with, quick actions.
+// referral inbox (new ones, MIA hand-overs past 24 hours flagged, those sent
+// without the person's consent marked so before anyone contacts her;
+// accepted ones in progress), the persons the agency works with, quick
+// actions.
 
 import { h, fill } from './dom.js';
 import * as api from './api.js';
 import * as i18n from './i18n.js';
 import { Field, Form, errorText } from './form.js';
-import { personName, statusBadge, isOverdue, table, section } from './people.js';
+import { personName, statusBadge, isOverdue, withoutConsent, table, section } from './people.js';
 
 const { t } = i18n;
 const PAGE = 100;
@@ -30,7 +32,8 @@ function referralRows(list, names, ctx, reload) {
 			: [h('button', { type: 'button', class: 'small primary', 'aria-label': t('referral.completeFor', { person: who }), onclick: () => act('completed', 'referral.completed'), text: t('referral.complete') })];
 		return h('tr', { class: overdue ? 'overdue' : null, 'data-referral': r.id },
 			h('td', {}, h('a', { href: `#/persons/${r.person_id}`, text: who }),
-				overdue ? [' ', h('span', { class: 'badge overdue', title: t('inbox.overdueHint'), text: t('inbox.overdue') })] : null),
+				overdue ? [' ', h('span', { class: 'badge overdue', title: t('inbox.overdueHint'), text: t('inbox.overdue') })] : null,
+				r.consent_override === true ? [' ', withoutConsent(r)] : null),
 			h('td', { text: i18n.label('agency', r.from) }),
 			h('td', { text: i18n.label('service', r.purpose) }),
 			h('td', { text: i18n.formatDate(r.date) }),

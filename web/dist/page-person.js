@@ -2,7 +2,8 @@
 // the status decision and the access block), a timeline of the services and
 // referrals the reader may see, its children and parent (those in sight),
 // the document number masked with a button to reveal it; and the work on
-// the case: record a service, refer to another agency, answer a referral.
+// the case: record a service, refer to another agency (with the person's
+// consent, or without it on a stated lawful ground), answer a referral.
 //
 // Each section is drawn only from what the API returned: a field the reader
 // may not see is absent from the JSON and so absent from the page (never
@@ -13,7 +14,7 @@ import { h, fill } from './dom.js';
 import * as api from './api.js';
 import * as i18n from './i18n.js';
 import { Field, Form, options, errorText } from './form.js';
-import { personName, statusBadge, section, isOverdue } from './people.js';
+import { personName, statusBadge, section, isOverdue, withoutConsent } from './people.js';
 
 const { t } = i18n;
 const WORKERS = ['officer', 'caseworker'];
@@ -129,6 +130,9 @@ function timeline(data, ctx, redraw) {
 				h('span', { class: `badge referral-${r.status}`, text: i18n.label('referral_status', r.status) }),
 				isOverdue(r) ? [' ', h('span', { class: 'badge overdue', text: t('inbox.overdue') })] : null,
 				r.closed_on ? ` · ${t('person.closedOn', { date: i18n.formatDate(r.closed_on) })}` : ''),
+			// consent null: not recorded (imported from an agency's file), nothing said
+			r.consent_override === true ? h('p', { class: 'consent' }, withoutConsent(r))
+				: r.consent === true ? h('p', { class: 'consent given', text: t('consent.given') }) : null,
 			buttons.length ? h('div', { class: 'row-actions' }, buttons) : null);
 	}));
 }
@@ -175,12 +179,37 @@ function serviceForm(p, ctx, redraw) {
 	return form.el;
 }
 
+// The refer form asks whether the person agreed to the referral (to her
+// record being shared with the receiving agency).  "No" is a referral
+// without consent: it needs one of the lawful grounds of the code list
+// consent_override_reason, and the warning that it is audited and shown to
+// both agencies.  The API gets consent, or consent_override with
+// override_reason; its errors on consent_override belong to the question.
 function referForm(p, ctx, redraw) {
+	const consent = new Field({ name: 'consent', label: t('consent.question'), type: 'radios', required: true,
+		hint: t('consent.questionHint'), requiredMessage: t('consent.errChoose'),
+		options: [{ value: 'yes', label: t('consent.yes') }, { value: 'no', label: t('consent.no') }] });
+	const reason = new Field({ name: 'override_reason', label: t('consent.reason'), type: 'select', required: true,
+		requiredMessage: t('consent.errReason'), options: options('consent_override_reason') });
+	const warning = h('p', { class: 'notice warn consent-warning', id: `${reason.id}-warning`, text: t('consent.warning') });
+	reason.input.setAttribute('aria-describedby', `${warning.id} ${reason.input.getAttribute('aria-describedby')}`);
+	const override = h('div', { class: 'consent-override', 'data-consent-override': '' }, warning, reason.el);
+	const sync = () => {
+		const no = consent.inputs.some((d) => d.querySelector('input[value="no"]')?.checked);
+		override.hidden = !no;
+	};
+	for (const d of consent.inputs) d.querySelector('input').addEventListener('change', sync);
+	sync();
 	const form = new Form({
 		label: t('person.refer'),
 		submit: t('person.referSubmit'),
+		aliases: { consent_override: 'consent' },
 		onSubmit: async (v) => {
-			await api.post('/api/v1/referrals', { person_id: p.id, ...v });
+			const { consent: given, override_reason: why, ...rest } = v;
+			const body = { person_id: p.id, ...rest };
+			if (given === 'yes') body.consent = true;
+			else Object.assign(body, { consent: false, consent_override: true, override_reason: why });
+			await api.post('/api/v1/referrals', body);
 			ctx.announce(t('person.referSaved'));
 			redraw();
 		},
@@ -189,7 +218,9 @@ function referForm(p, ctx, redraw) {
 		new Field({ name: 'to', label: t('field.to'), type: 'select', required: true,
 			options: options('agency', i18n.codesOf('agency').filter((a) => a !== ctx.user.agency)) }),
 		new Field({ name: 'purpose', label: t('field.purpose'), type: 'select', required: true, options: options('service'), value: 'case_management' }),
-		dateField('date', t('field.date'), true, i18n.todayIso()));
+		dateField('date', t('field.date'), true, i18n.todayIso()),
+		consent, override);
+	form.fields.push(reason); // inside `override`: read only while it is shown
 	return form.el;
 }
 

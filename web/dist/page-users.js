@@ -17,7 +17,7 @@ import { section, table } from './people.js';
 
 const { t } = i18n;
 const ROLES = ['officer', 'caseworker', 'coordinator', 'analyst', 'auditor', 'admin'];
-const LISTS = ['status', 'sex', 'source', 'exploitation', 'service', 'phase', 'referral_status'];
+const LISTS = ['status', 'sex', 'source', 'exploitation', 'service', 'phase', 'referral_status', 'consent_override_reason'];
 
 const roleOptions = () => ROLES.map((r) => ({ value: r, label: i18n.label('role', r) }));
 

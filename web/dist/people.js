@@ -1,5 +1,6 @@
 // people.js - small pieces several pages share: a person's name, the status
-// badge, a referral's age, tables that scroll on narrow screens.
+// badge, a referral's age and its consent, tables that scroll on narrow
+// screens.
 
 import { h } from './dom.js';
 import * as i18n from './i18n.js';
@@ -36,6 +37,16 @@ export function ageInDays(iso) {
 
 export function isOverdue(referral) {
 	return referral.status === 'sent' && referral.from === MIA && ageInDays(referral.date) >= OVERDUE_DAYS;
+}
+
+// The mark of a referral sent without the person's consent (an override,
+// with its lawful ground), for the timeline and the receiving agency's
+// inbox; null for any other referral.
+export function withoutConsent(referral) {
+	if (referral.consent_override !== true) return null;
+	const reason = referral.override_reason ? i18n.label('consent_override_reason', referral.override_reason) : '';
+	return h('span', { class: 'badge no-consent', 'data-consent': 'override',
+		text: reason ? t('consent.withoutReason', { reason }) : t('consent.without') });
 }
 
 // A table inside a region that scrolls sideways on a narrow screen (and can
