@@ -23,6 +23,7 @@
 #include "core/totp.h"
 #include "core/users.h"
 #include "testutil.h"
+#include "util/sealed.h"
 
 char *tu_tempdir(void)
 {
@@ -335,4 +336,42 @@ int tu_audit_read(struct db *d, int i)
 				.action = "person.read", .object_type = "person", .object_ref = ref,
 				.request_id = "req", .outcome = "ok"};
 	return (int)audit_record(d, &e);
+}
+
+char *tu_export_sealed(const char *dbpath, const char *key, const char *dir, const char *name)
+{
+	char eyes[4400], cmd[16384], keyopt[4200] = "";
+	char *out = tu_path(dir, name);
+	tu_four_eyes(dbpath, key, dir, eyes, sizeof eyes);
+	if (key)
+		snprintf(keyopt, sizeof keyopt, "--key '%s'", key);
+	snprintf(cmd, sizeof cmd,
+		 "cd '%s' && { [ -e recipient.key ] || '%s' export keygen --out recipient "
+		 ">/dev/null; } && '%s' export --db '%s' %s --to recipient.pub --out '%s' %s",
+		 dir, HAVEN_BIN, HAVEN_BIN, dbpath, keyopt, out, eyes);
+	assert_int_equal(tu_run(cmd, NULL, NULL), 0);
+	return out;
+}
+
+void tu_assert_same_export(const char *dir, const char *a, const char *b)
+{
+	struct sealed_member_data ma[SEALED_MEMBERS_MAX], mb[SEALED_MEMBERS_MAX];
+	struct sealed_opener key;
+	char errbuf[ERRBUF_MAX], *keyfile = tu_path(dir, "recipient.key");
+	size_t na = 0, nb = 0;
+	if (sealed_read_secret(keyfile, &key, errbuf) != ERR_OK ||
+	    sealed_open_file(a, &key, ma, &na, errbuf) != ERR_OK ||
+	    sealed_open_file(b, &key, mb, &nb, errbuf) != ERR_OK)
+		fail_msg("%s", errbuf);
+	assert_int_equal(na, 3);
+	assert_int_equal(nb, 3);
+	for (size_t i = 0; i < na; i++) {
+		assert_string_equal(ma[i].name, mb[i].name);
+		if (ma[i].len != mb[i].len || memcmp(ma[i].data, mb[i].data, ma[i].len) != 0)
+			fail_msg("the exports' %s differ", ma[i].name);
+	}
+	sealed_members_free(ma, na);
+	sealed_members_free(mb, nb);
+	sodium_memzero(&key, sizeof key);
+	free(keyfile);
 }

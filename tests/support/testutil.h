@@ -117,4 +117,13 @@ void tu_console_answers(const struct tu_account *a, char *buf, size_t len);
  * B < FILE", FILE (in `dir`) holding their answers for the next minute. */
 void tu_four_eyes(const char *dbpath, const char *key, const char *dir, char *args, size_t len);
 
+/* `haven export` of the database (key NULL: its default) by two new officers,
+ * sealed to the key pair DIR/recipient.pub and .key (made at first need),
+ * into DIR/NAME; returns that path (malloc'd).  Fails the test on error. */
+char *tu_export_sealed(const char *dbpath, const char *key, const char *dir, const char *name);
+
+/* The sealed exports `a` and `b` of tu_export_sealed (in `dir`) open to the
+ * same three files, byte for byte. */
+void tu_assert_same_export(const char *dir, const char *a, const char *b);
+
 #endif
