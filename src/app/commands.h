@@ -22,5 +22,6 @@ int cmd_user(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_retention(int argc, char **argv);
 
 #endif

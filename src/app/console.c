@@ -94,11 +94,18 @@ int console_authenticate(registry *r, const char *command, const char *username,
 	return -1;
 }
 
+void console_request_id(char request_id[CONSOLE_REQUEST_ID_MAX])
+{
+	unsigned char id[8];
+	randombytes_buf(id, sizeof id);
+	memcpy(request_id, "console-", 9);
+	sodium_bin2hex(request_id + 8, CONSOLE_REQUEST_ID_MAX - 8, id, sizeof id);
+}
+
 int console_four_eyes(registry *r, const char *command, const char *by, const char *approver,
 		      enum action act, struct principal *who, struct principal *second,
 		      char request_id[CONSOLE_REQUEST_ID_MAX])
 {
-	unsigned char id[8];
 	if (!by || !approver) {
 		cli_error(command, "name yourself with --by USER and a second person who "
 				   "approves with --approver USER (two accounts; both authenticate)");
@@ -108,9 +115,7 @@ int console_four_eyes(registry *r, const char *command, const char *by, const ch
 		cli_error(command, "the approver must be another person than %s", by);
 		return -1;
 	}
-	randombytes_buf(id, sizeof id);
-	memcpy(request_id, "console-", 9);
-	sodium_bin2hex(request_id + 8, CONSOLE_REQUEST_ID_MAX - 8, id, sizeof id);
+	console_request_id(request_id);
 	if (console_authenticate(r, command, by, act, request_id, who) != 0 ||
 	    console_authenticate(r, command, approver, act, request_id, second) != 0)
 		return -1;

@@ -44,6 +44,10 @@ int console_secret(const char *prompt, char *buf, size_t len);
 int console_authenticate(registry *r, const char *command, const char *username, enum action act,
 			 const char *request_id, struct principal *who);
 
+/* A new random request id, "console-" and 16 hex digits, to audit one act
+ * and its sign-ins under. */
+void console_request_id(char request_id[CONSOLE_REQUEST_ID_MAX]);
+
 /*
  * Four eyes: `by` and `approver` authenticated in turn, both allowed `act`,
  * two different accounts.  Returns 0 with both filled and `request_id` set to

@@ -21,8 +21,9 @@ struct command {
 static const struct command commands[] = {
 	{"init", cmd_init, "create a new database and its data key"},
 	{"import", cmd_import, "check and load persons, services and referrals CSV files"},
-	{"export", cmd_export, "write every record back as interchange CSV files"},
+	{"export", cmd_export, "write every record as interchange CSV files sealed into one file"},
 	{"person", cmd_person, "show one person's record, or erase their personal data"},
+	{"retention", cmd_retention, "erase the records whose retention period has ended; legal holds"},
 	{"demo", cmd_demo, "create a database filled with the demo data set"},
 	{"report", cmd_report, "write the National Coordinator's annual report (or freeze it)"},
 	{"duplicates", cmd_duplicates, "count persons once across agencies: probable duplicates"},

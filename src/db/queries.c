@@ -153,6 +153,33 @@ const char Q_SQLITE_QUICK_CHECK[] = "PRAGMA quick_check(1)";
  * re-made; what the statistics count stays. */
 const char Q_ERASURE_ANY[] = "SELECT 1 FROM erasures LIMIT 1";
 const char Q_ERASURE_FIND[] = "SELECT erased_at FROM erasures WHERE ref = $1";
+
+/* Retention (core/retention.c): the periods, and every person with the last
+ * day anything happened in their own case (identified, recognised, decided,
+ * a service given or ended, a referral sent or closed: the case's own dates,
+ * not the day a row was imported), whether a legal hold keeps them and
+ * whether they are erased. */
+const char Q_RETENTION_PERIODS[] = "SELECT status, years FROM retention_periods ORDER BY status";
+const char Q_RETENTION_PERSONS[] =
+	"SELECT p.id, p.ref, p.status, p.parent_id, (SELECT max(d) FROM ("
+	"SELECT p.identified_on AS d UNION ALL "
+	"SELECT p.recognized_on UNION ALL SELECT p.decided_on "
+	"UNION ALL SELECT s.date FROM services s WHERE s.person_id = p.id "
+	"UNION ALL SELECT s.end_date FROM services s WHERE s.person_id = p.id "
+	"UNION ALL SELECT f.date FROM referrals f WHERE f.person_id = p.id "
+	"UNION ALL SELECT f.closed_on FROM referrals f WHERE f.person_id = p.id) AS a), "
+	"CASE WHEN EXISTS (SELECT 1 FROM legal_holds h WHERE h.person_id = p.id) THEN 1 ELSE 0 END, "
+	"CASE WHEN EXISTS (SELECT 1 FROM erasures e WHERE e.ref = p.ref) THEN 1 ELSE 0 END "
+	"FROM persons p ORDER BY p.id";
+const char Q_HOLD_GET[] = "SELECT h.reason FROM legal_holds h JOIN persons p "
+			  "ON p.id = h.person_id WHERE p.ref = $1";
+const char Q_HOLD_PUT[] =
+	"INSERT INTO legal_holds (person_id, reason, set_by, set_at) "
+	"SELECT id, $2, $3, $4 FROM persons WHERE ref = $1 "
+	"ON CONFLICT (person_id) DO UPDATE SET reason = excluded.reason, set_by = excluded.set_by, "
+	"set_at = excluded.set_at";
+const char Q_HOLD_DROP[] =
+	"DELETE FROM legal_holds WHERE person_id = (SELECT id FROM persons WHERE ref = $1)";
 const char Q_ERASURE_ADD[] = "INSERT INTO erasures (ref, erased_at, reason) VALUES ($1, $2, $3)";
 const char Q_PERSON_ERASE[] =
 	"UPDATE persons SET given_name_enc = $2, family_name_enc = $3, patronymic_enc = NULL, "

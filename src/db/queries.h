@@ -45,6 +45,11 @@ extern const char Q_REKEY_USER_PUT[];
 
 extern const char Q_ERASURE_ANY[];
 extern const char Q_ERASURE_FIND[];
+extern const char Q_RETENTION_PERIODS[];
+extern const char Q_RETENTION_PERSONS[];
+extern const char Q_HOLD_GET[];
+extern const char Q_HOLD_PUT[];
+extern const char Q_HOLD_DROP[];
 extern const char Q_ERASURE_ADD[];
 extern const char Q_PERSON_ERASE[];
 extern const char Q_SERVICE_ERASE_NOTES[];
