@@ -1,7 +1,8 @@
 /*
  * cmd_person.c - `haven person show ID`: one person's record with its
  * services and referrals as one timeline in date order, for officers working
- * at the server; `haven person erase ID`: the erasure, asked by one officer
+ * at the server; `haven person subject-access ID`: everything held on the
+ * person, as JSON, for that person (subject.h); `haven person erase ID`: the erasure, asked by one officer
  * and approved by another at the console (erasure.h, console.h), as over the
  * API.
  */
@@ -14,6 +15,7 @@
 #include "core/clock.h"
 #include "core/erasure.h"
 #include "core/audit.h"
+#include "core/subject.h"
 #include "util/date.h"
 #include "util/money.h"
 
@@ -34,12 +36,19 @@ struct timeline {
 static void help(FILE *out)
 {
 	fputs("Usage: haven person show [--db PATH] [--key PATH] ID\n"
+	      "       haven person subject-access [--db PATH] [--key PATH] ID\n"
 	      "       haven person erase [--db PATH] [--key PATH] --by USER --approver USER\n"
 	      "                          --reason TEXT ID\n"
 	      "\n"
 	      "show   prints the record of the person with reference ID (as in persons.csv):\n"
 	      "       identification, status, personal data, then every service and referral\n"
 	      "       in date order.\n"
+	      "subject-access  prints, as JSON, everything held on the person, for the\n"
+	      "       person who asks for it (GDPR Art. 15, 20): every field, the document\n"
+	      "       number in clear, services with their notes, referrals with their\n"
+	      "       consent, the dependants' ids (not their data), the legal hold, how long\n"
+	      "       the record is kept, and every access on the audit log (when, which\n"
+	      "       agency and role, what; not the staff member's name).\n"
 	      "erase  removes the person's personal data for good (a court order, the end of\n"
 	      "       the retention period): names become \"(erased)\", every other personal\n"
 	      "       value and the notes of the person's services are deleted, and the files\n"
@@ -196,28 +205,54 @@ static err_t audit_record_ok(err_t e)
 }
 
 /* The read is on the audit log before any personal value is printed. */
-static err_t audit_read(registry *r, const char *ref, const char *outcome)
+static err_t audit_read(registry *r, const char *action, const char *ref, const char *outcome)
 {
 	char actor[64];
 	audit_cli_actor(actor, sizeof actor);
-	struct audit_entry a = {.actor = actor, .role = "operator", .action = "person.read",
+	struct audit_entry a = {.actor = actor, .role = "operator", .action = action,
 				.object_type = "person", .object_ref = ref, .outcome = outcome};
 	return audit_record(registry_db(r), &a);
+}
+
+/* The read `action` of person `ref` on the audit log before anything is
+ * shown, found or not; 0 when the person is there to show. */
+static int audited(registry *r, const char *action, const char *ref)
+{
+	const char *status;
+	err_t e = registry_person_status(r, ref, &status);
+	if ((e == ERR_OK || e == ERR_NOT_FOUND) &&
+	    audit_record_ok(audit_read(r, action, ref, e == ERR_OK ? "ok" : "not_found")) != ERR_OK)
+		return -1;
+	if (e == ERR_NOT_FOUND)
+		cli_error("person", "no person with id '%s'", ref);
+	else if (e != ERR_OK)
+		cli_error("person", "cannot read the record of '%s': %s", ref, err_str(e));
+	return e == ERR_OK ? 0 : -1;
+}
+
+/* Everything held on the person, as JSON (subject.h). */
+static int subject_access(registry *r, const char *ref)
+{
+	json_t *doc = NULL;
+	err_t e;
+	if (audited(r, "person.subject_access", ref) != 0)
+		return 1;
+	if ((e = subject_report(r, ref, clock_now(), &doc)) != ERR_OK) {
+		cli_error("person", "cannot read the record of '%s': %s", ref, err_str(e));
+		return 1;
+	}
+	int rc = json_dumpf(doc, stdout, JSON_INDENT(2)) == 0 ? 0 : 1;
+	putchar('\n');
+	json_decref(doc);
+	return rc;
 }
 
 static int show(registry *r, const char *ref)
 {
 	struct timeline t = {0};
-	const char *status;
-	err_t e = registry_person_status(r, ref, &status);
-	if (e == ERR_OK || e == ERR_NOT_FOUND) {
-		if (audit_record_ok(audit_read(r, ref, e == ERR_OK ? "ok" : "not_found")) != ERR_OK)
-			return 1;
-	}
-	if (e == ERR_NOT_FOUND) {
-		cli_error("person", "no person with id '%s'", ref);
+	err_t e = ERR_OK;
+	if (audited(r, "person.read", ref) != 0)
 		return 1;
-	}
 	if (e == ERR_OK)
 		e = registry_each_person(r, ref, print_person, NULL);
 	if (e == ERR_OK)
@@ -283,7 +318,7 @@ int cmd_person(int argc, char **argv)
 	struct cli_paths c = {0};
 	struct erase_args ea = {0};
 	registry *r;
-	int opt, rc, is_erase;
+	int opt, rc, is_erase, is_access;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (cli_common_option(&c, opt, optarg))
@@ -296,14 +331,17 @@ int cmd_person(int argc, char **argv)
 		return opt == CLI_OPT_HELP ? 0 : 2;
 	}
 	is_erase = argc - optind == 2 && strcmp(argv[optind], "erase") == 0;
-	if (argc - optind != 2 || (strcmp(argv[optind], "show") != 0 && !is_erase) ||
+	is_access = argc - optind == 2 && strcmp(argv[optind], "subject-access") == 0;
+	if (argc - optind != 2 || (strcmp(argv[optind], "show") != 0 && !is_erase && !is_access) ||
 	    (is_erase && (!ea.reason || !ea.by || !ea.approver))) {
 		help(stderr);
 		return 2;
 	}
 	if (!(r = cli_open(&c, "person")))
 		return 1;
-	rc = is_erase ? erase(r, argv[optind + 1], &ea) : show(r, argv[optind + 1]);
+	rc = is_erase    ? erase(r, argv[optind + 1], &ea)
+	     : is_access ? subject_access(r, argv[optind + 1])
+			 : show(r, argv[optind + 1]);
 	registry_close(r);
 	return rc;
 }

@@ -18,6 +18,7 @@
 #include "core/audit.h"
 #include "core/blindidx.h"
 #include "core/caseview.h"
+#include "core/subject.h"
 #include "util/normalize.h"
 #include "db/http_queries.h"
 #include "util/crypto.h"
@@ -439,6 +440,15 @@ err_t caseview_reveal(const struct caseview_ctx *c, const char *ref, const char 
 	return ERR_OK;
 }
 
+err_t caseview_subject_access(const struct caseview_ctx *c, const char *ref, json_t **out)
+{
+	struct relation rel;
+	err_t e = audited_sight(c, ref, NULL, "person.subject_access", "",
+				FG_IDENTITY | FG_CONTACT | FG_STATUS | FG_CASE, &rel);
+	*out = NULL;
+	return e == ERR_OK ? subject_report(c->r, ref, c->now, out) : e;
+}
+
 void caseview_secret_free(char *s)
 {
 	if (s) {
@@ -857,7 +867,8 @@ err_t caseview_create_service(const struct caseview_ctx *c, const struct service
 	validate_service(v, &s);
 	if (v->problems)
 		return ERR_INVALID;
-	snprintf(detail, sizeof detail, "person=%s service=%s", in->person_ref, s.service);
+	/* not the service: beside the person, the log would say who got which help */
+	snprintf(detail, sizeof detail, "person=%s", in->person_ref);
 	struct service_write w = {&s};
 	struct audit_entry a = entry(c, "service.create", "service", ref, "ok", detail);
 	return in_tx(c, write_service, &w, &a);
@@ -894,8 +905,9 @@ err_t caseview_create_referral(const struct caseview_ctx *c, const struct referr
 	validate_referral_consent(v, &f);
 	if (v->problems)
 		return ERR_INVALID;
-	snprintf(detail, sizeof detail, "person=%s to=%s purpose=%s consent=%s%s", in->person_ref,
-		 f.to, f.purpose, f.consent == CONSENT_GIVEN ? "given" : "overridden:",
+	/* not the purpose, as for services (docs/internals/fields.md) */
+	snprintf(detail, sizeof detail, "person=%s to=%s consent=%s%s", in->person_ref, f.to,
+		 f.consent == CONSENT_GIVEN ? "given" : "overridden:",
 		 f.consent == CONSENT_GIVEN ? "" : f.override_reason);
 	struct audit_entry a = entry(c, "referral.create", "referral", ref, "ok", detail);
 	return in_tx(c, write_referral, &f, &a);

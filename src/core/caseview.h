@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "core/auditqueue.h"
 #include "core/policy.h"
 #include "core/record.h"
@@ -122,6 +124,13 @@ err_t caseview_read(const struct caseview_ctx *c, const char *ref, const char *r
  * number is handed out.  *out (NULL when none is on file) is the caller's, to
  * free with caseview_secret_free.  ERR_NOT_FOUND as for caseview_read.
  */
+/*
+ * Everything held on one person, for that person (subject.h): the report is
+ * audited ("person.subject_access") and committed before it is handed out.
+ * *out is the caller's (json_decref).  ERR_NOT_FOUND as for caseview_read.
+ */
+err_t caseview_subject_access(const struct caseview_ctx *c, const char *ref, json_t **out);
+
 err_t caseview_reveal(const struct caseview_ctx *c, const char *ref, const char *reason,
 		      char **out);
 void caseview_secret_free(char *s); /* wipes, then frees; accepts NULL */

@@ -37,6 +37,7 @@ static const unsigned action_roles[ACT_COUNT] = {
 	[ACT_REPORT_FREEZE] = BIT(ROLE_COORDINATOR),
 	[ACT_BULK_EXPORT] = BIT(ROLE_OFFICER),
 	[ACT_CODES_MANAGE] = BIT(ROLE_ADMIN),
+	[ACT_SUBJECT_ACCESS] = BIT(ROLE_OFFICER),
 };
 
 static const char *const action_names[ACT_COUNT] = {
@@ -60,6 +61,7 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_REPORT_FREEZE] = "report.freeze",
 	[ACT_BULK_EXPORT] = "export",
 	[ACT_CODES_MANAGE] = "codes.manage",
+	[ACT_SUBJECT_ACCESS] = "subject.access",
 };
 
 /* What a caseworker of each class reads of a person it may see. */
@@ -207,7 +209,7 @@ int policy_needs_step_up(const struct principal *p, enum action a)
 {
 	if (a == ACT_USER_LIST || a == ACT_USER_MANAGE || a == ACT_REPORT_FREEZE ||
 	    a == ACT_ERASURE_REQUEST || a == ACT_ERASURE_APPROVE || a == ACT_BULK_EXPORT ||
-	    a == ACT_CODES_MANAGE)
+	    a == ACT_CODES_MANAGE || a == ACT_SUBJECT_ACCESS)
 		return 1;
 	return a == ACT_PERSON_READ && is_role(p, ROLE_COORDINATOR);
 }

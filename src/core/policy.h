@@ -72,6 +72,7 @@ enum action {
 	ACT_REPORT_FREEZE,   /* approve a year's report (coordinator) */
 	ACT_BULK_EXPORT,     /* every record in clear at the console (two officers) */
 	ACT_CODES_MANAGE,    /* add agencies and codes (admin) */
+	ACT_SUBJECT_ACCESS,  /* everything held on one person, for that person (officers) */
 	ACT_COUNT
 };
 
@@ -135,8 +136,8 @@ int policy_allows(const struct principal *p, enum action a);
  * sign-in or a re-authentication with password and one-time code) not older
  * than POLICY_STEP_UP_SECONDS: listing and managing accounts, managing
  * agencies and codes, a coordinator's read of a single record and approval
- * of a report, asking for and approving erasures, a bulk export.  1 when `a`
- * by `p` is one. */
+ * of a report, asking for and approving erasures, a bulk export, a subject
+ * access report.  1 when `a` by `p` is one. */
 #define POLICY_STEP_UP_SECONDS (5 * 60)
 int policy_needs_step_up(const struct principal *p, enum action a);
 

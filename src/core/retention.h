@@ -14,8 +14,8 @@
  *
  * A purge is the erasure of HUM-09 (registry_erase_person): personal values
  * destroyed, the statistical record kept, later writes refused; one audit
- * entry ("person.erase", its detail "retention: ...") per person, in the
- * same transaction.
+ * entry ("person.erase", detail "retention period ended": not the status,
+ * which the years kept would tell) per person, in the same transaction.
  */
 #ifndef HAVEN_RETENTION_H
 #define HAVEN_RETENTION_H

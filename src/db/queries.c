@@ -171,8 +171,18 @@ const char Q_RETENTION_PERSONS[] =
 	"CASE WHEN EXISTS (SELECT 1 FROM legal_holds h WHERE h.person_id = p.id) THEN 1 ELSE 0 END, "
 	"CASE WHEN EXISTS (SELECT 1 FROM erasures e WHERE e.ref = p.ref) THEN 1 ELSE 0 END "
 	"FROM persons p ORDER BY p.id";
-const char Q_HOLD_GET[] = "SELECT h.reason FROM legal_holds h JOIN persons p "
+const char Q_HOLD_GET[] = "SELECT h.reason, h.set_at FROM legal_holds h JOIN persons p "
 			  "ON p.id = h.person_id WHERE p.ref = $1";
+
+/* Subject access (core/subject.c): every audit entry on a person, their
+ * services and their referrals, in order. */
+const char Q_SUBJECT_ACCESSES[] =
+	"SELECT at, agency, role, action, object_ref, outcome FROM audit_log "
+	"WHERE (object_type = 'person' AND object_ref = $1) "
+	"OR (object_type = 'service' AND object_ref IN (SELECT s.ref FROM services s "
+	"JOIN persons p ON p.id = s.person_id WHERE p.ref = $1)) "
+	"OR (object_type = 'referral' AND object_ref IN (SELECT f.ref FROM referrals f "
+	"JOIN persons p ON p.id = f.person_id WHERE p.ref = $1)) ORDER BY seq";
 const char Q_HOLD_PUT[] =
 	"INSERT INTO legal_holds (person_id, reason, set_by, set_at) "
 	"SELECT id, $2, $3, $4 FROM persons WHERE ref = $1 "

@@ -48,6 +48,7 @@ extern const char Q_ERASURE_FIND[];
 extern const char Q_RETENTION_PERIODS[];
 extern const char Q_RETENTION_PERSONS[];
 extern const char Q_HOLD_GET[];
+extern const char Q_SUBJECT_ACCESSES[];
 extern const char Q_HOLD_PUT[];
 extern const char Q_HOLD_DROP[];
 extern const char Q_ERASURE_ADD[];

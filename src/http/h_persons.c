@@ -142,6 +142,12 @@ err_t h_person_reveal(struct request *rq, struct reply *out)
 	return e;
 }
 
+err_t h_person_subject_access(struct request *rq, struct reply *out)
+{
+	struct caseview_ctx c = ctx_of(rq);
+	return caseview_subject_access(&c, rq->param, &out->json);
+}
+
 /* The page size from text (NULL: the default). */
 static unsigned page_size(const char *text, struct reply *out)
 {

@@ -214,6 +214,8 @@ static void access_matrix(void **state)
 		 {200, 200, 200, 403, 403, 403}, {200, 404, 200, 403, 403, 403}},
 		{"POST", "/api/v1/persons/@/reveal", NULL,
 		 {200, 200, 200, 403, 403, 403}, {200, 404, 200, 403, 403, 403}},
+		{"GET", "/api/v1/persons/@/subject-access", NULL,
+		 {200, 403, 403, 403, 403, 403}, {200, 403, 403, 403, 403, 403}},
 		{"PATCH", "/api/v1/persons/@", "{\"address\":\"Sumqayit\"}",
 		 {200, 400, 403, 403, 403, 403}, {200, 404, 403, 403, 403, 403}},
 		{"POST", "/api/v1/persons/@/services",
@@ -750,6 +752,7 @@ static void consent_gated_referrals(void **state)
 	json_decref(inbox);
 	char *detail = audit_detail(w, ref);
 	assert_non_null(strstr(detail, "consent=overridden:vital_interests"));
+	assert_null(strstr(detail, "legal_aid")); /* the purpose is not for the log */
 	free(detail);
 
 	/* the receiver's answer and a later import of the same referral keep
@@ -798,6 +801,52 @@ static void consent_gated_referrals(void **state)
 	j = get(&w->ngo, "/api/v1/codes", 200);
 	assert_true(mentions(j, "child_protection"));
 	json_decref(j);
+}
+
+/* Checklist HUM-08: everything held on P1, and who saw it, for P1; nothing
+ * of another person beyond the link; only officers, and it is audited. */
+static void subject_access(void **state)
+{
+	struct world *w = *state;
+	static const char *const held[] = {
+		"\"given_name\":\"Aysel\"", "\"family_name\":\"Quliyeva\"", "\"phone\":\"+994501234567\"",
+		"\"address\":\"Sumqayit\"", "\"birth_date\":\"1990\"", "\"exploitation\":[\"sexual\"]",
+		"\"country_of_exploitation\":\"TUR\"", "note-of-the-shelter", "\"id\":\"R2\"",
+		"\"dependants\":[\"P3\"]", "\"legal_hold\":null", "\"erased\":false"};
+	(void)w;
+	json_decref(get(&w->bar, "/api/v1/persons/P1", 200)); /* on the record from now */
+	json_t *j = get(&w->officer, "/api/v1/persons/P1/subject-access", 200);
+	char *text = json_dumps(j, JSON_COMPACT);
+	for (size_t i = 0; i < sizeof held / sizeof held[0]; i++)
+		if (!strstr(text, held[i]))
+			fail_msg("the subject access report lacks %s", held[i]);
+	assert_null(strstr(text, "Leyla")); /* P3's own data is P3's */
+	assert_null(strstr(text, "rashad")); /* agencies and roles, not staff names */
+	/* who saw it: the bar association's read, just now, among others */
+	json_t *a, *accesses = json_object_get(j, "accesses");
+	size_t i;
+	int bar = 0;
+	json_array_foreach(accesses, i, a)
+	{
+		bar |= strcmp(json_string_value(json_object_get(a, "agency")), "bar_association") == 0 &&
+		       strcmp(json_string_value(json_object_get(a, "action")), "person.read") == 0;
+	}
+	assert_true(bar);
+	assert_true(json_is_string(json_object_get(json_object_get(j, "retention"), "kept_until")));
+	free(text);
+	json_decref(j);
+	json_decref(get(&w->officer, "/api/v1/persons/NOBODY/subject-access", 404));
+	json_decref(get(&w->shelter, "/api/v1/persons/P1/subject-access", 403));
+	registry *r = hf_registry(w->f);
+	db_stmt *st = NULL;
+	assert_int_equal(db_prepare(registry_db(r), "SELECT count(*) FROM audit_log WHERE action = "
+						    "'person.subject_access' AND object_ref = 'P1'",
+				    &st),
+			 ERR_OK);
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_true(db_col_int(st, 0) >= 2); /* the matrix's and this one */
+	db_finalize(st);
+	registry_close(r);
 }
 
 static void lists_and_cursors(void **state)
@@ -1461,6 +1510,7 @@ int main(void)
 		cmocka_unit_test(mass_assignment),
 		cmocka_unit_test(caseworker_and_referral_path),
 		cmocka_unit_test(consent_gated_referrals),
+		cmocka_unit_test(subject_access),
 		cmocka_unit_test(lists_and_cursors),
 		cmocka_unit_test(reads_audited),
 		cmocka_unit_test(concurrent_reads_audited),
