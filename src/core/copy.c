@@ -65,11 +65,13 @@ out:
 	return e;
 }
 
-/* The target's migrations seeded the default codes: the source's own codes
- * (with whatever the deployment added) replace them. */
+/* The target's migrations seeded the default codes and retention periods:
+ * the source's own (with whatever the deployment changed) replace them. */
 static err_t clear_seeded(db *dst)
 {
 	err_t e = db_exec_simple(dst, "DELETE FROM codes");
+	if (e == ERR_OK)
+		e = db_exec_simple(dst, "DELETE FROM retention_periods");
 	return e == ERR_OK ? db_exec_simple(dst, "DELETE FROM agencies") : e;
 }
 
