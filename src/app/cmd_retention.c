@@ -100,7 +100,7 @@ static void told(const struct retention_case *c, void *ctx)
 
 static int run(registry *r, int dry_run)
 {
-	struct retention_summary s;
+	struct retention_summary s = {0};
 	err_t e = retention_run(r, clock_now(), dry_run, told, &dry_run, &s);
 	if (e != ERR_OK) {
 		cli_error("retention", "stopped: %s (the erasures printed above are done)",

@@ -72,15 +72,16 @@ static err_t add_row(struct people *p, db_stmt *st)
 		p->rows = grown;
 		p->cap = cap;
 	}
-	struct row *x = &p->rows[p->n];
-	*x = (struct row){.id = db_col_int(st, 0), .ref = strdup(db_col_text(st, 1)),
+	const char *text = db_col_text(st, 1);
+	char *ref = text ? strdup(text) : NULL;
+	if (!ref)
+		return ERR_NOMEM;
+	struct row *x = &p->rows[p->n++];
+	*x = (struct row){.id = db_col_int(st, 0), .ref = ref,
 			  .parent = db_col_is_null(st, 3) ? 0 : db_col_int(st, 3),
 			  .last = db_col_is_null(st, 4) ? DATE_NONE : db_col_int(st, 4),
 			  .held = (int)db_col_int(st, 5), .erased = (int)db_col_int(st, 6)};
 	snprintf(x->status, sizeof x->status, "%s", db_col_text(st, 2));
-	if (!x->ref)
-		return ERR_NOMEM;
-	p->n++;
 	return ERR_OK;
 }
 

@@ -162,7 +162,7 @@ static void erased(registry *r, char *buf, size_t len)
 
 static void run_at(registry *r, const char *when, int dry, int64_t purged, int64_t held)
 {
-	struct retention_summary s;
+	struct retention_summary s = {0};
 	assert_int_equal(retention_run(r, day(when), dry, NULL, NULL, &s), ERR_OK);
 	assert_int_equal(s.purged, purged);
 	assert_int_equal(s.held, held);
