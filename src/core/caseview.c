@@ -18,6 +18,7 @@
 #include "core/audit.h"
 #include "core/blindidx.h"
 #include "core/caseview.h"
+#include "core/retention.h"
 #include "core/subject.h"
 #include "util/normalize.h"
 #include "db/http_queries.h"
@@ -872,6 +873,41 @@ err_t caseview_create_service(const struct caseview_ctx *c, const struct service
 	struct service_write w = {&s};
 	struct audit_entry a = entry(c, "service.create", "service", ref, "ok", detail);
 	return in_tx(c, write_service, &w, &a);
+}
+
+/* ---- legal holds ------------------------------------------------------------- */
+
+struct hold_write {
+	const char *ref, *reason;
+};
+
+static err_t write_hold(const struct caseview_ctx *c, void *arg)
+{
+	const struct hold_write *h = arg;
+	return retention_hold_write(c->r, h->ref, h->reason, c->who->username, c->now);
+}
+
+err_t caseview_legal_hold(const struct caseview_ctx *c, const char *ref, const char *reason,
+			  struct validate *v)
+{
+	const char *action = reason ? "person.hold" : "person.release";
+	struct relation rel;
+	struct hold_write h = {ref, reason};
+	err_t e = visible(c, ref, 0, &rel);
+	if (e == ERR_OK && reason && !codes_has(registry_codes(c->r), RETENTION_REASON_LIST, reason)) {
+		char allowed[VALIDATE_ALLOWED_MAX], message[VALIDATE_MESSAGE_MAX];
+		codes_allowed(registry_codes(c->r), RETENTION_REASON_LIST, allowed, sizeof allowed);
+		snprintf(message, sizeof message, "not a legal hold reason (allowed: %s)", allowed);
+		v->report(v->ctx, "reason", message);
+		return ERR_INVALID;
+	}
+	if (e == ERR_OK) {
+		struct audit_entry a = entry(c, action, "person", ref, "ok", reason ? reason : "");
+		e = in_tx(c, write_hold, &h, &a);
+	}
+	if (e == ERR_NOT_FOUND || e == ERR_CONFLICT)
+		audit_refusal(c, action, "person", ref, e);
+	return e;
 }
 
 /* ---- referrals ---------------------------------------------------------------- */

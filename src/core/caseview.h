@@ -131,6 +131,16 @@ err_t caseview_read(const struct caseview_ctx *c, const char *ref, const char *r
  */
 err_t caseview_subject_access(const struct caseview_ctx *c, const char *ref, json_t **out);
 
+/*
+ * Puts (reason: a legal_hold_reason code) or lifts (NULL) the legal hold on
+ * person `ref` (retention.h), audited ("person.hold" / "person.release") in
+ * the same transaction.  ERR_INVALID for an unknown reason (reported through
+ * v), ERR_CONFLICT to lift a hold there is not, ERR_NOT_FOUND as for
+ * caseview_read.
+ */
+err_t caseview_legal_hold(const struct caseview_ctx *c, const char *ref, const char *reason,
+			  struct validate *v);
+
 err_t caseview_reveal(const struct caseview_ctx *c, const char *ref, const char *reason,
 		      char **out);
 void caseview_secret_free(char *s); /* wipes, then frees; accepts NULL */

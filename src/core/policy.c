@@ -38,6 +38,7 @@ static const unsigned action_roles[ACT_COUNT] = {
 	[ACT_BULK_EXPORT] = BIT(ROLE_OFFICER),
 	[ACT_CODES_MANAGE] = BIT(ROLE_ADMIN),
 	[ACT_SUBJECT_ACCESS] = BIT(ROLE_OFFICER),
+	[ACT_LEGAL_HOLD] = BIT(ROLE_OFFICER),
 };
 
 static const char *const action_names[ACT_COUNT] = {
@@ -62,6 +63,7 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_BULK_EXPORT] = "export",
 	[ACT_CODES_MANAGE] = "codes.manage",
 	[ACT_SUBJECT_ACCESS] = "subject.access",
+	[ACT_LEGAL_HOLD] = "legal_hold",
 };
 
 /* What a caseworker of each class reads of a person it may see. */
@@ -209,7 +211,7 @@ int policy_needs_step_up(const struct principal *p, enum action a)
 {
 	if (a == ACT_USER_LIST || a == ACT_USER_MANAGE || a == ACT_REPORT_FREEZE ||
 	    a == ACT_ERASURE_REQUEST || a == ACT_ERASURE_APPROVE || a == ACT_BULK_EXPORT ||
-	    a == ACT_CODES_MANAGE || a == ACT_SUBJECT_ACCESS)
+	    a == ACT_CODES_MANAGE || a == ACT_SUBJECT_ACCESS || a == ACT_LEGAL_HOLD)
 		return 1;
 	return a == ACT_PERSON_READ && is_role(p, ROLE_COORDINATOR);
 }

@@ -73,6 +73,7 @@ enum action {
 	ACT_BULK_EXPORT,     /* every record in clear at the console (two officers) */
 	ACT_CODES_MANAGE,    /* add agencies and codes (admin) */
 	ACT_SUBJECT_ACCESS,  /* everything held on one person, for that person (officers) */
+	ACT_LEGAL_HOLD,      /* put or lift a legal hold that keeps a record (officers) */
 	ACT_COUNT
 };
 
@@ -137,7 +138,7 @@ int policy_allows(const struct principal *p, enum action a);
  * than POLICY_STEP_UP_SECONDS: listing and managing accounts, managing
  * agencies and codes, a coordinator's read of a single record and approval
  * of a report, asking for and approving erasures, a bulk export, a subject
- * access report.  1 when `a` by `p` is one. */
+ * access report, a legal hold.  1 when `a` by `p` is one. */
 #define POLICY_STEP_UP_SECONDS (5 * 60)
 int policy_needs_step_up(const struct principal *p, enum action a);
 

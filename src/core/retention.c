@@ -245,10 +245,9 @@ static int is_held(registry *r, const char *ref)
 	return held;
 }
 
-err_t retention_hold(registry *r, const char *ref, const char *reason, const char *set_by,
-		     int64_t now)
+err_t retention_hold_write(registry *r, const char *ref, const char *reason, const char *set_by,
+			   int64_t now)
 {
-	db *d = registry_db(r);
 	db_stmt *st = NULL;
 	const char *status;
 	err_t e;
@@ -256,19 +255,26 @@ err_t retention_hold(registry *r, const char *ref, const char *reason, const cha
 		return ERR_INVALID;
 	if ((e = registry_person_status(r, ref, &status)) != ERR_OK)
 		return e;
-	if ((e = db_begin(d)) != ERR_OK)
-		return e;
 	if (!reason && !is_held(r, ref))
-		e = ERR_CONFLICT;
-	if (e == ERR_OK)
-		e = db_prepare(d, reason ? Q_HOLD_PUT : Q_HOLD_DROP, &st);
+		return ERR_CONFLICT;
+	e = db_prepare(registry_db(r), reason ? Q_HOLD_PUT : Q_HOLD_DROP, &st);
 	if (e == ERR_OK && (e = db_bind_text(st, 1, ref)) == ERR_OK && reason &&
 	    (e = db_bind_text(st, 2, reason)) == ERR_OK && (e = db_bind_text(st, 3, set_by)) == ERR_OK)
 		e = db_bind_int(st, 4, now);
 	if (e == ERR_OK)
 		e = db_done(db_step(st));
 	db_finalize(st);
-	if (e == ERR_OK)
+	return e;
+}
+
+err_t retention_hold(registry *r, const char *ref, const char *reason, const char *set_by,
+		     int64_t now)
+{
+	db *d = registry_db(r);
+	err_t e = db_begin(d);
+	if (e != ERR_OK)
+		return e;
+	if ((e = retention_hold_write(r, ref, reason, set_by, now)) == ERR_OK)
 		e = registry_audit(r, reason ? "person.hold" : "person.release", "person", ref, "ok",
 				   reason ? reason : "");
 	if (e == ERR_OK && (e = db_commit(d)) == ERR_OK)

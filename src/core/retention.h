@@ -63,5 +63,8 @@ err_t retention_run(registry *r, int64_t now, int dry_run,
  * unknown reason, ERR_CONFLICT to lift a hold there is not. */
 err_t retention_hold(registry *r, const char *ref, const char *reason, const char *set_by,
 		     int64_t now);
+/* The same, inside the caller's write transaction, which audits it. */
+err_t retention_hold_write(registry *r, const char *ref, const char *reason, const char *set_by,
+			   int64_t now);
 
 #endif

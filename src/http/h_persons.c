@@ -148,6 +148,32 @@ err_t h_person_subject_access(struct request *rq, struct reply *out)
 	return caseview_subject_access(&c, rq->param, &out->json);
 }
 
+/* POST puts a legal hold with {"reason"}, DELETE lifts it. */
+err_t h_legal_hold(struct request *rq, struct reply *out)
+{
+	struct caseview_ctx c = ctx_of(rq);
+	struct validate v = validator(rq, out);
+	const char *reason = NULL;
+	json_t *body = NULL;
+	err_t e = ERR_OK;
+	if (strcmp(rq->method, "POST") == 0) {
+		if ((e = body_object(rq, out, &body)) != ERR_OK)
+			return e;
+		reason = body_string(body, "reason", 1, READERS_CODE_MAX, out);
+		e = body_ok(out) ? ERR_OK : ERR_INVALID;
+	}
+	if (e == ERR_OK)
+		e = caseview_legal_hold(&c, rq->param, reason, &v);
+	if (e == ERR_CONFLICT)
+		out->detail = "there is no legal hold on this person";
+	if (e == ERR_OK) {
+		out->json = json_pack("{s:s, s:s?}", "id", rq->param, "legal_hold", reason);
+		e = out->json ? ERR_OK : ERR_NOMEM;
+	}
+	json_decref(body);
+	return e;
+}
+
 /* The page size from text (NULL: the default). */
 static unsigned page_size(const char *text, struct reply *out)
 {

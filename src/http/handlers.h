@@ -26,6 +26,7 @@ err_t h_person_create(struct request *rq, struct reply *out);
 err_t h_person_read(struct request *rq, struct reply *out);
 err_t h_person_reveal(struct request *rq, struct reply *out);
 err_t h_person_subject_access(struct request *rq, struct reply *out);
+err_t h_legal_hold(struct request *rq, struct reply *out);
 err_t h_person_update(struct request *rq, struct reply *out);
 err_t h_service_create(struct request *rq, struct reply *out);
 

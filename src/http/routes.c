@@ -30,6 +30,7 @@ static const char *const b_referral[] = {"person_id", "to",      "purpose",     
 					 "consent",   "consent_override", "override_reason", NULL};
 static const char *const b_answer[] = {"status", "closed_on", NULL};
 static const char *const b_erasure[] = {"reason", NULL};
+static const char *const b_hold[] = {"reason", NULL};
 static const char *const q_audit[] = {"before", "limit", "actor", "action", "record",
 				       "since", "until", NULL};
 static const char *const q_activity[] = {"limit", NULL};
@@ -78,6 +79,10 @@ const struct route routes[] = {
 	 h_person_subject_access, 200,
 	 "Everything held on one person and who saw it, for that person (HUM-08); audited", NONE,
 	 NULL},
+	{"POST", "/api/v1/persons/{id}/legal-hold", ACT_LEGAL_HOLD, ROUTE_BODY, h_legal_hold, 200,
+	 "Keep a person's record past its retention period (HUM-11); audited", NONE, b_hold},
+	{"DELETE", "/api/v1/persons/{id}/legal-hold", ACT_LEGAL_HOLD, 0, h_legal_hold, 200,
+	 "Lift the legal hold; the retention period counts again; audited", NONE, NULL},
 	{"PATCH", "/api/v1/persons/{id}", ACT_PERSON_UPDATE, ROUTE_BODY, h_person_update, 200,
 	 "Change fields of a person", NONE, b_person},
 	{"POST", "/api/v1/persons/{id}/services", ACT_SERVICE_CREATE, ROUTE_BODY,

@@ -216,6 +216,10 @@ static void access_matrix(void **state)
 		 {200, 200, 200, 403, 403, 403}, {200, 404, 200, 403, 403, 403}},
 		{"GET", "/api/v1/persons/@/subject-access", NULL,
 		 {200, 403, 403, 403, 403, 403}, {200, 403, 403, 403, 403, 403}},
+		{"POST", "/api/v1/persons/@/legal-hold", "{\"reason\":\"court_order\"}",
+		 {200, 403, 403, 403, 403, 403}, {200, 403, 403, 403, 403, 403}},
+		{"DELETE", "/api/v1/persons/@/legal-hold", NULL,
+		 {200, 403, 403, 403, 403, 403}, {200, 403, 403, 403, 403, 403}},
 		{"PATCH", "/api/v1/persons/@", "{\"address\":\"Sumqayit\"}",
 		 {200, 400, 403, 403, 403, 403}, {200, 404, 403, 403, 403, 403}},
 		{"POST", "/api/v1/persons/@/services",
@@ -847,6 +851,57 @@ static void subject_access(void **state)
 	assert_true(db_col_int(st, 0) >= 2); /* the matrix's and this one */
 	db_finalize(st);
 	registry_close(r);
+}
+
+/* Checklist HUM-11 over the API: an officer puts and lifts a legal hold,
+ * with a reason of the list; both are audited; the person's report shows it. */
+static void legal_hold(void **state)
+{
+	struct world *w = *state;
+	struct hc_response r;
+	assert_int_equal(hc_reauth(&w->officer, hf_account(w->f, "rashad"), HC_PASSWORD), 200);
+	hc_send(&w->officer, "POST", "/api/v1/persons/P2/legal-hold", "{\"reason\":\"whim\"}", NULL,
+		&r);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(r.body, "court_order")); /* what is allowed */
+	hc_free(&r);
+	assert_int_equal(hc_status(&w->officer, "POST", "/api/v1/persons/P2/legal-hold", "{}"), 400);
+	assert_int_equal(hc_status(&w->officer, "POST", "/api/v1/persons/NOBODY/legal-hold",
+				   "{\"reason\":\"investigation\"}"),
+			 404);
+	assert_int_equal(hc_status(&w->officer, "POST", "/api/v1/persons/P2/legal-hold",
+				   "{\"reason\":\"investigation\"}"),
+			 200);
+	json_t *j = get(&w->officer, "/api/v1/persons/P2/subject-access", 200);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "legal_hold"),
+							      "reason")),
+			    "investigation");
+	assert_true(json_is_true(json_object_get(json_object_get(j, "retention"), "held")));
+	json_decref(j);
+	assert_int_equal(hc_status(&w->officer, "DELETE", "/api/v1/persons/P2/legal-hold", NULL),
+			 200);
+	assert_int_equal(hc_status(&w->officer, "DELETE", "/api/v1/persons/P2/legal-hold", NULL),
+			 409);
+	registry *reg = hf_registry(w->f);
+	db_stmt *st = NULL;
+	assert_int_equal(db_prepare(registry_db(reg), "SELECT action, outcome, detail FROM audit_log "
+						      "WHERE object_ref = 'P2' AND action IN "
+						      "('person.hold', 'person.release') AND actor = "
+						      "'rashad' ORDER BY seq DESC LIMIT 3",
+				    &st),
+			 ERR_OK);
+	static const char *const want[][3] = {{"person.release", "denied", ""},
+					      {"person.release", "ok", ""},
+					      {"person.hold", "ok", "investigation"}};
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(db_step(st), DB_ROW);
+		assert_string_equal(db_col_text(st, 0), want[i][0]);
+		assert_string_equal(db_col_text(st, 1), want[i][1]);
+		if (want[i][2][0])
+			assert_string_equal(db_col_text(st, 2), want[i][2]);
+	}
+	db_finalize(st);
+	registry_close(reg);
 }
 
 static void lists_and_cursors(void **state)
@@ -1511,6 +1566,7 @@ int main(void)
 		cmocka_unit_test(caseworker_and_referral_path),
 		cmocka_unit_test(consent_gated_referrals),
 		cmocka_unit_test(subject_access),
+		cmocka_unit_test(legal_hold),
 		cmocka_unit_test(lists_and_cursors),
 		cmocka_unit_test(reads_audited),
 		cmocka_unit_test(concurrent_reads_audited),

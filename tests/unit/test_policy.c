@@ -70,6 +70,7 @@ static void route_matrix(void **state)
 		{ACT_REPORT_READ, "kn"},     {ACT_USER_MANAGE, "a"},     {ACT_AUDIT_READ, "u"},
 		{ACT_REPORT_FREEZE, "k"},    {ACT_ERASURE_REQUEST, "o"}, {ACT_ERASURE_APPROVE, "o"},
 		{ACT_BULK_EXPORT, "o"},      {ACT_CODES_MANAGE, "a"},    {ACT_SUBJECT_ACCESS, "o"},
+		{ACT_LEGAL_HOLD, "o"},
 		{ACT_SIGNED_IN, "ocknua"},   {ACT_PUBLIC, "ocknua"},
 	};
 	static const char initials[ROLE_COUNT] = {0, 'o', 'c', 'k', 'n', 'u', 'a'};
@@ -279,7 +280,7 @@ static void action_names_and_grants(void **state)
 		"referral.list",   "referral.update", "user.list",       "report.read",
 		"duplicates.read", "erasure.request", "erasure.approve", "user.manage",
 		"audit.read",      "report.freeze",   "export",          "codes.manage",
-		"subject.access",
+		"subject.access",  "legal_hold",
 	};
 	(void)state;
 	for (int a = 0; a < ACT_COUNT; a++) {
@@ -391,6 +392,7 @@ static void step_up_by_action_and_role(void **state)
 	static const enum action always[] = {
 		ACT_USER_LIST,       ACT_USER_MANAGE,     ACT_REPORT_FREEZE, ACT_ERASURE_REQUEST,
 		ACT_ERASURE_APPROVE, ACT_BULK_EXPORT,     ACT_CODES_MANAGE,  ACT_SUBJECT_ACCESS,
+		ACT_LEGAL_HOLD,
 	};
 	(void)state;
 	for (int r = ROLE_NONE + 1; r < ROLE_COUNT; r++) {
