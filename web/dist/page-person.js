@@ -3,7 +3,9 @@
 // referrals the reader may see, its children and parent (those in sight),
 // the document number masked with a button to reveal it; and the work on
 // the case: record a service, refer to another agency (with the person's
-// consent, or without it on a stated lawful ground), answer a referral.
+// consent, or without it on a stated lawful ground), answer a referral; and,
+// for officers, the subject access report (everything held on the person,
+// for the person: GET .../subject-access) to download and to read to them.
 //
 // Each section is drawn only from what the API returned: a field the reader
 // may not see is absent from the JSON and so absent from the page (never
@@ -14,7 +16,7 @@ import { h, fill } from './dom.js';
 import * as api from './api.js';
 import * as i18n from './i18n.js';
 import { Field, Form, options, errorText } from './form.js';
-import { personName, statusBadge, section, isOverdue, withoutConsent } from './people.js';
+import { personName, statusBadge, section, isOverdue, withoutConsent, table } from './people.js';
 
 const { t } = i18n;
 const WORKERS = ['officer', 'caseworker'];
@@ -265,6 +267,122 @@ function blockControl(p, ctx, redraw) {
 			} }));
 }
 
+// ---- subject access (checklist HUM-08) --------------------------------------
+//
+// A person asks what is held on them (GDPR Art. 15 and 20); an officer asks
+// the API for the report (step-up: api.js confirms password and code and
+// repeats the call; audited person.subject_access), then offers it as a JSON
+// file (a Blob behind an <a download>, made by the officer's own click) and
+// shows what the officer reads to the person: how long the record is kept,
+// a legal hold, and every access to the record.  The report lives in memory
+// only, while this person's page stays open for this sign-in (so that a
+// language switch or a redraw after other work keeps it); leaving the page
+// forgets it and revokes the file's blob: address.
+
+let held = null; // {id, who, report, url, file}
+let visits = 0; // hash changes: a report that arrives after the officer left is dropped
+
+function forgetReport() {
+	if (held) URL.revokeObjectURL(held.url);
+	held = null;
+}
+
+window.addEventListener('hashchange', () => {
+	visits += 1;
+	forgetReport();
+});
+
+const fileSafe = (s) => String(s).replace(/[^A-Za-z0-9._-]+/g, '-');
+
+function keptFacts(r) {
+	const ret = r.retention;
+	const hold = r.legal_hold;
+	const until = ret && ret.kept_until ? h('time', { datetime: ret.kept_until, text: i18n.formatDate(ret.kept_until) })
+		: t(ret ? 'subject.keptOpen' : 'subject.keptNone');
+	const holdText = hold
+		? t('subject.holdYes', { reason: i18n.label('legal_hold_reason', hold.reason), date: i18n.formatDate(hold.since) })
+		: ret && ret.held ? t('subject.holdFamily') : t('subject.holdNo');
+	return h('dl', { class: 'facts kept' },
+		h('dt', { text: t('subject.keptUntil') }), h('dd', { 'data-kept': 'until' }, until),
+		h('dt', { text: t('subject.hold') }), h('dd', { 'data-kept': 'hold', text: holdText }));
+}
+
+function accessRows(accesses) {
+	return accesses.map((a) => {
+		const at = Date.parse(a.at);
+		return h('tr', { 'data-action': a.action, class: a.outcome === 'ok' ? null : 'refused' },
+			h('th', { scope: 'row' }, h('time', { datetime: a.at, text: Number.isNaN(at) ? a.at : i18n.formatTimestamp(at / 1000) })),
+			h('td', { text: a.agency ? i18n.label('agency', a.agency) : '—' }),
+			h('td', { text: a.role ? i18n.label('role', a.role) : '—' }),
+			h('td', { text: i18n.label('subjectAction', a.action) }),
+			h('td', {}, h('span', { class: `badge outcome-${a.outcome === 'ok' ? 'ok' : 'other'}`, text: i18n.label('outcome', a.outcome) })));
+	});
+}
+
+function reportView(rep) {
+	const r = rep.report;
+	const accesses = Array.isArray(r.accesses) ? r.accesses : [];
+	const count = (x) => i18n.formatNumber(Array.isArray(x) ? x.length : 0);
+	return [
+		h('h3', { class: 'report-title', tabindex: '-1', text: t('subject.readyTitle', { date: i18n.formatDate(r.generated_on) }) }),
+		r.erased ? h('p', { class: 'notice warn', text: t('subject.erased') }) : null,
+		h('p', { class: 'download' },
+			h('a', { class: 'button primary', href: rep.url, download: rep.file, 'data-download': 'subject-access',
+				'aria-describedby': 'subject-file', text: t('subject.download') }),
+			' ', h('span', { class: 'hint', id: 'subject-file', text: t('subject.file', { file: rep.file }) })),
+		h('h4', { text: t('subject.kept') }),
+		keptFacts(r),
+		h('h4', { text: t('subject.contents') }),
+		h('dl', { class: 'facts' },
+			h('dt', { text: t('subject.services') }), h('dd', { text: count(r.services) }),
+			h('dt', { text: t('subject.referrals') }), h('dd', { text: count(r.referrals) }),
+			h('dt', { text: t('subject.dependants') }), h('dd', { text: count(r.dependants) })),
+		h('h4', { text: t('subject.accesses') }),
+		h('p', { class: 'hint', text: t('subject.accessesIntro') }),
+		accesses.length
+			? table(t('subject.accessesCaption', { n: i18n.formatNumber(accesses.length) }),
+				[t('audit.when'), t('users.agency'), t('users.role'), t('audit.action'), t('audit.outcome')],
+				accessRows(accesses), { class: 'accesses', showCaption: true })
+			: h('p', { class: 'empty', text: t('subject.accessesNone') }),
+	];
+}
+
+function subjectAccess(p, ctx) {
+	const box = h('div', { class: 'subject-report' });
+	const button = h('button', { type: 'button', class: 'secondary', 'data-action': 'subject-access', text: t('subject.prepare'),
+		onclick: async () => {
+			const visit = visits;
+			button.disabled = true;
+			try {
+				const report = await api.get(`/api/v1/persons/${encodeURIComponent(p.id)}/subject-access`);
+				if (visit !== visits) return; // the officer left the page meanwhile
+				forgetReport();
+				const file = `subject-access-${fileSafe(p.id)}-${fileSafe(report.generated_on || i18n.todayIso())}.json`;
+				const blob = new Blob([`${JSON.stringify(report, null, 2)}\n`], { type: 'application/json' });
+				held = { id: p.id, who: ctx.user, report, url: URL.createObjectURL(blob), file };
+				// the page may have been drawn again meanwhile (a language switch)
+				const into = box.isConnected ? box : document.querySelector('[data-section="subject-access"] .subject-report');
+				if (!into) return;
+				fill(into, reportView(held));
+				ctx.announce(t('subject.ready'));
+				into.querySelector('h3').focus();
+			} catch (e) {
+				ctx.announce(errorText(e), 'error');
+				if (button.isConnected) button.focus();
+			} finally {
+				button.disabled = false;
+			}
+		} });
+	if (held && held.id === p.id && held.who === ctx.user) fill(box, reportView(held));
+	const s = section(t('subject.title'),
+		h('p', { class: 'intro', text: t('subject.intro') }),
+		h('p', { class: 'notice warn', 'data-subject-warning': '', text: t('subject.warning') }),
+		h('p', {}, button),
+		box);
+	s.dataset.section = 'subject-access';
+	return s;
+}
+
 function reasonForm(main, ctx, id) {
 	const form = new Form({
 		label: t('person.reasonTitle'),
@@ -318,7 +436,8 @@ async function draw(main, ctx, id, current, again = false) {
 					h('details', { class: 'card', 'data-form': 'service' }, h('summary', {}, h('h2', { text: t('person.addService') })), serviceForm(p, ctx, redraw)),
 					h('details', { class: 'card', 'data-form': 'refer' }, h('summary', {}, h('h2', { text: t('person.refer') })), referForm(p, ctx, redraw)),
 					role === 'officer' && 'status' in p && p.status !== 'dependant'
-						? h('details', { class: 'card', 'data-form': 'decision' }, h('summary', {}, h('h2', { text: t('person.decision') })), decisionForm(p, ctx, redraw)) : null) : null)));
+						? h('details', { class: 'card', 'data-form': 'decision' }, h('summary', {}, h('h2', { text: t('person.decision') })), decisionForm(p, ctx, redraw)) : null) : null,
+				role === 'officer' ? subjectAccess(p, ctx) : null)));
 	// after a change the page is drawn afresh: keyboard focus returns to its
 	// heading instead of falling back to the top of the document
 	if (again && document.activeElement === document.body) {
@@ -329,6 +448,8 @@ async function draw(main, ctx, id, current, again = false) {
 
 export async function render(main, ctx, current) {
 	const id = ctx.params.id;
+	// a report is another person's, or was fetched before a new sign-in
+	if (held && (held.id !== id || held.who !== ctx.user)) forgetReport();
 	if (ctx.user.role === 'coordinator' && !reasons.has(id)) {
 		ctx.title(t('person.reasonTitle'));
 		reasonForm(main, ctx, id);
