@@ -71,18 +71,21 @@ static err_t print_case(const struct retention_case *c, int due, void *ctx)
 	return ERR_OK;
 }
 
+static err_t print_period(const char *status, int years, void *ctx)
+{
+	(void)ctx;
+	printf(" %s %d years;", status, years);
+	return ERR_OK;
+}
+
 static int show(registry *r, int all)
 {
-	db_stmt *st = NULL;
 	printf("Kept after the last activity:");
-	if (db_prepare(registry_db(r), "SELECT status, years FROM retention_periods ORDER BY status",
-		       &st) == ERR_OK)
-		while (db_step(st) == DB_ROW)
-			printf(" %s %" PRId64 " years;", db_col_text(st, 0), db_col_int(st, 1));
-	db_finalize(st);
+	err_t e = retention_each_period(r, print_period, NULL);
 	printf("\n\n%-24s %-17s %-11s %-11s %s\n", "person", "period of", "last", "kept until",
 	       "");
-	err_t e = retention_each(r, clock_now(), all, print_case, NULL);
+	if (e == ERR_OK)
+		e = retention_each(r, clock_now(), all, print_case, NULL);
 	if (e != ERR_OK) {
 		cli_error("retention", "cannot read the records: %s", err_str(e));
 		return 1;
@@ -128,14 +131,15 @@ static int hold(registry *r, const char *by, const char *reason, const char *ref
 		       ref, reason);
 		return 0;
 	}
-	codes_allowed(registry_codes(r), RETENTION_REASON_LIST, allowed, sizeof allowed);
 	cli_error("retention", "%s",
 		  e == ERR_NOT_FOUND ? "no such person"
 		  : e == ERR_CONFLICT ? "there is no hold on this person"
 		  : e == ERR_INVALID  ? "--reason is not a legal_hold_reason code"
 				      : err_str(e));
-	if (e == ERR_INVALID)
+	if (e == ERR_INVALID) {
+		codes_allowed(registry_codes(r), RETENTION_REASON_LIST, allowed, sizeof allowed);
 		fprintf(stderr, "allowed: %s\n", allowed);
+	}
 	return 1;
 }
 

@@ -894,16 +894,15 @@ err_t caseview_legal_hold(const struct caseview_ctx *c, const char *ref, const c
 	struct relation rel;
 	struct hold_write h = {ref, reason};
 	err_t e = visible(c, ref, 0, &rel);
-	if (e == ERR_OK && reason && !codes_has(registry_codes(c->r), RETENTION_REASON_LIST, reason)) {
+	if (e == ERR_OK) {
+		struct audit_entry a = entry(c, action, "person", ref, "ok", reason ? reason : "");
+		e = in_tx(c, write_hold, &h, &a);
+	}
+	if (e == ERR_INVALID) { /* the reason is not on the list (retention_hold_write) */
 		char allowed[VALIDATE_ALLOWED_MAX], message[VALIDATE_MESSAGE_MAX];
 		codes_allowed(registry_codes(c->r), RETENTION_REASON_LIST, allowed, sizeof allowed);
 		snprintf(message, sizeof message, "not a legal hold reason (allowed: %s)", allowed);
 		v->report(v->ctx, "reason", message);
-		return ERR_INVALID;
-	}
-	if (e == ERR_OK) {
-		struct audit_entry a = entry(c, action, "person", ref, "ok", reason ? reason : "");
-		e = in_tx(c, write_hold, &h, &a);
 	}
 	if (e == ERR_NOT_FOUND || e == ERR_CONFLICT)
 		audit_refusal(c, action, "person", ref, e);

@@ -46,20 +46,29 @@ static void people_free(struct people *p)
 	free(p->rows);
 }
 
-static err_t load_periods(registry *r, struct people *p)
+err_t retention_each_period(registry *r, err_t (*fn)(const char *status, int years, void *ctx),
+			    void *ctx)
 {
 	db_stmt *st = NULL;
-	int rc;
+	int rc = DB_DONE;
 	err_t e = db_prepare(registry_db(r), Q_RETENTION_PERIODS, &st);
-	while (e == ERR_OK && (rc = db_step(st)) == DB_ROW && p->nperiods < PERIODS_MAX) {
-		struct period *x = &p->periods[p->nperiods++];
-		snprintf(x->status, sizeof x->status, "%s", db_col_text(st, 0));
-		x->years = (int)db_col_int(st, 1);
-	}
-	if (e == ERR_OK && rc != DB_DONE && rc != DB_ROW)
+	while (e == ERR_OK && (rc = db_step(st)) == DB_ROW)
+		e = fn(db_col_text(st, 0), (int)db_col_int(st, 1), ctx);
+	if (e == ERR_OK && rc != DB_DONE)
 		e = db_step_error(rc);
 	db_finalize(st);
 	return e;
+}
+
+static err_t keep_period(const char *status, int years, void *ctx)
+{
+	struct people *p = ctx;
+	if (p->nperiods == PERIODS_MAX)
+		return ERR_OK; /* more statuses than a deployment has: the rest are kept */
+	struct period *x = &p->periods[p->nperiods++];
+	snprintf(x->status, sizeof x->status, "%s", status);
+	x->years = years;
+	return ERR_OK;
 }
 
 static err_t add_row(struct people *p, db_stmt *st)
@@ -120,7 +129,7 @@ static err_t load_people(registry *r, struct people *p)
 {
 	db_stmt *st = NULL;
 	int rc = DB_DONE;
-	err_t e = load_periods(r, p);
+	err_t e = retention_each_period(r, keep_period, p);
 	if (e == ERR_OK)
 		e = db_prepare(registry_db(r), Q_RETENTION_PERSONS, &st);
 	while (e == ERR_OK && (rc = db_step(st)) == DB_ROW)
@@ -195,11 +204,10 @@ struct run {
 
 static err_t purge(registry *r, const struct retention_case *c)
 {
-	const char *detail = PURGE_REASON;
 	db *d = registry_db(r);
 	err_t e = db_begin(d);
-	if (e == ERR_OK && (e = registry_erase_person(r, c->ref, detail)) == ERR_OK &&
-	    (e = registry_audit(r, "person.erase", "person", c->ref, "ok", detail)) == ERR_OK &&
+	if (e == ERR_OK && (e = registry_erase_person(r, c->ref, PURGE_REASON)) == ERR_OK &&
+	    (e = registry_audit(r, "person.erase", "person", c->ref, "ok", PURGE_REASON)) == ERR_OK &&
 	    (e = db_commit(d)) == ERR_OK)
 		return ERR_OK;
 	db_rollback(d);

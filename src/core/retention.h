@@ -37,6 +37,10 @@ struct retention_case {
 	int held;                /* a legal hold keeps the family */
 };
 
+/* Calls fn with each status that has a period and its years, by status. */
+err_t retention_each_period(registry *r, err_t (*fn)(const char *status, int years, void *ctx),
+			    void *ctx);
+
 /* Calls fn for every person not erased yet whose period ended by `now` (and
  * with `all`, for every other person not erased too), in id order. */
 err_t retention_each(registry *r, int64_t now, int all,

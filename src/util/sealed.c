@@ -38,10 +38,16 @@ typedef crypto_secretstream_xchacha20poly1305_state stream_state;
 
 /* ---- keys ----------------------------------------------------------------------- */
 
+/* BLAKE2b of the public key, 8 bytes long: what a sealed file's head holds. */
+static void key_id_bytes(const unsigned char pk[SEALED_KEY_BYTES], unsigned char out[KEY_ID_BYTES])
+{
+	crypto_generichash(out, KEY_ID_BYTES, pk, SEALED_KEY_BYTES, NULL, 0);
+}
+
 void sealed_key_id(const unsigned char pk[SEALED_KEY_BYTES], char id[SEALED_KEY_ID_TEXT])
 {
 	unsigned char h[KEY_ID_BYTES];
-	crypto_generichash(h, sizeof h, pk, SEALED_KEY_BYTES, NULL, 0);
+	key_id_bytes(pk, h);
 	sodium_bin2hex(id, SEALED_KEY_ID_TEXT, h, sizeof h);
 }
 
@@ -283,11 +289,8 @@ static err_t write_head(sealed_writer *w, const unsigned char *pk, const char *p
 	err_t e = ERR_OK;
 	memcpy(w->head, MAGIC, MAGIC_LEN);
 	if (pk) {
-		char id[SEALED_KEY_ID_TEXT];
-		size_t got;
 		w->head[MAGIC_LEN] = KIND_KEY;
-		sealed_key_id(pk, id);
-		sodium_hex2bin(p, KEY_ID_BYTES, id, strlen(id), NULL, &got, NULL);
+		key_id_bytes(pk, p);
 		crypto_secretstream_xchacha20poly1305_keygen(key);
 		crypto_box_seal(p + KEY_ID_BYTES, key, sizeof key, pk);
 		p += KEY_ID_BYTES + SEALED_STREAM_KEY;

@@ -23,6 +23,7 @@
 #include "core/totp.h"
 #include "core/users.h"
 #include "testutil.h"
+#include "util/date.h"
 #include "util/sealed.h"
 
 char *tu_tempdir(void)
@@ -374,4 +375,11 @@ void tu_assert_same_export(const char *dir, const char *a, const char *b)
 	sealed_members_free(mb, nb);
 	sodium_memzero(&key, sizeof key);
 	free(keyfile);
+}
+
+int64_t tu_day(const char *s)
+{
+	int64_t t;
+	assert_int_equal(date_parse(s, &t), ERR_OK);
+	return t;
 }

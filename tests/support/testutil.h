@@ -41,6 +41,9 @@ int tu_engine_is_postgres(void);
  * for SQLite, or a new PostgreSQL database's URL.  malloc'd. */
 char *tu_new_database(const char *dir);
 
+/* The date.h value of "YYYY-MM-DD"; fails the test on anything else. */
+int64_t tu_day(const char *s);
+
 /* 1 when `needle` occurs in any regular file below `dir` (recursively). */
 int tu_tree_contains(const char *dir, const void *needle, size_t len);
 

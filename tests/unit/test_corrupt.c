@@ -40,13 +40,6 @@ struct fx {
 
 static struct fx fx;
 
-static int64_t day(const char *s)
-{
-	int64_t t;
-	assert_int_equal(date_parse(s, &t), ERR_OK);
-	return t;
-}
-
 /* Persons, services, referrals, an account and its audit entries: every
  * kind of page (tables, indexes, overflow-free rows, the audit chain). */
 static void populate(registry *r)
@@ -66,17 +59,17 @@ static void populate(registry *r)
 				   .given_name = given[i % 5], .family_name = family[i % 4],
 				   .sex = "female", .birth_date = "1990-04-02", .citizenship = "AZE",
 				   .document_number = doc, .phone = "+994501234567",
-				   .address = "Bakı, Nizami küçəsi", .identified_on = day("2024-01-10"),
+				   .address = "Bakı, Nizami küçəsi", .identified_on = tu_day("2024-01-10"),
 				   .identification_source = "police",
-				   .recognized_on = i % 3 ? day("2024-02-01") : DATE_NONE,
+				   .recognized_on = i % 3 ? tu_day("2024-02-01") : DATE_NONE,
 				   .decided_on = DATE_NONE, .exploitation = "sexual;labour",
 				   .country_of_exploitation = "TUR"};
 		struct service s = {.ref = sref, .person_ref = ref, .service = "shelter",
-				    .provider = "mia_shelter", .date = day("2024-02-02"),
+				    .provider = "mia_shelter", .date = tu_day("2024-02-02"),
 				    .end_date = DATE_NONE, .note = "a note of the shelter"};
 		struct referral f = {.ref = fref, .person_ref = ref, .from = "mia_ctd",
 				     .to = "mia_shelter", .purpose = "shelter",
-				     .date = day("2024-02-02"), .closed_on = DATE_NONE};
+				     .date = tu_day("2024-02-02"), .closed_on = DATE_NONE};
 		assert_int_equal(registry_put_person(r, &p, 0, &o), ERR_OK);
 		assert_int_equal(registry_put_service(r, &s, 0, &o), ERR_OK);
 		assert_int_equal(registry_put_referral(r, &f, 0, &o), ERR_OK);

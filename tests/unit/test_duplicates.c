@@ -26,13 +26,6 @@ struct fx {
 	struct tu_store st;
 };
 
-static int64_t day(const char *s)
-{
-	int64_t t;
-	assert_int_equal(date_parse(s, &t), ERR_OK);
-	return t;
-}
-
 struct who {
 	const char *ref, *given, *family, *sex, *birth, *doc, *identified, *agency;
 };
@@ -46,7 +39,7 @@ static void put(registry *r, const struct who *w)
 	struct person p = {.ref = w->ref, .status = "potential_victim", .given_name = w->given,
 			   .family_name = w->family, .sex = w->sex, .birth_date = w->birth,
 			   .document_number = w->doc,
-			   .identified_on = day(w->identified ? w->identified : "2024-03-01"),
+			   .identified_on = tu_day(w->identified ? w->identified : "2024-03-01"),
 			   .identification_source = "police", .recognized_on = DATE_NONE,
 			   .decided_on = DATE_NONE};
 	assert_int_equal(registry_put_person(r, &p, 0, &o), ERR_OK);
@@ -55,7 +48,7 @@ static void put(registry *r, const struct who *w)
 	snprintf(fref, sizeof fref, "R-%s", w->ref);
 	struct referral f = {.ref = fref, .person_ref = w->ref, .from = w->agency,
 			     .to = "mia_shelter", .purpose = "shelter",
-			     .date = day("2024-03-02"), .closed_on = DATE_NONE};
+			     .date = tu_day("2024-03-02"), .closed_on = DATE_NONE};
 	assert_int_equal(registry_put_referral(r, &f, 0, &o), ERR_OK);
 }
 

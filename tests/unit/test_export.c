@@ -131,13 +131,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int64_t day(const char *s)
-{
-	int64_t t;
-	assert_int_equal(date_parse(s, &t), ERR_OK);
-	return t;
-}
-
 static char *out_file(struct fx *f, const char *name)
 {
 	char *p = tu_path(f->out, name), *text = tu_read_file(p, NULL);
@@ -191,9 +184,9 @@ static void store_sample(struct fx *f)
 	                   .document_number = "AA123",
 	                   .phone = "+994501234567",
 	                   .address = "Baku, \"Nizami\" 1",
-	                   .identified_on = day("2024-01-10"),
+	                   .identified_on = tu_day("2024-01-10"),
 	                   .identification_source = "police",
-	                   .recognized_on = day("2024-02-01"),
+	                   .recognized_on = tu_day("2024-02-01"),
 	                   .decided_on = DATE_NONE,
 	                   .exploitation = "sexual;labour",
 	                   .country_of_exploitation = "TUR"};
@@ -211,7 +204,7 @@ static void store_sample(struct fx *f)
 	                     .person_ref = "P1",
 	                     .service = "one_time_allowance",
 	                     .provider = "mia_support_fund",
-	                     .date = day("2024-02-05"),
+	                     .date = tu_day("2024-02-05"),
 	                     .end_date = DATE_NONE,
 	                     .has_amount = 1,
 	                     .amount = 70050,
@@ -221,8 +214,8 @@ static void store_sample(struct fx *f)
 	                     .person_ref = "D1",
 	                     .service = "legal_aid",
 	                     .provider = "bar_association",
-	                     .date = day("2024-02-10"),
-	                     .end_date = day("2024-12-31"),
+	                     .date = tu_day("2024-02-10"),
+	                     .end_date = tu_day("2024-12-31"),
 	                     .phase = "court",
 	                     .note = "-"};
 	struct referral r1 = {.ref = "R1",
@@ -230,9 +223,9 @@ static void store_sample(struct fx *f)
 	                      .from = "mia_ctd",
 	                      .to = "mia_shelter",
 	                      .purpose = "shelter",
-	                      .date = day("2024-01-11"),
+	                      .date = tu_day("2024-01-11"),
 	                      .status = "completed",
-	                      .closed_on = day("2024-02-29")};
+	                      .closed_on = tu_day("2024-02-29")};
 	assert_int_equal(registry_put_person(f->r, &p, 0, &o), ERR_OK);
 	assert_int_equal(registry_put_person(f->r, &d, 0, &o), ERR_OK);
 	assert_int_equal(registry_put_service(f->r, &s1, 0, &o), ERR_OK);

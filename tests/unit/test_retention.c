@@ -32,13 +32,6 @@ struct fx {
 	registry *r;
 };
 
-static int64_t day(const char *s)
-{
-	int64_t t;
-	assert_int_equal(date_parse(s, &t), ERR_OK);
-	return t;
-}
-
 static void person(registry *r, const char *ref, const char *status, const char *parent,
 		   const char *identified, const char *decided)
 {
@@ -47,10 +40,10 @@ static void person(registry *r, const char *ref, const char *status, const char 
 	struct person p = {.ref = ref, .status = status, .parent_ref = parent,
 			   .given_name = "ZZCANARY-given", .family_name = "Family", .sex = "female",
 			   .birth_date = dep ? "2015" : "1990",
-			   .identified_on = identified ? day(identified) : DATE_NONE,
+			   .identified_on = identified ? tu_day(identified) : DATE_NONE,
 			   .identification_source = dep ? NULL : "police",
-			   .recognized_on = strcmp(status, "victim") == 0 ? day(identified) : DATE_NONE,
-			   .decided_on = decided ? day(decided) : DATE_NONE};
+			   .recognized_on = strcmp(status, "victim") == 0 ? tu_day(identified) : DATE_NONE,
+			   .decided_on = decided ? tu_day(decided) : DATE_NONE};
 	assert_int_equal(registry_put_person(r, &p, 0, &o), ERR_OK);
 }
 
@@ -59,8 +52,8 @@ static void service(registry *r, const char *ref, const char *who, const char *o
 {
 	enum put_outcome o;
 	struct service s = {.ref = ref, .person_ref = who, .service = "shelter",
-			    .provider = "mia_shelter", .date = day(on),
-			    .end_date = ended ? day(ended) : DATE_NONE, .note = "ZZCANARY-note"};
+			    .provider = "mia_shelter", .date = tu_day(on),
+			    .end_date = ended ? tu_day(ended) : DATE_NONE, .note = "ZZCANARY-note"};
 	assert_int_equal(registry_put_service(r, &s, 0, &o), ERR_OK);
 }
 
@@ -69,8 +62,8 @@ static void referral(registry *r, const char *ref, const char *who, const char *
 {
 	enum put_outcome o;
 	struct referral f = {.ref = ref, .person_ref = who, .from = "ngo", .to = "mia_shelter",
-			     .purpose = "shelter", .date = day(on), .status = "completed",
-			     .closed_on = day(closed)};
+			     .purpose = "shelter", .date = tu_day(on), .status = "completed",
+			     .closed_on = tu_day(closed)};
 	assert_int_equal(registry_put_referral(r, &f, 0, &o), ERR_OK);
 }
 
@@ -100,9 +93,9 @@ static void seed(registry *r)
 	service(r, "S2", "D1", "2014-03-01", NULL);
 	referral(r, "R1", "P1", "2017-01-01", "2018-02-02");
 	assert_int_equal(db_commit(registry_db(r)), ERR_OK);
-	assert_int_equal(retention_hold(r, "H1", "court_order", "officer.one", day("2020-01-01")),
+	assert_int_equal(retention_hold(r, "H1", "court_order", "officer.one", tu_day("2020-01-01")),
 			 ERR_OK);
-	assert_int_equal(retention_hold(r, "D3", "investigation", "officer.one", day("2020-01-01")),
+	assert_int_equal(retention_hold(r, "D3", "investigation", "officer.one", tu_day("2020-01-01")),
 			 ERR_OK);
 }
 
@@ -163,7 +156,7 @@ static void erased(registry *r, char *buf, size_t len)
 static void run_at(registry *r, const char *when, int dry, int64_t purged, int64_t held)
 {
 	struct retention_summary s = {0};
-	assert_int_equal(retention_run(r, day(when), dry, NULL, NULL, &s), ERR_OK);
+	assert_int_equal(retention_run(r, tu_day(when), dry, NULL, NULL, &s), ERR_OK);
 	assert_int_equal(s.purged, purged);
 	assert_int_equal(s.held, held);
 }
@@ -232,15 +225,15 @@ static void test_holds(void **state)
 {
 	struct fx *f = *state;
 	char was[128];
-	assert_int_equal(retention_hold(f->r, "V1", "whim", "o", day("2020-01-01")), ERR_INVALID);
-	assert_int_equal(retention_hold(f->r, "NOBODY", "court_order", "o", day("2020-01-01")),
+	assert_int_equal(retention_hold(f->r, "V1", "whim", "o", tu_day("2020-01-01")), ERR_INVALID);
+	assert_int_equal(retention_hold(f->r, "NOBODY", "court_order", "o", tu_day("2020-01-01")),
 			 ERR_NOT_FOUND);
-	assert_int_equal(retention_hold(f->r, "V2", NULL, "o", day("2020-01-01")), ERR_CONFLICT);
+	assert_int_equal(retention_hold(f->r, "V2", NULL, "o", tu_day("2020-01-01")), ERR_CONFLICT);
 	assert_int_equal(count(f->r, "SELECT count(*) FROM audit_log WHERE action = 'person.hold'",
 			       NULL),
 			 2);
 	/* D3's hold lifted: its family goes at the next run */
-	assert_int_equal(retention_hold(f->r, "D3", NULL, "o", day("2021-01-01")), ERR_OK);
+	assert_int_equal(retention_hold(f->r, "D3", NULL, "o", tu_day("2021-01-01")), ERR_OK);
 	assert_int_equal(count(f->r, "SELECT count(*) FROM audit_log WHERE action = "
 				     "'person.release' AND object_ref = $1",
 			       "D3"),
