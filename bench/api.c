@@ -143,7 +143,7 @@ static int prepare(struct bench *b)
 	const struct audit_entry by = {.actor = "bench", .role = "operator", .request_id = "bench"};
 	char errbuf[ERRBUF_MAX], uri[TOTP_URI_MAX];
 	struct registry_paths p = {b->db, b->key};
-	struct user_info u;
+	struct user_info u = {0};
 	registry *r = NULL;
 	if (registry_init(&p, "AZE", errbuf) != ERR_OK || registry_open(&p, &r, errbuf) != ERR_OK)
 		return die("cannot make the database", errbuf);
@@ -151,6 +151,8 @@ static int prepare(struct bench *b)
 	    users_add(r, &by, "bench", "mia_ctd", "officer", "bench passphrase 2024", uri, sizeof uri,
 		      errbuf) != ERR_OK ||
 	    users_find(r, "bench", &u) != ERR_OK ||
+	    users_accept_terms(r, &(struct audit_entry){.actor = "bench", .request_id = "bench"},
+			       terms_version(), clock_now()) != ERR_OK ||
 	    session_create(r, u.id, clock_now(), &b->tokens) != ERR_OK) {
 		registry_close(r);
 		return die("cannot seed the database", errbuf);

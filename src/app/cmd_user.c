@@ -46,7 +46,10 @@ static void help(FILE *out)
 	      "         code secret as an otpauth:// URI, once, and on a terminal also as a\n"
 	      "         QR code: the user scans it with an authenticator app; do not keep it\n"
 	      "         anywhere else.\n"
-	      "list     lists the accounts (no secrets).\n"
+	      "list     lists the accounts (no secrets); TERMS is the day the user accepted\n"
+	      "         the current data-protection terms, which every user does at the\n"
+	      "         first sign-in and again when they change (\"not yet\", \"older\n"
+	      "         version\": the next sign-in asks for them).\n"
 	      "disable  disables an account and ends its sessions; enable undoes it.\n"
 	      "reset    makes a single-use reset code, valid 30 minutes, and prints it\n"
 	      "         once: hand it to the user out of band.  The old password stops\n"
@@ -180,19 +183,24 @@ static int add(registry *r, const struct args *a)
 
 static err_t print_user(const struct user_info *u, void *ctx)
 {
-	char created[DATE_TEXT_MAX];
+	char created[DATE_TEXT_MAX], accepted[DATE_TEXT_MAX];
 	(void)ctx;
 	date_format(u->created_at - u->created_at % 86400, created);
-	printf("%-24s %-12s %-24s %-9s %-4s %s\n", u->username, policy_role_name(u->role),
+	date_format(u->terms_accepted_at - u->terms_accepted_at % 86400, accepted);
+	/* the terms: the day the current ones were accepted, else why not */
+	const char *terms = !u->terms_version[0]                             ? "not yet"
+			    : strcmp(u->terms_version, terms_version()) != 0 ? "older version"
+									     : accepted;
+	printf("%-24s %-12s %-24s %-9s %-4s %-10s %s\n", u->username, policy_role_name(u->role),
 	       u->agency, u->disabled ? "disabled" : "active", u->has_totp ? "yes" : "no",
-	       created);
+	       created, terms);
 	return ERR_OK;
 }
 
 static int list(registry *r)
 {
-	printf("%-24s %-12s %-24s %-9s %-4s %s\n", "USERNAME", "ROLE", "AGENCY", "STATE", "OTP",
-	       "CREATED");
+	printf("%-24s %-12s %-24s %-9s %-4s %-10s %s\n", "USERNAME", "ROLE", "AGENCY", "STATE",
+	       "OTP", "CREATED", "TERMS");
 	if (users_list(r, print_user, NULL) != ERR_OK) {
 		cli_error("user", "cannot read the accounts: %s", db_errmsg(registry_db(r)));
 		return 1;

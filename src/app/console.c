@@ -59,6 +59,15 @@ static int read_credentials(const char *username, char password[SECRET_BUF],
 	return console_secret(prompt, otp, SECRET_BUF);
 }
 
+/* Whether the account accepted the current data-protection terms (terms.h):
+ * no record is reached before, here as over the API. */
+static int terms_accepted(registry *r, const char *username)
+{
+	struct user_info u = {0};
+	return users_find(r, username, &u) == ERR_OK &&
+	       strcmp(u.terms_version, terms_version()) == 0;
+}
+
 int console_authenticate(registry *r, const char *command, const char *username, enum action act,
 			 const char *request_id, struct principal *who)
 {
@@ -89,6 +98,10 @@ int console_authenticate(registry *r, const char *command, const char *username,
 		cli_error(command, "%s is a %s, and a %s may not do this (policy action %s)",
 			  username, policy_role_name(who->role), policy_role_name(who->role),
 			  policy_action_name(act));
+	else if (!terms_accepted(r, username))
+		cli_error(command, "%s has not accepted the current data-protection terms: sign in "
+				   "to the web interface once and accept them first",
+			  username);
 	else
 		return 0;
 	return -1;

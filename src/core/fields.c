@@ -187,6 +187,8 @@ const struct field fields_all[] = {
 	{"users", "disabled", RESTRICTED, NONE, LOG, "1 when the account is disabled"},
 	{"users", "created_at", PUBLIC, NONE, LOG, "when the account was made"},
 	{"users", "changed_at", PUBLIC, NONE, LOG, "when it last changed"},
+	{"users", "terms_version", PUBLIC, NONE, LOG, "data-protection terms last accepted"},
+	{"users", "terms_accepted_at", PUBLIC, NONE, LOG, "when they were accepted"},
 
 	/* indexed: a session is found by its token's hash, which is all the
 	 * index holds (of a 256-bit random token) */

@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "core/session.h"
+#include "core/terms.h"
 #include "db/http_queries.h"
 
 #define B64_VARIANT sodium_base64_VARIANT_URLSAFE_NO_PADDING
@@ -148,6 +149,8 @@ static err_t load(registry *r, const unsigned char *hash, struct session_info *o
 		goto out;
 	}
 	memcpy(out->csrf_hash, csrf, len);
+	const char *terms = db_col_text(st, 9);
+	out->terms_accepted = terms && strcmp(terms, terms_version()) == 0;
 	if (policy_principal(&out->who, db_col_int(st, 3), db_col_text(st, 4), db_col_text(st, 5),
 			     db_col_text(st, 6), db_col_text(st, 7)) != ERR_OK)
 		e = ERR_FORBIDDEN;

@@ -37,6 +37,7 @@ struct session_info {
 	struct principal who;
 	unsigned char csrf_hash[SESSION_HASH_BYTES];
 	int64_t created_at;
+	int terms_accepted; /* the account accepted the current terms (terms.h) */
 };
 
 /* Creates a session for the account at time `now` and fills *out. */

@@ -114,6 +114,10 @@ static err_t read_row(db_stmt *st, struct user_row *u)
 	u->info.disabled = db_col_int(st, 7) != 0;
 	u->info.created_at = db_col_int(st, 8);
 	u->info.changed_at = db_col_int(st, 9);
+	const char *terms = db_col_text(st, 10);
+	if (terms && strlen(terms) < sizeof u->info.terms_version)
+		memcpy(u->info.terms_version, terms, strlen(terms) + 1);
+	u->info.terms_accepted_at = db_col_int(st, 11);
 	return ERR_OK;
 }
 
@@ -353,6 +357,32 @@ err_t users_set_disabled(registry *r, const struct audit_entry *by, const char *
 				 {.type = P_INT, .num = clock_now()}},
 			   .action = disabled ? "user.disable" : "user.enable"};
 	return apply_change(r, by, username, &c);
+}
+
+err_t users_accept_terms(registry *r, const struct audit_entry *by, const char *version,
+			 int64_t now)
+{
+	db *d = registry_db(r);
+	db_stmt *st = NULL;
+	struct user_info u = {0};
+	char detail[AUDIT_FIELD_MAX];
+	if (!version || strcmp(version, terms_version()) != 0)
+		return ERR_INVALID;
+	err_t e = users_find(r, by->actor, &u);
+	if (e != ERR_OK || strcmp(u.terms_version, version) == 0)
+		return e; /* accepted already: the first acceptance is the record */
+	if ((e = db_begin(d)) != ERR_OK)
+		return e;
+	if ((e = db_prepare(d, Q_USER_ACCEPT_TERMS, &st)) == ERR_OK &&
+	    (e = db_bind_text(st, 1, by->actor)) == ERR_OK &&
+	    (e = db_bind_text(st, 2, version)) == ERR_OK && (e = db_bind_int(st, 3, now)) == ERR_OK &&
+	    step_result(db_step(st), &e) == DB_DONE)
+		e = ERR_NOT_FOUND;
+	db_finalize(st);
+	snprintf(detail, sizeof detail, "version=%s", version);
+	if (e == ERR_OK)
+		e = audit_user(r, by, "user.terms_accept", by->actor, "ok", detail);
+	return finish_tx(d, e);
 }
 
 err_t users_set_password(registry *r, const struct audit_entry *by, const char *username,

@@ -32,6 +32,7 @@
 #include "core/audit.h"
 #include "core/policy.h"
 #include "core/registry.h"
+#include "core/terms.h"
 #include "core/totp.h"
 
 #define USERS_NAME_MIN 3
@@ -55,6 +56,8 @@ struct user_info {
 	int disabled;
 	int has_totp;
 	int64_t created_at, changed_at;
+	char terms_version[TERMS_VERSION_TEXT]; /* "" until first accepted */
+	int64_t terms_accepted_at;              /* 0 until then */
 };
 
 /* 1 when `name` is 3-64 characters of a-z 0-9 . _ - starting with a letter. */
@@ -123,6 +126,18 @@ struct users_reset {
  * Audited either way ("user.reset.use").
  */
 err_t users_reset_redeem(registry *r, const struct users_reset *in, int64_t now, char *errbuf);
+
+/*
+ * Records that the account `by->actor` accepted the data-protection terms of
+ * `version` (borrowed) at `now` (terms.h), audited as "user.terms_accept"
+ * in the same transaction; its sessions stay.  Accepting the version the
+ * account accepted already changes nothing (the first acceptance stands and
+ * is the one audited).  ERR_INVALID when `version`
+ * is not terms_version(): the user was shown an older text and must read
+ * the current one; ERR_NOT_FOUND when there is no such account.
+ */
+err_t users_accept_terms(registry *r, const struct audit_entry *by, const char *version,
+			 int64_t now);
 
 /* Makes a new TOTP secret (roles that see personal data only), writes its
  * URI into `uri` as users_add does, and ends the account's sessions. */

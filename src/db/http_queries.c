@@ -10,7 +10,7 @@
 
 #define USER_COLUMNS                                                                    \
 	"id, username, agency, role, password_hash, totp_secret_enc, totp_last_step, "  \
-	"disabled, created_at, changed_at FROM users "
+	"disabled, created_at, changed_at, terms_version, terms_accepted_at FROM users "
 
 const char Q_USER_INSERT[] =
 	"INSERT INTO users (username, agency, role, password_hash, totp_secret_enc, "
@@ -40,6 +40,11 @@ const char Q_USER_RESET_TAKE[] =
 const char Q_USER_USE_STEP[] =
 	"UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2 RETURNING id";
 
+/* Terms acceptance is no change to access: sessions stay, changed_at too. */
+const char Q_USER_ACCEPT_TERMS[] =
+	"UPDATE users SET terms_version = $2, terms_accepted_at = $3 WHERE username = $1 "
+	"RETURNING id";
+
 /* ---- sessions (session.c) ------------------------------------------------- */
 
 const char Q_SESSION_INSERT[] =
@@ -47,7 +52,7 @@ const char Q_SESSION_INSERT[] =
 	"VALUES ($1, $2, $3, $3, $4)";
 const char Q_SESSION_GET[] =
 	"SELECT s.created_at, s.last_seen, s.csrf_hash, u.id, u.username, u.agency, g.kind, "
-	"u.role, u.disabled FROM sessions s JOIN users u ON u.id = s.user_id "
+	"u.role, u.disabled, u.terms_version FROM sessions s JOIN users u ON u.id = s.user_id "
 	"JOIN agencies g ON g.code = u.agency WHERE s.token_hash = $1";
 const char Q_SESSION_TOUCH[] = "UPDATE sessions SET last_seen = $2 WHERE token_hash = $1";
 const char Q_SESSION_DELETE[] = "DELETE FROM sessions WHERE token_hash = $1";

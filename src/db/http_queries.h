@@ -20,6 +20,7 @@ extern const char Q_USER_USE_STEP[];
 extern const char Q_USER_RESET_TAKE[];
 
 extern const char Q_SESSION_INSERT[];
+extern const char Q_USER_ACCEPT_TERMS[];
 extern const char Q_SESSION_GET[];
 extern const char Q_SESSION_TOUCH[];
 extern const char Q_SESSION_DELETE[];

@@ -1,6 +1,7 @@
 /*
- * h_session.c - signing in (POST /api/v1/session), who am I (GET) and
- * signing out (DELETE).
+ * h_session.c - signing in (POST /api/v1/session), who am I (GET),
+ * signing out (DELETE), and the data-protection terms (GET /api/v1/terms,
+ * POST /api/v1/session/terms).
  *
  * Every wrong credential answers the same 401 problem (reply.c, HF_SIGNIN):
  * users_signin makes the time the same too.  A session cookie sent with a
@@ -15,6 +16,7 @@
 #include "core/clock.h"
 #include "core/password.h"
 #include "core/session.h"
+#include "core/terms.h"
 #include "core/totp.h"
 #include "core/users.h"
 #include "http/body.h"
@@ -32,6 +34,13 @@ static json_t *user_json(const struct principal *who)
 			 policy_role_name(who->role), "agency", who->agency);
 }
 
+/* Whether the user has accepted the current terms: until then the server
+ * refuses every record (server.c, gate), and the interface shows them. */
+static json_t *terms_json(int accepted)
+{
+	return json_pack("{s:s, s:b}", "version", terms_version(), "accepted", accepted);
+}
+
 /* Wipes a secret string held inside a parsed body before it is freed. */
 static void wipe_member(json_t *obj, const char *name)
 {
@@ -44,13 +53,17 @@ static err_t start_session(struct request *rq, const struct principal *who, stru
 {
 	struct session_tokens t;
 	const char *old = MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, HTTP_COOKIE_NAME);
+	struct user_info u = {0};
 	err_t e = old ? session_end(rq->reg, old) : ERR_OK;
+	if (e == ERR_OK)
+		e = users_find(rq->reg, who->username, &u);
 	if (e == ERR_OK)
 		e = session_create(rq->reg, who->user_id, clock_now(), &t);
 	if (e != ERR_OK)
 		return e;
 	snprintf(out->cookie, sizeof out->cookie, HTTP_COOKIE_NAME "=%s" COOKIE_ATTRIBUTES, t.token);
-	out->json = json_pack("{s:s, s:o}", "csrf_token", t.csrf, "user", user_json(who));
+	out->json = json_pack("{s:s, s:o, s:o}", "csrf_token", t.csrf, "user", user_json(who),
+			      "terms", terms_json(strcmp(u.terms_version, terms_version()) == 0));
 	sodium_memzero(&t, sizeof t);
 	return out->json ? ERR_OK : ERR_NOMEM;
 }
@@ -107,12 +120,13 @@ err_t h_session_show(struct request *rq, struct reply *out)
 	err_t e = session_csrf_of(token, csrf);
 	if (e != ERR_OK)
 		return e;
-	out->json = json_pack("{s:s, s:o, s:I, s:I, s:I}", "csrf_token", csrf, "user",
+	out->json = json_pack("{s:s, s:o, s:I, s:I, s:I, s:o}", "csrf_token", csrf, "user",
 			      user_json(who), "expires_at",
 			      (json_int_t)(rq->session.created_at + SESSION_ABSOLUTE_SECONDS),
 			      "authenticated_at", (json_int_t)rq->session.created_at,
 			      "step_up_until",
-			      (json_int_t)(rq->session.created_at + POLICY_STEP_UP_SECONDS));
+			      (json_int_t)(rq->session.created_at + POLICY_STEP_UP_SECONDS), "terms",
+			      terms_json(rq->session.terms_accepted));
 	sodium_memzero(csrf, sizeof csrf);
 	return out->json ? ERR_OK : ERR_NOMEM;
 }
@@ -139,6 +153,53 @@ err_t h_session_reauth(struct request *rq, struct reply *out)
 		.action = "reauth",
 	};
 	return authenticate(rq, body, &s, me, HF_REAUTH, out);
+}
+
+/* GET /api/v1/terms?lang=az|en|ru: the terms to read before accepting. */
+err_t h_terms_show(struct request *rq, struct reply *out)
+{
+	const char *lang = request_query(rq, "lang");
+	struct terms_text t;
+	json_t *paragraphs;
+	err_t e = terms_text(lang ? lang : "az", &t);
+	if (e == ERR_NOT_FOUND) {
+		reply_field_error(out, "lang", "az, en or ru");
+		return ERR_INVALID;
+	}
+	if (e != ERR_OK)
+		return e;
+	out->json = json_pack("{s:s, s:s, s:s, s:[]}", "version", terms_version(), "lang",
+			      lang ? lang : "az", "title", t.title, "paragraphs");
+	paragraphs = json_object_get(out->json, "paragraphs");
+	for (size_t i = 0; paragraphs && i < t.n && e == ERR_OK; i++)
+		if (json_array_append_new(paragraphs, json_string(t.paragraphs[i])) != 0)
+			e = ERR_NOMEM;
+	terms_text_free(&t);
+	return out->json ? e : ERR_NOMEM;
+}
+
+/* POST /api/v1/session/terms {"version"}: the signed-in user accepts the
+ * terms of that version, which must be the current one (else the text
+ * shown was an older one: 400 at "version", read them again). */
+err_t h_terms_accept(struct request *rq, struct reply *out)
+{
+	const struct principal *me = request_who(rq);
+	struct audit_entry by = {.actor = me->username, .agency = me->agency,
+				 .role = policy_role_name(me->role), .request_id = rq->request_id};
+	json_t *body = NULL;
+	err_t e = body_object(rq, out, &body);
+	if (e != ERR_OK)
+		return e;
+	const char *version = body_string(body, "version", 1, TERMS_VERSION_TEXT, out);
+	if (!body_ok(out))
+		e = ERR_INVALID;
+	else if ((e = users_accept_terms(rq->reg, &by, version, clock_now())) == ERR_INVALID)
+		reply_field_error(out, "version", "not the current terms (%s): read them again",
+				  terms_version());
+	else if (e == ERR_OK)
+		out->status = 204;
+	json_decref(body);
+	return e;
 }
 
 err_t h_session_delete(struct request *rq, struct reply *out)

@@ -30,10 +30,11 @@
 
 static json_t *user_json(const struct user_info *u)
 {
-	return json_pack("{s:s, s:s, s:s, s:b, s:b, s:I, s:I}", "username", u->username, "role",
-			 policy_role_name(u->role), "agency", u->agency, "disabled", u->disabled,
-			 "one_time_codes", u->has_totp, "created_at", (json_int_t)u->created_at,
-			 "changed_at", (json_int_t)u->changed_at);
+	return json_pack("{s:s, s:s, s:s, s:b, s:b, s:I, s:I, s:b}", "username", u->username,
+			 "role", policy_role_name(u->role), "agency", u->agency, "disabled",
+			 u->disabled, "one_time_codes", u->has_totp, "created_at",
+			 (json_int_t)u->created_at, "changed_at", (json_int_t)u->changed_at,
+			 "terms_accepted", strcmp(u->terms_version, terms_version()) == 0);
 }
 
 static err_t add_user(const struct user_info *u, void *ctx)

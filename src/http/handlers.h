@@ -18,6 +18,8 @@ err_t h_session_create(struct request *rq, struct reply *out);
 err_t h_session_show(struct request *rq, struct reply *out);
 err_t h_session_delete(struct request *rq, struct reply *out);
 err_t h_session_reauth(struct request *rq, struct reply *out);
+err_t h_terms_show(struct request *rq, struct reply *out);
+err_t h_terms_accept(struct request *rq, struct reply *out);
 err_t h_password_reset(struct request *rq, struct reply *out);
 
 err_t h_persons_list(struct request *rq, struct reply *out);

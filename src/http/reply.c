@@ -63,6 +63,8 @@ static const struct problem_kind fails[] = {
 			"one-time code to POST /api/v1/session/reauth, then repeat the request"},
 	[HF_REAUTH] = {403, "reauth-failed", "Re-authentication failed",
 		       "the password or one-time code is wrong; the session is unchanged"},
+	[HF_TERMS] = {403, "terms-required", "Accept the data-protection terms first",
+		      "read GET /api/v1/terms and accept them with POST /api/v1/session/terms"},
 };
 
 static const struct problem_kind by_err[] = {

@@ -53,6 +53,7 @@ enum http_fail {
 	HF_RESET,           /* ERR_FORBIDDEN: the one reset failure; ERR_LIMIT: held back */
 	HF_STEP_UP,         /* a sensitive action with an authentication over 5 minutes old */
 	HF_REAUTH,          /* ERR_FORBIDDEN: re-authentication failed; ERR_LIMIT: held back */
+	HF_TERMS,           /* the data-protection terms are not accepted (terms.h) */
 };
 
 /* What a handler answers on success (or adds to a failure: errors). */

@@ -15,6 +15,8 @@ static const char *const q_report[] = {"year", "format", "lang", NULL};
 static const char *const q_duplicates[] = {"year", NULL};
 static const char *const b_signin[] = {"username", "password", "otp", NULL};
 static const char *const b_reauth[] = {"password", "otp", NULL};
+static const char *const q_terms[] = {"lang", NULL};
+static const char *const b_terms[] = {"version", NULL};
 static const char *const b_reset[] = {"username", "code", "new_password", "otp", NULL};
 static const char *const b_search[] = {"name",   "document_number", "status", "year",
 				       "agency", "cursor",          "limit",  NULL};
@@ -61,6 +63,10 @@ const struct route routes[] = {
 	{"POST", "/api/v1/session/reauth", ACT_SIGNED_IN, ROUTE_BODY, h_session_reauth, 200,
 	 "Authenticate again (password and one-time code) for the sensitive actions: a new "
 	 "session", NONE, b_reauth},
+	{"GET", "/api/v1/terms", ACT_SIGNED_IN, 0, h_terms_show, 200,
+	 "The data-protection terms, to read before reaching any record", q_terms, NULL},
+	{"POST", "/api/v1/session/terms", ACT_SIGNED_IN, ROUTE_BODY, h_terms_accept, 204,
+	 "Accept the data-protection terms of the version read", NONE, b_terms},
 	{"POST", "/api/v1/password-reset", ACT_PUBLIC, ROUTE_SIGNIN | ROUTE_BODY, h_password_reset,
 	 204, "Set a new password with a reset code from an administrator and a one-time code",
 	 NONE, b_reset},

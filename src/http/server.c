@@ -529,6 +529,10 @@ static enum http_fail gate(struct request *rq, err_t *e)
 		return HF_CSRF;
 	}
 	*e = ERR_OK;
+	if (rt->action != ACT_PUBLIC && rt->action != ACT_SIGNED_IN && !rq->session.terms_accepted) {
+		*e = ERR_FORBIDDEN;
+		return HF_TERMS;
+	}
 	if (!policy_allows(request_who(rq), rt->action)) {
 		*e = ERR_FORBIDDEN;
 		return HF_NONE;

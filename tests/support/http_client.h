@@ -87,9 +87,10 @@ static inline void hf_secret_of(const char *uri, struct hc_account *a)
 	free(raw);
 }
 
-/* Adds an account (password HC_PASSWORD) to the fixture's database. */
-static inline struct hc_account *hf_add(struct hf *f, registry *r, const char *name, const char *agency,
-				 const char *role)
+/* Adds an account (password HC_PASSWORD) to the fixture's database, as
+ * `haven user add` does: the data-protection terms not yet accepted. */
+static inline struct hc_account *hf_add_new(struct hf *f, registry *r, const char *name,
+					    const char *agency, const char *role)
 {
 	const struct audit_entry hc_by = {.actor = "cli:test", .agency = "", .role = "operator",
 					  .request_id = "test"};
@@ -102,6 +103,20 @@ static inline struct hc_account *hf_add(struct hf *f, registry *r, const char *n
 	snprintf(a->agency, sizeof a->agency, "%s", agency);
 	snprintf(a->role, sizeof a->role, "%s", role);
 	hf_secret_of(uri, a);
+	return a;
+}
+
+/* An account as hf_add_new makes it, whose user has accepted the terms: the
+ * terms page is a first sign-in's business (test_http_session's
+ * terms_first_sign_in), not every test's. */
+static inline struct hc_account *hf_add(struct hf *f, registry *r, const char *name,
+					const char *agency, const char *role)
+{
+	const struct audit_entry self = {.actor = name, .agency = agency, .role = role,
+					 .request_id = "test"};
+	struct hc_account *a = hf_add_new(f, r, name, agency, role);
+	if (users_accept_terms(r, &self, terms_version(), clock_now()) != ERR_OK)
+		fail_msg("cannot accept the terms for %s", name);
 	return a;
 }
 

@@ -109,6 +109,13 @@ static inline void sp_sign_in(struct hc *c, unsigned port, const struct hc_accou
 		fail_msg("sign-in of %s: %ld %s", a->name, r.status, r.body ? r.body : "");
 	hc_take_cookie(c, &r);
 	snprintf(c->csrf, sizeof c->csrf, "%s", json_string_value(json_object_get(r.json, "csrf_token")));
+	/* a first sign-in: the user accepts the data-protection terms shown */
+	json_t *terms = json_object_get(r.json, "terms");
+	if (!json_is_true(json_object_get(terms, "accepted"))) {
+		snprintf(body, sizeof body, "{\"version\":\"%s\"}",
+			 json_string_value(json_object_get(terms, "version")));
+		assert_int_equal(hc_status(c, "POST", "/api/v1/session/terms", body), 204);
+	}
 	hc_free(&r);
 }
 

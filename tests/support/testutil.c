@@ -270,6 +270,12 @@ void tu_add_account(const char *dbpath, const char *key, const char *name, const
 		fail_msg("cannot open %s: %s", dbpath, errbuf);
 	if (users_add(r, &by, name, agency, role, TU_PASSWORD, uri, sizeof uri, errbuf) != ERR_OK)
 		fail_msg("cannot add account %s: %s", name, errbuf);
+	/* the user has read the data-protection terms (the console refuses
+	 * anyone who has not: test_retention's terms_first) */
+	const struct audit_entry self = {.actor = name, .agency = agency, .role = role,
+					 .request_id = "test"};
+	if (users_accept_terms(r, &self, terms_version(), clock_now()) != ERR_OK)
+		fail_msg("cannot accept the terms for %s", name);
 	registry_close(r);
 	snprintf(out->name, sizeof out->name, "%s", name);
 	out->secret_len = 0;

@@ -69,6 +69,7 @@ static void user_commands(void **state)
 	assert_int_equal(run(&out, &err, "%s user list --db %s", HAVEN_BIN, db), 0);
 	assert_non_null(strstr(out, "rashad"));
 	assert_non_null(strstr(out, "disabled"));
+	assert_non_null(strstr(out, "not yet")); /* the terms: never signed in */
 	assert_null(strstr(out, "weak"));
 	assert_null(strstr(out, "argon2"));
 	free(out);

@@ -3,8 +3,8 @@
  * metrics, security headers on every response, sign-in with a one-time code,
  * identical failure answers, throttling, the cookie's flags, CSRF and origin
  * checks, fixation, expiry and revocation with the shiftable clock, strict
- * bodies, and the named limits (413, 431, 415, a slow client cut off while
- * others are served).
+ * bodies, the data-protection terms at a first sign-in, and the named limits
+ * (413, 431, 415, a slow client cut off while others are served).
  *
  * TU_BOTH_ENGINES: also on PostgreSQL. */
 #include <stdarg.h>
@@ -22,6 +22,7 @@
 
 #include <sodium.h>
 
+#include "core/auditlog.h"
 #include "http_client.h"
 
 static void seed(struct hf *f, registry *r)
@@ -34,6 +35,8 @@ static void seed(struct hf *f, registry *r)
 	hf_add(f, r, "tural", "ngo", "caseworker");
 	hf_add(f, r, "gunel", "ngo", "caseworker");
 	hf_add(f, r, "samir", "mia_ctd", "officer");
+	hf_add_new(f, r, "nuray", "ngo", "caseworker"); /* has not seen the terms yet */
+	hf_seed_victim(f, r, "T1");
 }
 
 static int setup(void **state)
@@ -165,6 +168,142 @@ static void signing_in(void **state)
 	hc_send(&d, "POST", "/api/v1/session", body, NULL, &r);
 	assert_int_equal(r.status, 401);
 	hc_free(&r);
+}
+
+static err_t count_entry(const struct auditlog_entry *e, void *ctx)
+{
+	(void)e;
+	++*(int *)ctx;
+	return ERR_OK;
+}
+
+/* The GET answer at `path`, whose status must be `status`; the caller
+ * decrefs it. */
+static json_t *get_json(struct hc *c, const char *path, long status)
+{
+	struct hc_response r;
+	hc_send(c, "GET", path, NULL, NULL, &r);
+	if (r.status != status)
+		fail_msg("GET %s: %ld, not %ld: %s", path, r.status, status, r.body ? r.body : "");
+	json_t *j = json_incref(r.json);
+	hc_free(&r);
+	return j;
+}
+
+/* Checklist HUM-15: a new account reaches no record until its user has
+ * accepted the data-protection terms of the current version, in any of
+ * the three languages; the acceptance is recorded and audited, and asked
+ * for once. */
+static void terms_first_sign_in(void **state)
+{
+	struct hf *f = *state;
+	struct hc c;
+	struct hc_response r;
+	char body[128];
+	hc_init(&c, f);
+	assert_int_equal(hc_sign_in(&c, hf_account(f, "nuray")), 200);
+	json_t *me = get_json(&c, "/api/v1/session", 200), *terms = json_object_get(me, "terms");
+	assert_false(json_is_true(json_object_get(terms, "accepted")));
+	assert_string_equal(json_string_value(json_object_get(terms, "version")), terms_version());
+	json_decref(me);
+
+	/* nothing of the records meanwhile: not a list, not a read, not a write */
+	const char *refused[][3] = {
+		{"GET", "/api/v1/persons", NULL},
+		{"GET", "/api/v1/persons/T1", NULL},
+		{"POST", "/api/v1/persons/search", "{\"name\":\"Test\"}"},
+		{"POST", "/api/v1/persons/T1/services",
+		 "{\"service\":\"case_management\",\"provider\":\"ngo\",\"date\":\"2024-04-01\"}"},
+		{"GET", "/api/v1/referrals?to=mine", NULL},
+	};
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		hc_send(&c, refused[i][0], refused[i][1], refused[i][2], NULL, &r);
+		assert_int_equal(r.status, 403);
+		assert_string_equal(json_string_value(json_object_get(r.json, "type")),
+				    "https://haven.invalid/problems/terms-required");
+		hc_free(&r);
+	}
+	assert_int_equal(hf_services(f, "T1"), 0);
+	assert_int_equal(hc_status(&c, "GET", "/api/v1/session/activity", NULL), 200);
+
+	/* the text in each language; Azerbaijani unless asked otherwise */
+	json_t *az = get_json(&c, "/api/v1/terms", 200);
+	json_t *en = get_json(&c, "/api/v1/terms?lang=en", 200);
+	json_t *ru = get_json(&c, "/api/v1/terms?lang=ru", 200);
+	assert_string_equal(json_string_value(json_object_get(az, "lang")), "az");
+	assert_non_null(strstr(json_string_value(json_object_get(az, "title")), "qaydaları"));
+	assert_string_equal(json_string_value(json_object_get(en, "title")),
+			    "Data-protection terms for Haven users");
+	assert_non_null(strstr(json_string_value(json_object_get(ru, "title")), "Правила"));
+	size_t n = json_array_size(json_object_get(en, "paragraphs"));
+	assert_true(n >= 5);
+	assert_int_equal(json_array_size(json_object_get(az, "paragraphs")), n);
+	assert_int_equal(json_array_size(json_object_get(ru, "paragraphs")), n);
+	/* a paragraph is one line of text, whatever the file's line breaks */
+	const char *first = json_string_value(json_array_get(json_object_get(en, "paragraphs"), 0));
+	assert_non_null(strstr(first, "human trafficking and of their children"));
+	assert_null(strchr(first, '\n'));
+	assert_string_equal(json_string_value(json_object_get(ru, "version")), terms_version());
+	json_decref(az), json_decref(en), json_decref(ru);
+	hc_send(&c, "GET", "/api/v1/terms?lang=fr", NULL, NULL, &r);
+	assert_int_equal(r.status, 400);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(r.json, "errors"), 0), "field")),
+			    "lang");
+	hc_free(&r);
+
+	/* an older text accepted is no acceptance */
+	hc_send(&c, "POST", "/api/v1/session/terms", "{\"version\":\"2020-01-00000000\"}", NULL,
+		&r);
+	assert_int_equal(r.status, 400);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_array_get(json_object_get(r.json, "errors"), 0), "field")),
+			    "version");
+	hc_free(&r);
+	assert_int_equal(hc_status(&c, "GET", "/api/v1/persons", NULL), 403);
+
+	snprintf(body, sizeof body, "{\"version\":\"%s\"}", terms_version());
+	assert_int_equal(hc_status(&c, "POST", "/api/v1/session/terms", body), 204);
+	assert_int_equal(hc_status(&c, "GET", "/api/v1/persons", NULL), 200);
+	me = get_json(&c, "/api/v1/session", 200);
+	assert_true(json_is_true(json_object_get(json_object_get(me, "terms"), "accepted")));
+	json_decref(me);
+
+	/* a second acceptance (another tab) changes nothing */
+	assert_int_equal(hc_status(&c, "POST", "/api/v1/session/terms", body), 204);
+
+	/* recorded with the account, audited once, and not asked again */
+	registry *reg = hf_registry(f);
+	struct user_info u = {0};
+	int entries = 0;
+	const struct auditlog_filter by = {.actor = "nuray", .action = "user.terms_accept"};
+	int64_t next = 0;
+	assert_int_equal(users_find(reg, "nuray", &u), ERR_OK);
+	assert_string_equal(u.terms_version, terms_version());
+	assert_true(u.terms_accepted_at > 0);
+	assert_int_equal(auditlog_page(reg, &by, 0, 10, count_entry, &entries, &next), ERR_OK);
+	assert_int_equal(entries, 1);
+	registry_close(reg);
+	struct hc adm;
+	hc_init(&adm, f);
+	assert_int_equal(hc_sign_in(&adm, hf_account(f, "aysel")), 200);
+	json_t *users = get_json(&adm, "/api/v1/users", 200), *one;
+	size_t i;
+	int listed = 0;
+	json_array_foreach(json_object_get(users, "users"), i, one)
+		if (strcmp(json_string_value(json_object_get(one, "username")), "nuray") == 0)
+			listed += json_is_true(json_object_get(one, "terms_accepted"));
+	assert_int_equal(listed, 1);
+	json_decref(users);
+	struct hc d;
+	hc_init(&d, f);
+	assert_int_equal(hc_sign_in(&d, hf_account(f, "nuray")), 200);
+	me = get_json(&d, "/api/v1/session", 200);
+	assert_true(json_is_true(json_object_get(json_object_get(me, "terms"), "accepted")));
+	json_decref(me);
+	assert_int_equal(hc_status(&d, "GET", "/api/v1/persons", NULL), 200);
+	/* past the terms, the record of another agency's case is out of sight */
+	assert_int_equal(hc_status(&d, "GET", "/api/v1/persons/T1", NULL), 404);
 }
 
 /* A wrong password, an unknown user and a wrong code answer byte for byte
@@ -714,6 +853,7 @@ int main(void)
 		cmocka_unit_test(stops_cleanly),
 		cmocka_unit_test(expiry_and_revocation),
 		cmocka_unit_test(password_reset),
+		cmocka_unit_test(terms_first_sign_in),
 	};
 	if (sodium_init() < 0)
 		return 1;

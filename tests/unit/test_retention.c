@@ -23,7 +23,10 @@
 #include <sodium.h>
 
 #include "core/audit.h"
+#include "core/clock.h"
 #include "core/retention.h"
+#include "core/totp.h"
+#include "core/users.h"
 #include "testutil.h"
 #include "util/date.h"
 
@@ -274,10 +277,26 @@ static void test_binary(void **state)
 		 "--reason court_order V1", answers, f->db, f->key);
 	assert_int_equal(tu_run(cmd, NULL, &err), 1);
 	free(err);
+	/* nor of an officer who has not accepted the data-protection terms (HUM-15) */
+	registry *r = tu_registry_open(f->db, f->key);
+	tu_sql(registry_db(r), "UPDATE users SET terms_version = NULL WHERE username = 'officer.r'");
+	registry_close(r);
 	answers[0] = '\0';
 	tu_console_answers(&o, answers, sizeof answers);
 	snprintf(cmd, sizeof cmd, "printf '%%s\\n' %s | " HAVEN "hold --db '%s' --key '%s' "
 		 "--by officer.r --reason litigation V1", answers, f->db, f->key);
+	assert_int_equal(tu_run(cmd, NULL, &err), 1);
+	assert_non_null(strstr(err, "officer.r has not accepted the current data-protection terms"));
+	free(err);
+	r = tu_registry_open(f->db, f->key);
+	const struct audit_entry self = {.actor = "officer.r", .request_id = "test"};
+	assert_int_equal(users_accept_terms(r, &self, terms_version(), clock_now()), ERR_OK);
+	registry_close(r);
+	/* the refused attempt used this step's code: the next step's (±1 is taken) */
+	char code[TOTP_CODE_MAX];
+	assert_int_equal(totp_code(o.secret, o.secret_len, clock_now() + 30, code), ERR_OK);
+	snprintf(cmd, sizeof cmd, "printf '%%s\\n' '%s' '%s' | " HAVEN "hold --db '%s' --key '%s' "
+		 "--by officer.r --reason litigation V1", TU_PASSWORD, code, f->db, f->key);
 	assert_int_equal(tu_run(cmd, &out, NULL), 0);
 	assert_non_null(strstr(out, "V1 and their family are held (litigation)"));
 	free(out);
