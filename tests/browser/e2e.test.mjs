@@ -1,12 +1,14 @@
 // e2e.test.mjs - the web interface against a real server (run.sh starts it):
 // the story of one person through the referral mechanism, what each agency
 // may and may not see of her, both languages, an ended session, keyboard
-// use, and an accessibility check and screenshot of every page.
+// use, and an accessibility check and screenshot of every page.  Every
+// account meets the data-protection terms at its first sign-in: signIn
+// accepts them on the page; the story of the terms uses an account of its own.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-	BASE, launch, newPage, signIn, signOut, setLang, look, axe, screenshot, nextCode,
+	BASE, launch, newPage, signIn, acceptTerms, signOut, setLang, look, axe, screenshot, nextCode,
 	isoDaysAgo, az, en, norm, accounts,
 } from './lib.mjs';
 
@@ -102,6 +104,101 @@ test('sign-in page in Azerbaijani, then English; a wrong code is refused', async
 	await page.context().close();
 });
 
+test('first sign-in: the data-protection terms come first, in Azerbaijani; no record before they are accepted; asked once', async () => {
+	const page = await newPage(browser);
+	assert.equal(await signIn(page, 'ngo_new', { terms: false }), true, 'a new account meets the terms');
+	const terms = page.locator('main .terms-page');
+	const form = terms.locator('form.terms');
+	const box = form.getByRole('checkbox', { name: 'Bu qaydaları oxudum və qəbul edirəm' });
+	const accept = form.getByRole('button', { name: 'Qəbul et', exact: true });
+	// the server's text, in the interface's language: Azerbaijani by default
+	assert.equal(await page.locator('html').getAttribute('lang'), 'az');
+	const textAz = await (await page.request.get(`${BASE}/api/v1/terms?lang=az`)).json();
+	assert.equal(textAz.lang, 'az');
+	assert.equal(await terms.locator('h1').innerText(), textAz.title);
+	assert.deepEqual((await terms.locator('.terms-text p').allInnerTexts()).map(norm), textAz.paragraphs.map(norm));
+	assert.equal(norm(await terms.locator('.terms-version').innerText()), `Versiya: ${textAz.version}`);
+	assert.equal(await page.locator('header nav').count(), 0, 'no menu before the terms are accepted');
+	await page.waitForFunction(() => document.activeElement.tagName === 'H1'); // focus on the heading
+	await check(page, 'terms-az');
+	// meanwhile the API gives no record, whatever the page shows
+	const read = () => page.evaluate(async () => {
+		const r = await fetch('/api/v1/persons?limit=1', { headers: { Accept: 'application/json' } });
+		return { status: r.status, type: (await r.json()).type ?? null };
+	});
+	assert.deepEqual(await read(), { status: 403, type: 'https://haven.invalid/problems/terms-required' });
+	// Accept without the box ticked: said beside the box, nothing sent
+	const posts = [];
+	page.on('request', (r) => {
+		if (r.method() === 'POST' && r.url().endsWith('/api/v1/session/terms')) posts.push(r.postDataJSON());
+	});
+	await accept.click();
+	await form.locator('.field-error:not([hidden])').waitFor();
+	assert.equal(norm(await form.locator('.field-error').innerText()),
+		'Qaydaları oxuyub qəbul etdiyinizi təsdiqləmək üçün xanaya işarə qoyun.');
+	assert.equal(await box.getAttribute('aria-invalid'), 'true');
+	assert.equal(await page.evaluate(() => document.activeElement.name), 'accept', 'focus on the box');
+	await page.waitForTimeout(300);
+	assert.deepEqual(posts, [], 'nothing sent unticked');
+	assert.equal(await terms.count(), 1);
+	await check(page, 'terms-unticked-az');
+	// the other languages: the server's text in each, the same version
+	await setLang(page, 'en');
+	const textEn = await (await page.request.get(`${BASE}/api/v1/terms?lang=en`)).json();
+	await terms.locator('h1', { hasText: textEn.title }).waitFor();
+	assert.equal(textEn.version, textAz.version);
+	assert.equal(norm(await terms.locator('.terms-text p').first().innerText()), norm(textEn.paragraphs[0]));
+	assert.equal(norm(await terms.locator('.terms-version').innerText()), `Version: ${textEn.version}`);
+	await terms.getByRole('checkbox', { name: 'I have read and accept these terms' }).waitFor();
+	await check(page, 'terms-en');
+	await setLang(page, 'ru');
+	const textRu = await (await page.request.get(`${BASE}/api/v1/terms?lang=ru`)).json();
+	await terms.locator('h1', { hasText: textRu.title }).waitFor();
+	assert.equal(norm(await terms.locator('.terms-version').innerText()), `Версия: ${textRu.version}`);
+	await check(page, 'terms-ru');
+	await setLang(page, 'az');
+	await terms.locator('h1', { hasText: textAz.title }).waitFor();
+	// the terms changed since the page was loaded (here: the version shown
+	// is swapped for an old one on its way): the server refuses it, the text
+	// is loaded again and the page says why; the box is to be ticked again
+	await page.route('**/api/v1/session/terms', (route) =>
+		route.continue({ postData: JSON.stringify({ version: '2000-01-00000000' }) }), { times: 1 });
+	await box.check();
+	await accept.click();
+	await terms.locator('.notice.warn').waitFor();
+	assert.equal(norm(await terms.locator('.notice.warn').innerText()), 'Qaydalar dəyişib. Yeni mətni oxuyun və onu yenidən qəbul edin.');
+	assert.equal(await box.isChecked(), false);
+	assert.deepEqual(await read(), { status: 403, type: 'https://haven.invalid/problems/terms-required' }, 'still refused');
+	await check(page, 'terms-changed-az');
+	// accepted: the home page, and the records open
+	await box.check();
+	await accept.click();
+	await page.locator('header nav').waitFor();
+	await page.locator('main h1', { hasText: 'QHT' }).waitFor();
+	assert.deepEqual(posts.at(-1), { version: textAz.version });
+	assert.equal((await read()).status, 200);
+	// not asked again: neither after a reload nor at the next sign-in
+	await page.reload();
+	await page.locator('main h1', { hasText: 'QHT' }).waitFor();
+	assert.equal(await terms.count(), 0);
+	await signOut(page);
+	assert.equal(await signIn(page, 'ngo_new', { goto: false, terms: false }), false, 'not asked at the next sign-in');
+	assert.equal(await page.locator('main h1').innerText(), 'QHT');
+	// a tab left open while the terms changed: a refusal (here one answer
+	// replaced) brings the terms page back instead of an error
+	await page.route('**/api/v1/persons/search', (route) => route.fulfill({ status: 403, contentType: 'application/problem+json',
+		body: JSON.stringify({ type: 'https://haven.invalid/problems/terms-required', title: 'Accept the data-protection terms first', status: 403 }) }),
+	{ times: 1 });
+	await page.locator('input[name="name"]').fill('Məmmədova');
+	await page.getByRole('button', { name: 'Axtar', exact: true }).click();
+	await terms.locator('.notice.warn').waitFor();
+	assert.equal(await page.locator('header nav').count(), 0);
+	await acceptTerms(page);
+	assert.equal(await page.locator('main h1').innerText(), 'QHT');
+	assert.deepEqual(page.errors, []);
+	await page.context().close();
+});
+
 test('keyboard only: sign in with Tab and Enter, focus is visible', async () => {
 	const page = await newPage(browser);
 	await page.goto(BASE + '/');
@@ -113,6 +210,16 @@ test('keyboard only: sign in with Tab and Enter, focus is visible', async () => 
 	await page.keyboard.type(await nextCode('ngo_cw'));
 	const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
 	assert.equal(outline, 'solid', 'the focused field shows an outline');
+	await page.keyboard.press('Enter');
+	// the account's first sign-in: the terms, accepted by keyboard too (from
+	// the heading, Tab reaches the box, Space ticks it, Tab and Enter accept)
+	await page.locator('main .terms-page h1').waitFor();
+	await page.waitForFunction(() => document.activeElement.tagName === 'H1');
+	await page.keyboard.press('Tab');
+	assert.equal(await page.evaluate(() => document.activeElement.name), 'accept');
+	assert.equal(await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle), 'solid', 'the box shows its focus');
+	await page.keyboard.press('Space');
+	await page.keyboard.press('Tab');
 	await page.keyboard.press('Enter');
 	await page.locator('header nav').waitFor();
 	await page.waitForFunction(() => document.activeElement.tagName === 'H1'); // after signing in, focus is on the heading

@@ -1,7 +1,8 @@
 // lib.mjs - what the browser tests share: starting Debian's chromium through
 // playwright-core, one-time codes (RFC 6238) for the test accounts, signing
-// in through the real form, the accessibility check (axe-core) and
-// screenshots.
+// in through the real form (and accepting the data-protection terms on the
+// real page at an account's first sign-in), the accessibility check
+// (axe-core) and screenshots.
 
 import { createHmac } from 'node:crypto';
 import { readFileSync, mkdirSync } from 'node:fs';
@@ -80,8 +81,13 @@ export async function nextCode(username) {
 	}
 }
 
-// Signs in through the form in whatever language the page shows.
-export async function signIn(page, username, { goto = true } = {}) {
+// Signs in through the form in whatever language the page shows.  Every
+// account meets the data-protection terms (HUM-15) at its first sign-in,
+// and the server refuses every record until they are accepted: signIn
+// accepts them on that page as a user would (acceptTerms), unless called
+// with { terms: false }, which leaves the terms page open for the story.
+// Resolves to whether the terms page was shown.
+export async function signIn(page, username, { goto = true, terms = true } = {}) {
 	if (goto) await page.goto(BASE + '/');
 	const form = page.locator('form.signin');
 	await form.waitFor();
@@ -89,7 +95,22 @@ export async function signIn(page, username, { goto = true } = {}) {
 	await form.locator('input[name="password"]').fill(accounts[username].password);
 	await form.locator('input[name="otp"]').fill(await nextCode(username));
 	await form.locator('button[type="submit"]').click();
-	await page.locator('header nav, header .who').first().waitFor();
+	// signed in: the header names the user, and the first page's heading
+	// (the terms, or the page asked for) follows
+	await page.locator('header .who').waitFor();
+	await page.locator('main h1').first().waitFor();
+	const asked = (await page.locator('main .terms-page').count()) > 0;
+	if (asked && terms) await acceptTerms(page);
+	return asked;
+}
+
+// Ticks "I have read and accept these terms" and Accept on the terms page;
+// waits for the page that follows.
+export async function acceptTerms(page) {
+	const form = page.locator('form.terms');
+	await form.locator('input[type="checkbox"][name="accept"]').check();
+	await form.locator('button[type="submit"]').click();
+	await page.locator('header nav').waitFor();
 	await page.locator('main h1').first().waitFor();
 }
 

@@ -35,8 +35,9 @@ trap cleanup EXIT INT TERM
 db=$work/haven.db
 "$haven" init --db "$db" >/dev/null
 
-# username agency role: one account per role, and the caseworkers of the
-# story's agencies.  Passwords are made here; secrets come from the
+# username agency role: one account per role, the caseworkers of the
+# story's agencies, and ngo_new for the story of the data-protection terms
+# at a first sign-in.  Passwords are made here; secrets come from the
 # otpauth:// URI that `haven user add` prints.
 printf '{' >"$work/accounts.json"
 sep=""
@@ -49,6 +50,7 @@ while read -r user agency role; do
 	sep=","
 done <<ACCOUNTS
 ngo_cw ngo caseworker
+ngo_new ngo caseworker
 mia_officer mia_ctd officer
 ssa_cw ssa_assistance_center caseworker
 sea_cw state_employment_agency caseworker

@@ -9,12 +9,16 @@
 // and the call is then repeated once, so a form being saved is not lost.
 // A 401 of type reauth-required (a sensitive action, an authentication over
 // five minutes old) is met the same way through onStepUp.  After a reload,
-// GET /api/v1/session gives the token again.
+// GET /api/v1/session gives the token again.  A 403 of type terms-required
+// (the data-protection terms not accepted, HUM-15) is told to onTermsRequired,
+// which shows the terms page, and is then thrown like any refusal: there is
+// nothing to repeat, the page that made the call has gone.
 
 const CSRF_KEY = 'haven.csrf';
 let csrf = null;
 let expiredHandler = null;
 let stepUpHandler = null;
+let termsHandler = null;
 
 try {
 	csrf = sessionStorage.getItem(CSRF_KEY);
@@ -60,6 +64,11 @@ export function onStepUp(fn) {
 	stepUpHandler = fn;
 }
 
+// fn(error), told of every 403 terms-required.
+export function onTermsRequired(fn) {
+	termsHandler = fn;
+}
+
 const problemIs = (e, type) => e instanceof ApiError && String(e.problem.type || '').endsWith(`/${type}`);
 
 async function send(method, path, body, headers) {
@@ -97,6 +106,10 @@ export async function call(method, path, body, options = {}) {
 		if (e.status === 401 && problemIs(e, 'reauth-required')) {
 			if (!stepUpHandler || !(await stepUpHandler(e))) throw e;
 			return send(method, path, body, options.headers);
+		}
+		if (e.status === 403 && problemIs(e, 'terms-required')) {
+			if (termsHandler) termsHandler(e);
+			throw e;
 		}
 		const csrfMissing = e.status === 403 && problemIs(e, 'csrf');
 		if (!(e.status === 401 || csrfMissing) || !expiredHandler) throw e;

@@ -7,6 +7,8 @@
 // see and do is decided by the API alone, and each page shows what the API
 // returned.  Addresses are hashes (#/persons/p-...), so the server has one
 // page to serve and no record id ever reaches it in a path it would log.
+// Until the user has accepted the current data-protection terms (HUM-15)
+// the server refuses every record, so the terms page is the only page then.
 
 import { h, fill } from './dom.js';
 import * as api from './api.js';
@@ -21,10 +23,13 @@ import * as users from './page-users.js';
 import * as audit from './page-audit.js';
 import * as report from './page-report.js';
 import * as reset from './page-reset.js';
+import * as terms from './page-terms.js';
 
 const { t } = i18n;
 
-const state = { user: null };
+// terms: the session's {version, accepted} (and changed: the text changed
+// since the user accepted or was shown it).
+const state = { user: null, terms: null };
 const root = {
 	header: document.getElementById('top'),
 	main: document.getElementById('main'),
@@ -65,6 +70,10 @@ function route(hash) {
 	return [null, params];
 }
 
+// Whether the terms are still to be accepted.  A server that sends no
+// terms asks for none; its 403 terms-required would still bring the page.
+const termsPending = () => Boolean(state.user && state.terms && state.terms.accepted === false);
+
 // Says something to screen readers (and shows it briefly).
 export function announce(text, kind = 'ok') {
 	root.live.className = `toast ${kind}`;
@@ -88,7 +97,25 @@ function ctx(params) {
 		title: (text) => {
 			document.title = `${text} — ${t('app.name')}`;
 		},
+		terms: {
+			changed: Boolean(state.terms && state.terms.changed),
+			onChanged: () => {
+				state.terms = { ...state.terms, accepted: false, changed: true };
+				show();
+			},
+			onAccepted: termsAccepted,
+			signOut,
+		},
 	};
+}
+
+// Accepted: the vocabularies (not needed by the terms page) are loaded, and the page
+// the user was going to (the home page after signing in) is drawn.
+async function termsAccepted(version) {
+	state.terms = { version, accepted: true };
+	announce(t('terms.accepted'));
+	await loadVocabularies();
+	show();
 }
 
 let showing = 0;
@@ -97,7 +124,8 @@ async function show() {
 	if (!state.user) return;
 	const serial = ++showing;
 	renderHeader();
-	const [page, params] = route(location.hash);
+	// the address is kept, so that accepting leads where the user was going
+	const [page, params] = termsPending() ? [terms, {}] : route(location.hash);
 	const main = root.main;
 	fill(main, h('p', { class: 'loading', text: t('app.loading') }));
 	if (!page) {
@@ -144,7 +172,8 @@ function renderHeader() {
 	}
 	const u = state.user;
 	const current = location.hash || '#/';
-	const items = menu.filter((m) => m.roles.includes(u.role)).map((m) => h('li', {},
+	// no menu before the terms are accepted: none of its pages would open
+	const items = termsPending() ? [] : menu.filter((m) => m.roles.includes(u.role)).map((m) => h('li', {},
 		h('a', { href: m.href, 'aria-current': current === m.href ? 'page' : null, text: t(m.key),
 			onclick: (e) => {
 				// the same address again: draw the page afresh (a new form)
@@ -280,9 +309,11 @@ async function loadVocabularies() {
 async function onSignedIn(result) {
 	api.setCsrf(result.csrf_token);
 	state.user = result.user;
+	state.terms = result.terms || null;
 	i18n.setLang(i18n.initialLang(state.user.username), state.user.username);
 	firstPage = false;
-	await Promise.all([loadVocabularies(), loadNotices()]);
+	// the code lists wait for the terms: no page before them needs one
+	await Promise.all([termsPending() ? null : loadVocabularies(), loadNotices()]);
 	show();
 }
 
@@ -304,6 +335,7 @@ async function signOut() {
 	}
 	api.setCsrf(null);
 	state.user = null;
+	state.terms = null;
 	history.replaceState(null, '', '#/');
 	showSignedOut({ message: t('signin.signedOut') });
 }
@@ -370,6 +402,15 @@ function reauthenticate(kind = 'expired') {
 api.onExpired(() => reauthenticate('expired'));
 api.onStepUp(() => reauthenticate('stepup'));
 
+// A 403 terms-required (a tab left open while the terms changed, or a
+// server that sent no terms with the session): the terms page instead of
+// an error.  Several calls may be refused at once; the page is drawn once.
+api.onTermsRequired(() => {
+	if (!state.user || termsPending()) return;
+	state.terms = { ...state.terms, accepted: false, changed: Boolean(state.terms && state.terms.accepted) };
+	show();
+});
+
 async function start() {
 	i18n.setLang(i18n.initialLang());
 	document.getElementById('skip').addEventListener('click', (e) => {
@@ -385,13 +426,14 @@ async function start() {
 	try {
 		const s = await api.get('/api/v1/session', { signin: true });
 		state.user = s.user;
+		state.terms = s.terms || null;
 		if (s.csrf_token) api.setCsrf(s.csrf_token); // a reload, or a new tab
 		i18n.setLang(i18n.initialLang(state.user.username), state.user.username);
 	} catch (e) {
 		showSignedOut({ error: e.status === 401 ? null : e });
 		return;
 	}
-	await loadVocabularies();
+	if (!termsPending()) await loadVocabularies();
 	show();
 }
 

@@ -254,6 +254,7 @@ export class Form {
 export function errorText(e) {
 	if (!(e instanceof ApiError)) return t('common.error');
 	if (e.status === 401 && String(e.problem.type || '').endsWith('/reauth-required')) return t('stepup.cancelled');
+	if (e.status === 403 && String(e.problem.type || '').endsWith('/terms-required')) return t('terms.required');
 	const byStatus = { 0: 'common.network', 403: 'common.forbidden', 404: 'common.notFound',
 		409: 'common.conflict', 429: 'common.tooMany', 400: 'common.invalid', 422: 'common.invalid' };
 	const text = t(byStatus[e.status] || 'common.error');

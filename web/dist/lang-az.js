@@ -38,6 +38,18 @@ export const messages = {
 	'signin.signedOut': 'Sistemdən çıxdınız.',
 	'signin.otpFormat': 'Altı rəqəm.',
 
+	'terms.title': 'Şəxsi məlumatların qorunması qaydaları',
+	'terms.intro': 'Hər hansı qeydi açmazdan əvvəl bu qaydaları oxuyun və qəbul edin. Qəbul etməyiniz qeydə alınır.',
+	'terms.version': 'Versiya: {version}',
+	'terms.form': 'Qaydaların qəbulu',
+	'terms.agree': 'Bu qaydaları oxudum və qəbul edirəm',
+	'terms.accept': 'Qəbul et',
+	'terms.decline': 'Qəbul etmədən çıx',
+	'terms.tick': 'Qaydaları oxuyub qəbul etdiyinizi təsdiqləmək üçün xanaya işarə qoyun.',
+	'terms.changed': 'Qaydalar dəyişib. Yeni mətni oxuyun və onu yenidən qəbul edin.',
+	'terms.accepted': 'Qaydalar qəbul edildi.',
+	'terms.required': 'Əvvəlcə şəxsi məlumatların qorunması qaydalarını qəbul edin.',
+
 	'common.save': 'Yadda saxla',
 	'common.cancel': 'Ləğv et',
 	'common.more': 'Daha çox göstər',

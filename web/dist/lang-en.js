@@ -38,6 +38,18 @@ export const messages = {
 	'signin.signedOut': 'You have signed out.',
 	'signin.otpFormat': 'Six digits.',
 
+	'terms.title': 'Data-protection terms',
+	'terms.intro': 'Read and accept these terms before you open any record. Your acceptance is recorded.',
+	'terms.version': 'Version: {version}',
+	'terms.form': 'Accepting the terms',
+	'terms.agree': 'I have read and accept these terms',
+	'terms.accept': 'Accept',
+	'terms.decline': 'Sign out without accepting',
+	'terms.tick': 'Tick the box to confirm that you have read and accept the terms.',
+	'terms.changed': 'The terms have changed. Read the new text and accept it again.',
+	'terms.accepted': 'Terms accepted.',
+	'terms.required': 'Accept the data-protection terms first.',
+
 	'common.save': 'Save',
 	'common.cancel': 'Cancel',
 	'common.more': 'Show more',
