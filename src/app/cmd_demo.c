@@ -120,6 +120,7 @@ static int add_accounts(registry *r)
 		sodium_memzero(password, sizeof password);
 		sodium_memzero(uri, sizeof uri);
 	}
+	printf("Each account is asked to accept the data-protection terms at its first sign-in.\n");
 	return 0;
 }
 

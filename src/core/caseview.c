@@ -141,6 +141,7 @@ static err_t load_person(const struct caseview_ctx *c, const char *ref, struct o
 struct relation {
 	int64_t id;
 	struct person_relation rel;
+	struct retention_hold_info hold;
 };
 
 static err_t relation_of(const struct caseview_ctx *c, const char *ref, struct relation *out)
@@ -161,6 +162,7 @@ static err_t relation_of(const struct caseview_ctx *c, const char *ref, struct r
 				.registered = db_col_int(st, 3) != 0,
 				.served = db_col_int(st, 4) != 0,
 				.referred = db_col_int(st, 5) != 0};
+			retention_hold_of(db_col_text(st, 6), db_col_int(st, 7), &out->hold);
 		}
 	}
 	db_finalize(st);
@@ -386,6 +388,15 @@ static err_t emit_referrals(const struct caseview_ctx *c, int64_t person_id, con
 	return e;
 }
 
+/* The hold to those who may put and lift one, who decide on it. */
+static void emit_hold(const struct caseview_ctx *c, const struct relation *rel,
+		      struct caseview_hold *out)
+{
+	*out = (struct caseview_hold){.shown = policy_allows(c->who, ACT_LEGAL_HOLD)};
+	if (out->shown)
+		out->hold = rel->hold;
+}
+
 /* The person's relation when the principal may see it (and read the field
  * groups `fields`), after the attempt's audit entry has committed, whatever
  * its outcome: `action`, with the reason or else `what` as its detail.
@@ -410,6 +421,12 @@ static err_t audited_sight(const struct caseview_ctx *c, const char *ref, const 
 err_t caseview_read(const struct caseview_ctx *c, const char *ref, const char *reason,
 		    const struct caseview_sink *sink)
 {
+	return caseview_read_held(c, ref, reason, sink, NULL);
+}
+
+err_t caseview_read_held(const struct caseview_ctx *c, const char *ref, const char *reason,
+			 const struct caseview_sink *sink, struct caseview_hold *out)
+{
 	struct relation rel;
 	db *d = registry_db(c->r);
 	/* With a ticket nothing is written here: the relation and the record
@@ -419,8 +436,9 @@ err_t caseview_read(const struct caseview_ctx *c, const char *ref, const char *r
 		e = audited_sight(c, ref, reason, "person.read", "", 0, &rel);
 	if (e == ERR_OK && (e = db_reads_begin(d)) == ERR_OK &&
 	    (e = emit_person(c, ref, rel.rel.blocked, sink)) == ERR_OK &&
-	    (e = emit_services(c, rel.id, ref, sink)) == ERR_OK)
-		e = emit_referrals(c, rel.id, ref, sink);
+	    (e = emit_services(c, rel.id, ref, sink)) == ERR_OK &&
+	    (e = emit_referrals(c, rel.id, ref, sink)) == ERR_OK && out)
+		emit_hold(c, &rel, out);
 	db_reads_end(d);
 	return e;
 }
@@ -879,21 +897,24 @@ err_t caseview_create_service(const struct caseview_ctx *c, const struct service
 
 struct hold_write {
 	const char *ref, *reason;
+	struct retention_hold_info *out;
 };
 
 static err_t write_hold(const struct caseview_ctx *c, void *arg)
 {
 	const struct hold_write *h = arg;
-	return retention_hold_write(c->r, h->ref, h->reason, c->who->username, c->now);
+	err_t e = retention_hold_write(c->r, h->ref, h->reason, c->who->username, c->now);
+	return e == ERR_OK ? retention_hold_read(c->r, h->ref, h->out) : e;
 }
 
 err_t caseview_legal_hold(const struct caseview_ctx *c, const char *ref, const char *reason,
-			  struct validate *v)
+			  struct validate *v, struct retention_hold_info *out)
 {
 	const char *action = reason ? "person.hold" : "person.release";
 	struct relation rel;
-	struct hold_write h = {ref, reason};
+	struct hold_write h = {ref, reason, out};
 	err_t e = visible(c, ref, 0, &rel);
+	*out = (struct retention_hold_info){0};
 	if (e == ERR_OK) {
 		struct audit_entry a = entry(c, action, "person", ref, "ok", reason ? reason : "");
 		e = in_tx(c, write_hold, &h, &a);

@@ -24,6 +24,7 @@
 #include "core/policy.h"
 #include "core/record.h"
 #include "core/registry.h"
+#include "core/retention.h"
 #include "core/validate.h"
 #include "core/writeturn.h"
 
@@ -117,6 +118,21 @@ struct caseview_ctx {
 err_t caseview_read(const struct caseview_ctx *c, const char *ref, const char *reason,
 		    const struct caseview_sink *sink);
 
+/* The legal hold as caseview_read_held hands it over. */
+struct caseview_hold {
+	int shown;                        /* 0: not for this reader (the rest empty) */
+	struct retention_hold_info hold;  /* hold.held 0: none */
+};
+
+/*
+ * caseview_read, and in the same reading transaction the legal hold on the
+ * person's own row for the readers who may put and lift one (officers):
+ * they decide on it.  Others get shown 0, so that their answers say nothing
+ * of holds.
+ */
+err_t caseview_read_held(const struct caseview_ctx *c, const char *ref, const char *reason,
+			 const struct caseview_sink *sink, struct caseview_hold *out);
+
 /*
  * The whole document number of one person, for a reader who may see the
  * person's identity (and, as for caseview_read, a coordinator only with a
@@ -134,12 +150,13 @@ err_t caseview_subject_access(const struct caseview_ctx *c, const char *ref, jso
 /*
  * Puts (reason: a legal_hold_reason code) or lifts (NULL) the legal hold on
  * person `ref` (retention.h), audited ("person.hold" / "person.release") in
- * the same transaction.  ERR_INVALID for an unknown reason (reported through
- * v), ERR_CONFLICT to lift a hold there is not, ERR_NOT_FOUND as for
+ * the same transaction, and reads the hold back into *out as the transaction
+ * leaves it.  ERR_INVALID for an unknown reason (reported through v),
+ * ERR_CONFLICT to lift a hold there is not, ERR_NOT_FOUND as for
  * caseview_read.
  */
 err_t caseview_legal_hold(const struct caseview_ctx *c, const char *ref, const char *reason,
-			  struct validate *v);
+			  struct validate *v, struct retention_hold_info *out);
 
 err_t caseview_reveal(const struct caseview_ctx *c, const char *ref, const char *reason,
 		      char **out);

@@ -243,14 +243,32 @@ err_t retention_run(registry *r, int64_t now, int dry_run,
 	return e;
 }
 
-static int is_held(registry *r, const char *ref)
+#define DAY_SECONDS 86400
+
+void retention_hold_of(const char *reason, int64_t set_at, struct retention_hold_info *out)
+{
+	*out = (struct retention_hold_info){.held = reason != NULL};
+	if (!reason)
+		return;
+	snprintf(out->reason, sizeof out->reason, "%s", reason);
+	out->since = set_at - ((set_at % DAY_SECONDS) + DAY_SECONDS) % DAY_SECONDS;
+}
+
+err_t retention_hold_read(registry *r, const char *ref, struct retention_hold_info *out)
 {
 	db_stmt *st = NULL;
-	int held = 0;
-	if (db_prepare(registry_db(r), Q_HOLD_GET, &st) == ERR_OK && db_bind_text(st, 1, ref) == ERR_OK)
-		held = db_step(st) == DB_ROW;
+	int rc;
+	err_t e = db_prepare(registry_db(r), Q_HOLD_GET, &st);
+	*out = (struct retention_hold_info){0};
+	if (e == ERR_OK && (e = db_bind_text(st, 1, ref)) == ERR_OK) {
+		rc = db_step(st);
+		if (rc == DB_ROW)
+			retention_hold_of(db_col_text(st, 0), db_col_int(st, 1), out);
+		else
+			e = db_done(rc);
+	}
 	db_finalize(st);
-	return held;
+	return e;
 }
 
 err_t retention_hold_write(registry *r, const char *ref, const char *reason, const char *set_by,
@@ -263,8 +281,13 @@ err_t retention_hold_write(registry *r, const char *ref, const char *reason, con
 		return ERR_INVALID;
 	if ((e = registry_person_status(r, ref, &status)) != ERR_OK)
 		return e;
-	if (!reason && !is_held(r, ref))
-		return ERR_CONFLICT;
+	if (!reason) {
+		struct retention_hold_info now_held;
+		if ((e = retention_hold_read(r, ref, &now_held)) != ERR_OK)
+			return e;
+		if (!now_held.held)
+			return ERR_CONFLICT;
+	}
 	e = db_prepare(registry_db(r), reason ? Q_HOLD_PUT : Q_HOLD_DROP, &st);
 	if (e == ERR_OK && (e = db_bind_text(st, 1, ref)) == ERR_OK && reason &&
 	    (e = db_bind_text(st, 2, reason)) == ERR_OK && (e = db_bind_text(st, 3, set_by)) == ERR_OK)

@@ -22,6 +22,7 @@
 
 #include <stdint.h>
 
+#include "core/codes.h"
 #include "core/record.h"
 #include "core/registry.h"
 
@@ -60,6 +61,23 @@ struct retention_summary {
 err_t retention_run(registry *r, int64_t now, int dry_run,
 		    void (*each)(const struct retention_case *c, void *ctx), void *ctx,
 		    struct retention_summary *out);
+
+/* The legal hold on one person's own row (retention_case.held also counts
+ * a hold on anyone of the family). */
+struct retention_hold_info {
+	int held;                        /* 0: none; the rest is then empty */
+	char reason[CODES_CODE_MAX + 1]; /* a legal_hold_reason code */
+	int64_t since;                   /* the day it was put (date.h) */
+};
+
+/* Reads the hold on person `ref` into *out (held 0 when there is none, also
+ * for no such person), for lifting it and the subject access report. */
+err_t retention_hold_read(registry *r, const char *ref, struct retention_hold_info *out);
+
+/* *out from a legal_holds row's reason (NULL: no hold) and set_at, for a
+ * reader that has the row already (caseview.c reads it with the person's
+ * relation, in the statement every read of a person runs anyway). */
+void retention_hold_of(const char *reason, int64_t set_at, struct retention_hold_info *out);
 
 /* Puts (reason: a legal_hold_reason code) or lifts (reason NULL) the legal
  * hold on person `ref` for `set_by`, audited by the registry's actor

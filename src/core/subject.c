@@ -112,24 +112,16 @@ static err_t find_kept(const struct retention_case *c, int due, void *ctx)
 	return k->out ? ERR_OK : ERR_NOMEM;
 }
 
+/* The hold on the person's own row (retention.h), or null. */
 static err_t add_hold(registry *r, const char *ref, json_t *doc)
 {
-	db_stmt *st = NULL;
-	json_t *v = NULL;
-	int rc;
-	err_t e = db_prepare(registry_db(r), Q_HOLD_GET, &st);
-	if (e == ERR_OK && (e = db_bind_text(st, 1, ref)) == ERR_OK) {
-		rc = db_step(st);
-		if (rc == DB_ROW)
-			v = json_pack("{s:s, s:o}", "reason", db_col_text(st, 0), "since",
-				      day_of(db_col_int(st, 1) / 86400 * 86400));
-		else if (rc == DB_DONE)
-			v = json_null();
-		else
-			e = db_step_error(rc);
-	}
-	db_finalize(st);
-	return e == ERR_OK ? add(doc, "legal_hold", v) : e;
+	struct retention_hold_info h;
+	err_t e = retention_hold_read(r, ref, &h);
+	if (e != ERR_OK)
+		return e;
+	return add(doc, "legal_hold", h.held ? json_pack("{s:s, s:o}", "reason", h.reason, "since",
+							 day_of(h.since))
+					     : json_null());
 }
 
 /* Every audit entry on the person, their services and referrals. */

@@ -121,8 +121,9 @@ const char Q_CASE_PERSON_ONE[] =
 	"CASE WHEN EXISTS (SELECT 1 FROM services s WHERE s.person_id = p.id AND "
 	"s.provider = $2) THEN 1 ELSE 0 END, "
 	"CASE WHEN EXISTS (SELECT 1 FROM referrals f WHERE f.person_id = p.id AND "
-	"(f.from_agency = $2 OR f.to_agency = $2)) THEN 1 ELSE 0 END "
-	"FROM persons p LEFT JOIN person_access a ON a.person_id = p.id WHERE p.ref = $1";
+	"(f.from_agency = $2 OR f.to_agency = $2)) THEN 1 ELSE 0 END, h.reason, h.set_at "
+	"FROM persons p LEFT JOIN person_access a ON a.person_id = p.id "
+	"LEFT JOIN legal_holds h ON h.person_id = p.id WHERE p.ref = $1";
 
 const char Q_CASE_SERVICES[] =
 	"SELECT s.ref, s.service, s.provider, s.date, s.end_date, s.amount, s.currency, s.phase, "

@@ -101,13 +101,14 @@ err_t h_person_read(struct request *rq, struct reply *out)
 	struct gather g = {JSON_WRITER_INIT, JSON_WRITER_INIT, JSON_WRITER_INIT};
 	struct json_writer doc = JSON_WRITER_INIT;
 	struct caseview_sink sink = {add_person, add_service, add_referral, &g};
+	struct caseview_hold hold = {0};
 	struct caseview_ctx c = ctx_of(rq);
 	const char *reason;
 	err_t e = readers_access_reason(rq, out, &reason);
 	jw_begin_array(&g.services);
 	jw_begin_array(&g.referrals);
 	if (e == ERR_OK)
-		e = caseview_read(&c, rq->param, reason, &sink);
+		e = caseview_read_held(&c, rq->param, reason, &sink, &hold);
 	if (e == ERR_OK) {
 		jw_end_array(&g.services);
 		jw_end_array(&g.referrals);
@@ -118,6 +119,10 @@ err_t h_person_read(struct request *rq, struct reply *out)
 		jw_part(&doc, &g.services);
 		jw_key(&doc, "referrals");
 		jw_part(&doc, &g.referrals);
+		if (hold.shown) { /* absent, not null, for everyone else */
+			jw_key(&doc, "legal_hold");
+			json_out_legal_hold(&doc, &hold.hold);
+		}
 		jw_end_object(&doc);
 		e = reply_json_text(out, &doc);
 	}
@@ -148,11 +153,14 @@ err_t h_person_subject_access(struct request *rq, struct reply *out)
 	return caseview_subject_access(&c, rq->param, &out->json);
 }
 
-/* POST puts a legal hold with {"reason"}, DELETE lifts it. */
+/* POST puts a legal hold with {"reason"}, DELETE lifts it; both answer the
+ * hold as it now is, in the shape of the person's read. */
 err_t h_legal_hold(struct request *rq, struct reply *out)
 {
 	struct caseview_ctx c = ctx_of(rq);
 	struct validate v = validator(rq, out);
+	struct retention_hold_info now_held;
+	struct json_writer doc = JSON_WRITER_INIT;
 	const char *reason = NULL;
 	json_t *body = NULL;
 	err_t e = ERR_OK;
@@ -163,13 +171,19 @@ err_t h_legal_hold(struct request *rq, struct reply *out)
 		e = body_ok(out) ? ERR_OK : ERR_INVALID;
 	}
 	if (e == ERR_OK)
-		e = caseview_legal_hold(&c, rq->param, reason, &v);
+		e = caseview_legal_hold(&c, rq->param, reason, &v, &now_held);
 	if (e == ERR_CONFLICT)
 		out->detail = "there is no legal hold on this person";
 	if (e == ERR_OK) {
-		out->json = json_pack("{s:s, s:s?}", "id", rq->param, "legal_hold", reason);
-		e = out->json ? ERR_OK : ERR_NOMEM;
+		jw_begin_object(&doc);
+		jw_key(&doc, "id");
+		jw_string(&doc, rq->param);
+		jw_key(&doc, "legal_hold");
+		json_out_legal_hold(&doc, &now_held);
+		jw_end_object(&doc);
+		e = reply_json_text(out, &doc);
 	}
+	jw_free(&doc);
 	json_decref(body);
 	return e;
 }

@@ -115,3 +115,15 @@ void json_out_referral(struct json_writer *w, const struct referral *f)
 	text_member(w, "override_reason", f->override_reason);
 	jw_end_object(w);
 }
+
+void json_out_legal_hold(struct json_writer *w, const struct retention_hold_info *h)
+{
+	if (!h->held) {
+		jw_null(w);
+		return;
+	}
+	jw_begin_object(w);
+	text_member(w, "reason", h->reason);
+	date_member(w, "since", h->since);
+	jw_end_object(w);
+}

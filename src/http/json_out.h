@@ -16,5 +16,8 @@
 void json_out_person(struct json_writer *w, const struct caseview_person *cp);
 void json_out_service(struct json_writer *w, const struct service *s);
 void json_out_referral(struct json_writer *w, const struct referral *f);
+/* A legal hold as {"reason", "since"}, or null when there is none: the
+ * subject access report's "legal_hold" (subject.h) in the same shape. */
+void json_out_legal_hold(struct json_writer *w, const struct retention_hold_info *h);
 
 #endif

@@ -861,13 +861,46 @@ static void subject_access(void **state)
 	assert_true(audited(w, "person.subject_access", "P1") >= 2); /* the matrix's and this one */
 }
 
+/* The hold an officer's read of P2 shows: null, or its reason and since
+ * (one of the days in `days`: the clock may pass midnight meanwhile). */
+static void officer_sees_hold(struct world *w, const char *reason, const char *const days[2])
+{
+	json_t *j = get(&w->officer, "/api/v1/persons/P2", 200);
+	json_t *hold = json_object_get(j, "legal_hold");
+	assert_non_null(hold); /* the member is there, null or not */
+	if (!reason) {
+		assert_true(json_is_null(hold));
+	} else {
+		const char *since = json_string_value(json_object_get(hold, "since"));
+		assert_string_equal(json_string_value(json_object_get(hold, "reason")), reason);
+		assert_non_null(since);
+		if (strcmp(since, days[0]) != 0)
+			assert_string_equal(since, days[1]);
+		assert_int_equal(json_object_size(hold), 2);
+	}
+	json_decref(j);
+}
+
+/* Today (UTC, the server's clock) as YYYY-MM-DD. */
+static void today_text(char buf[DATE_TEXT_MAX])
+{
+	date_format(clock_now(), buf);
+}
+
 /* Checklist HUM-11 over the API: an officer puts and lifts a legal hold,
- * with a reason of the list; both are audited; the person's report shows it. */
+ * with a reason of the list; both are audited; the person's report and the
+ * officer's read of the person show it, and nobody else's read mentions
+ * holds at all. */
 static void legal_hold(void **state)
 {
 	struct world *w = *state;
 	struct hc_response r;
+	char days[2][DATE_TEXT_MAX] = {"", ""};
+	const char *const day[2] = {days[0], days[1]};
+	const char *const reason[] = {"X-Access-Reason: report_verification", NULL};
 	assert_int_equal(hc_reauth(&w->officer, hf_account(w->f, "rashad"), HC_PASSWORD), 200);
+	today_text(days[0]);
+	officer_sees_hold(w, NULL, day);
 	hc_send(&w->officer, "POST", "/api/v1/persons/P2/legal-hold", "{\"reason\":\"whim\"}", NULL,
 		&r);
 	assert_int_equal(r.status, 400);
@@ -877,17 +910,47 @@ static void legal_hold(void **state)
 	assert_int_equal(hc_status(&w->officer, "POST", "/api/v1/persons/NOBODY/legal-hold",
 				   "{\"reason\":\"investigation\"}"),
 			 404);
-	assert_int_equal(hc_status(&w->officer, "POST", "/api/v1/persons/P2/legal-hold",
-				   "{\"reason\":\"investigation\"}"),
-			 200);
+	hc_send(&w->officer, "POST", "/api/v1/persons/P2/legal-hold",
+		"{\"reason\":\"investigation\"}", NULL, &r);
+	assert_int_equal(r.status, 200);
+	/* the answer: the hold as it now is, as the read shows it */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "legal_hold"),
+							      "reason")),
+			    "investigation");
+	hc_free(&r);
 	json_t *j = get(&w->officer, "/api/v1/persons/P2/subject-access", 200);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "legal_hold"),
 							      "reason")),
 			    "investigation");
 	assert_true(json_is_true(json_object_get(json_object_get(j, "retention"), "held")));
+	json_t *reported = json_incref(json_object_get(j, "legal_hold"));
 	json_decref(j);
-	assert_int_equal(hc_status(&w->officer, "DELETE", "/api/v1/persons/P2/legal-hold", NULL),
-			 200);
+	today_text(days[1]);
+	officer_sees_hold(w, "investigation", day);
+	j = get(&w->officer, "/api/v1/persons/P2", 200); /* the report's hold, the same */
+	assert_true(json_equal(json_object_get(j, "legal_hold"), reported));
+	json_decref(j);
+	json_decref(reported);
+	/* held, and still no word of it for a caseworker who sees P2, nor for
+	 * the coordinator */
+	j = get(&w->ngo, "/api/v1/persons/P2", 200);
+	assert_false(has_key(j, "legal_hold"));
+	assert_false(mentions(j, "investigation"));
+	json_decref(j);
+	assert_int_equal(hc_reauth(&w->coord, hf_account(w->f, "coord"), HC_PASSWORD), 200);
+	hc_send(&w->coord, "GET", "/api/v1/persons/P2", NULL, reason, &r);
+	assert_int_equal(r.status, 200);
+	assert_false(has_key(r.json, "legal_hold"));
+	hc_free(&r);
+	hc_send(&w->officer, "DELETE", "/api/v1/persons/P2/legal-hold", NULL, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_true(json_is_null(json_object_get(r.json, "legal_hold")));
+	assert_true(has_key(r.json, "legal_hold"));
+	hc_free(&r);
+	officer_sees_hold(w, NULL, day);
+	j = get(&w->ngo, "/api/v1/persons/P2", 200);
+	assert_false(has_key(j, "legal_hold"));
+	json_decref(j);
 	assert_int_equal(hc_status(&w->officer, "DELETE", "/api/v1/persons/P2/legal-hold", NULL),
 			 409);
 	registry *reg = hf_registry(w->f);

@@ -406,6 +406,18 @@ export const messages = {
 	'subject.accessesIntro': 'Qeyd, onun xidmətləri və yönləndirmələri üzrə audit jurnalının bütün yazıları, ən köhnəsi birinci: nə vaxt, hansı qurum hansı rolda, nə etdi və nəticə. İşçilərin adları göstərilmir.',
 	'subject.accessesCaption': 'Qeydə müraciətlər ({n})',
 	'subject.accessesNone': 'Heç bir müraciət qeydə alınmayıb.',
+	'hold.title': 'Hüquqi saxlama',
+	'hold.intro': 'Hüquqi saxlama bu qeydi və ailə üzvlərinin qeydlərini saxlanma müddəti bitəndən sonra da qoruyur: məhkəmə, istintaq, davam edən icraat və ya şəxsin öz xahişi üçün lazım olduqca qeyd silinmir.',
+	'hold.none': 'Bu qeyddə hüquqi saxlama yoxdur.',
+	'hold.held': 'Hüquqi saxlama qoyulub: {reason}, {date} tarixindən. Qeyd saxlama götürülənədək saxlanılır.',
+	'hold.reason': 'Saxlamanın səbəbi',
+	'hold.errReason': 'Saxlamanın səbəbini seçin.',
+	'hold.place': 'Hüquqi saxlama qoy',
+	'hold.placed': 'Hüquqi saxlama qoyuldu: qeyd saxlama götürülənədək saxlanılacaq.',
+	'hold.lift': 'Hüquqi saxlamanı götür',
+	'hold.liftConfirm': 'Hüquqi saxlama götürülsün? Saxlama olmadan qeyd saxlanma müddəti bitən kimi silinəcək.',
+	'hold.liftYes': 'Bəli, saxlamanı götür',
+	'hold.lifted': 'Hüquqi saxlama götürüldü.',
 };
 
 export const codes = {

@@ -406,6 +406,18 @@ export const messages = {
 	'subject.accessesIntro': 'Every entry of the audit log on the record, its services and referrals, oldest first: when, which agency in which role, what, and the outcome. Staff names are not given.',
 	'subject.accessesCaption': 'Accesses to the record ({n})',
 	'subject.accessesNone': 'No access recorded.',
+	'hold.title': 'Legal hold',
+	'hold.intro': 'A legal hold keeps this record, and those of the family, after the retention period ends: it is not erased while a court, an investigation, proceedings under way or the person’s own request need it.',
+	'hold.none': 'There is no legal hold on this record.',
+	'hold.held': 'Under a legal hold: {reason}, since {date}. The record is kept until the hold is lifted.',
+	'hold.reason': 'Reason for the hold',
+	'hold.errReason': 'Choose the reason for the hold.',
+	'hold.place': 'Place a legal hold',
+	'hold.placed': 'Legal hold placed: the record is kept until the hold is lifted.',
+	'hold.lift': 'Lift the legal hold',
+	'hold.liftConfirm': 'Lift the legal hold? Without it, the record is erased as soon as its retention period has ended.',
+	'hold.liftYes': 'Yes, lift the hold',
+	'hold.lifted': 'Legal hold lifted.',
 };
 
 export const codes = {

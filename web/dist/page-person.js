@@ -4,8 +4,9 @@
 // the document number masked with a button to reveal it; and the work on
 // the case: record a service, refer to another agency (with the person's
 // consent, or without it on a stated lawful ground), answer a referral; and,
-// for officers, the subject access report (everything held on the person,
-// for the person: GET .../subject-access) to download and to read to them.
+// for officers, the legal hold (placed and lifted here) and the subject
+// access report (everything held on the person, for the person: GET
+// .../subject-access) to download and to read to them.
 //
 // Each section is drawn only from what the API returned: a field the reader
 // may not see is absent from the JSON and so absent from the page (never
@@ -267,6 +268,78 @@ function blockControl(p, ctx, redraw) {
 			} }));
 }
 
+// ---- legal hold (checklist HUM-11) ------------------------------------------
+//
+// A hold keeps the record (and its family's) past its retention period.  The
+// API tells the readers who may place one, officers, in GET .../persons/{id}
+// "legal_hold": {reason, since} or null, and nobody else: the section is
+// drawn when the member is there.  Placing (POST .../legal-hold {reason}) and
+// lifting (DELETE, confirmed in the page first: lifting lets the retention
+// job erase the record once its period has ended) both need a recent
+// sign-in, which api.js asks for with the step-up dialog; their answer is the
+// hold as it now is, and the section is drawn again from it.
+
+function holdState(hold) {
+	return hold
+		? h('p', { class: 'notice hold-state', 'data-hold': 'held', tabindex: '-1',
+			text: t('hold.held', { reason: i18n.label('legal_hold_reason', hold.reason), date: i18n.formatDate(hold.since) }) })
+		: h('p', { class: 'hold-state', 'data-hold': 'none', tabindex: '-1', text: t('hold.none') });
+}
+
+function legalHold(p, first, ctx) {
+	const url = `/api/v1/persons/${encodeURIComponent(p.id)}/legal-hold`;
+	const box = h('div', { class: 'hold-body' });
+	// draws the hold as the last answer has it, then focuses `focus` in it
+	const show = (hold, focus) => {
+		fill(box, holdState(hold), hold ? liftControl(hold) : placeForm());
+		if (focus) box.querySelector(focus).focus();
+	};
+	const placeForm = () => {
+		const form = new Form({
+			label: t('hold.place'),
+			submit: t('hold.place'),
+			onSubmit: async (v) => {
+				const r = await api.post(url, { reason: v.reason });
+				show(r.legal_hold, '.hold-state');
+				ctx.announce(t('hold.placed'));
+			},
+		});
+		form.add(new Field({ name: 'reason', label: t('hold.reason'), type: 'select', required: true,
+			requiredMessage: t('hold.errReason'), options: options('legal_hold_reason') }));
+		return form.el;
+	};
+	// the lift button, then a confirmation in the page (no pop-up)
+	const liftControl = (hold) => {
+		const lift = h('div', { class: 'hold-lift' });
+		const ask = () => {
+			const yes = h('button', { type: 'button', class: 'danger', 'data-action': 'hold-lift-yes', text: t('hold.liftYes'),
+				onclick: async () => {
+					yes.disabled = true;
+					try {
+						const r = await api.del(url);
+						show(r.legal_hold, '.hold-state');
+						ctx.announce(t('hold.lifted'));
+					} catch (e) {
+						yes.disabled = false;
+						ctx.announce(errorText(e), 'error');
+					}
+				} });
+			fill(lift, h('p', { class: 'notice warn', role: 'alert', text: t('hold.liftConfirm') }),
+				h('div', { class: 'actions' }, yes,
+					h('button', { type: 'button', class: 'secondary', text: t('common.cancel'),
+						onclick: () => show(hold, '[data-action="hold-lift"]') })));
+			yes.focus();
+		};
+		fill(lift, h('div', { class: 'actions' },
+			h('button', { type: 'button', class: 'secondary', 'data-action': 'hold-lift', text: t('hold.lift'), onclick: ask })));
+		return lift;
+	};
+	show(first);
+	const s = section(t('hold.title'), h('p', { class: 'intro', text: t('hold.intro') }), box);
+	s.dataset.section = 'legal-hold';
+	return s;
+}
+
 // ---- subject access (checklist HUM-08) --------------------------------------
 //
 // A person asks what is held on them (GDPR Art. 15 and 20); an officer asks
@@ -429,6 +502,7 @@ async function draw(main, ctx, id, current, again = false) {
 				contact ? section(t('person.contact'), contact) : null,
 				status ? section(t('person.identification'), status) : null,
 				'access_block' in p ? section(t('field.access_block'), blockControl(p, ctx, redraw)) : null,
+				'legal_hold' in data ? legalHold(p, data.legal_hold, ctx) : null,
 				family(p, fam, ctx)),
 			h('div', { class: 'col wide' },
 				section(t('person.timeline'), timeline(data, ctx, redraw)),
