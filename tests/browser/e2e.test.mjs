@@ -891,6 +891,9 @@ test('administration: a user added with a reset code sets her own password; a re
 	assert.match(code, /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
 	accounts['nigar.ngo'] = { password: 'Dəniz kənarında səhər yeməyi 2026', secret: /secret=([A-Z2-7]+)/.exec(uri)[1] };
 	assert.match(norm(await page.locator('tr[data-user="nigar.ngo"]').innerText()), /nigar\.ngo QHT işçisi|nigar\.ngo/);
+	// a new account has not seen the data-protection terms yet
+	assert.equal(await page.locator('tr[data-user="nigar.ngo"] [data-terms]').getAttribute('data-terms'), 'no');
+	assert.equal(await page.locator('tr[data-user="admin"] [data-terms]').getAttribute('data-terms'), 'yes');
 	assert.equal(await page.locator('.secrets svg.qr path').count(), 1, 'the set-up address as a QR code');
 	await check(page, 'admin-secrets-az');
 

@@ -259,6 +259,9 @@ export const messages = {
 	'users.disabled': 'deaktiv',
 	'users.otp': 'Birdəfəlik kodlar',
 	'users.created': 'Yaradılıb',
+	'users.terms': 'Qaydalar',
+	'users.termsYes': 'qəbul edib',
+	'users.termsNo': 'hələ yox',
 
 	'audit.title': 'Audit jurnalı',
 

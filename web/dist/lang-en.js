@@ -259,6 +259,9 @@ export const messages = {
 	'users.disabled': 'disabled',
 	'users.otp': 'One-time codes',
 	'users.created': 'Created',
+	'users.terms': 'Terms',
+	'users.termsYes': 'accepted',
+	'users.termsNo': 'not yet',
 
 	'audit.title': 'Audit log',
 

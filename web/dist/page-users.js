@@ -58,7 +58,7 @@ function secrets(username, r) {
 
 function usersTable(users, act) {
 	return table(t('users.title'),
-		[t('users.username'), t('users.role'), t('users.agency'), t('users.state'), t('users.otp'), t('users.created'), t('admin.actions')],
+		[t('users.username'), t('users.role'), t('users.agency'), t('users.state'), t('users.otp'), t('users.created'), t('users.terms'), t('admin.actions')],
 		users.map((u) => h('tr', { class: u.disabled ? 'disabled' : null, 'data-user': u.username },
 			h('th', { scope: 'row', text: u.username }),
 			h('td', { text: i18n.label('role', u.role) }),
@@ -66,6 +66,8 @@ function usersTable(users, act) {
 			h('td', {}, h('span', { class: `badge ${u.disabled ? 'off' : 'on'}`, text: u.disabled ? t('users.disabled') : t('users.active') })),
 			h('td', { text: u.one_time_codes ? t('common.yes') : t('common.no') }),
 			h('td', { text: i18n.formatTimestamp(u.created_at) }),
+			// the data-protection terms (HUM-15): accepted at the first sign-in
+			h('td', { 'data-terms': u.terms_accepted ? 'yes' : 'no', text: u.terms_accepted ? t('users.termsYes') : t('users.termsNo') }),
 			h('td', {}, h('div', { class: 'row-actions' },
 				h('button', { type: 'button', class: 'small', text: u.disabled ? t('admin.enable') : t('admin.disable'),
 					'aria-label': t(u.disabled ? 'admin.enableFor' : 'admin.disableFor', { user: u.username }),
