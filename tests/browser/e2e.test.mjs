@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
 	BASE, launch, newPage, signIn, acceptTerms, signOut, setLang, look, axe, screenshot, nextCode,
-	isoDaysAgo, az, en, norm, accounts,
+	staleOnce, confirmStepUp, isoDaysAgo, az, en, norm, accounts,
 } from './lib.mjs';
 
 let browser;
@@ -554,20 +554,9 @@ test('subject access: the officer prepares Leyla\'s report, downloads it and rea
 	// minutes cannot pass here, so its first answer is held as too old once,
 	// as the administrator's test does; the officer confirms password and
 	// code and the real report follows
-	let stale = true;
-	await page.route('**/api/v1/persons/*/subject-access', async (route) => {
-		if (!stale) return route.continue();
-		stale = false;
-		return route.fulfill({ status: 401, contentType: 'application/problem+json',
-			body: JSON.stringify({ type: 'https://haven.invalid/problems/reauth-required', title: 'Authenticate again', status: 401 }) });
-	});
+	await staleOnce(page, '**/api/v1/persons/*/subject-access');
 	await box.getByRole('button', { name: 'Prepare the report' }).click();
-	const dialog = page.locator('dialog.reauth.stepup');
-	await dialog.waitFor();
-	await dialog.locator('input[name="password"]').fill(accounts.mia_officer.password);
-	await dialog.locator('input[name="otp"]').fill(await nextCode('mia_officer'));
-	await dialog.locator('button[type="submit"]').click();
-	await dialog.waitFor({ state: 'detached' });
+	await confirmStepUp(page, 'mia_officer');
 	await page.unroute('**/api/v1/persons/*/subject-access');
 	const title = box.locator('.subject-report h3');
 	await title.waitFor();
@@ -670,21 +659,10 @@ test('legal hold: the officer places one on Leyla\'s record with a reason, sees 
 	await check(page, 'person-legal-hold-form-en');
 	// the hold needs a recent sign-in (step-up): its first answer is held as
 	// too old once, as for the subject access report; the real one follows
-	let stale = true;
-	await page.route('**/api/v1/persons/*/legal-hold', async (route) => {
-		if (!stale) return route.continue();
-		stale = false;
-		return route.fulfill({ status: 401, contentType: 'application/problem+json',
-			body: JSON.stringify({ type: 'https://haven.invalid/problems/reauth-required', title: 'Authenticate again', status: 401 }) });
-	});
+	await staleOnce(page, '**/api/v1/persons/*/legal-hold');
 	await box.getByLabel('Reason for the hold').selectOption('court_order');
 	await place.click();
-	const dialog = page.locator('dialog.reauth.stepup');
-	await dialog.waitFor();
-	await dialog.locator('input[name="password"]').fill(accounts.mia_officer.password);
-	await dialog.locator('input[name="otp"]').fill(await nextCode('mia_officer'));
-	await dialog.locator('button[type="submit"]').click();
-	await dialog.waitFor({ state: 'detached' });
+	await confirmStepUp(page, 'mia_officer');
 	await page.unroute('**/api/v1/persons/*/legal-hold');
 	// shown from the answer: the reason's label (code list legal_hold_reason) and the day
 	const codes = await (await page.request.get(`${BASE}/api/v1/codes`)).json();
@@ -861,16 +839,7 @@ test('administration: a user added with a reset code sets her own password; a re
 	await page.locator('details.codes').first().waitFor();
 	await check(page, 'admin-az');
 	// the server holds the administrator's sign-in as too old for this once
-	let stale = true;
-	await page.route('**/api/v1/users', async (route) => {
-		if (stale && route.request().method() === 'POST') {
-			stale = false;
-			await route.fulfill({ status: 401, contentType: 'application/problem+json',
-				body: JSON.stringify({ type: 'https://haven.invalid/problems/reauth-required', title: 'Authenticate again', status: 401 }) });
-		} else {
-			await route.continue();
-		}
-	});
+	await staleOnce(page, '**/api/v1/users', 'POST');
 	const add = page.locator('form.add-user');
 	await add.locator('[data-field="username"] input').fill('nigar.ngo');
 	await add.locator('[data-field="role"] select').selectOption('caseworker');
@@ -880,10 +849,7 @@ test('administration: a user added with a reset code sets her own password; a re
 	await dialog.waitFor();
 	assert.match(norm(await dialog.innerText()), /Şəxsiyyətinizi təsdiqləyin/);
 	await check(page, 'stepup-az');
-	await dialog.locator('input[name="password"]').fill(accounts.admin.password);
-	await dialog.locator('input[name="otp"]').fill(await nextCode('admin'));
-	await dialog.locator('button[type="submit"]').click();
-	await dialog.waitFor({ state: 'detached' });
+	await confirmStepUp(page, 'admin');
 	const secrets = page.locator('.secrets[data-secrets="nigar.ngo"]');
 	await secrets.waitFor();
 	const code = await secrets.locator('code.code').innerText();
@@ -954,13 +920,7 @@ test('administration: a user added with a reset code sets her own password; a re
 	await page.locator('details[data-list="service"] code', { hasText: 'art_therapy' }).waitFor({ state: 'attached' });
 	assert.match(norm(await page.locator('#live').innerText()), /art_therapy is added/);
 	// a step-up the administrator cancels: nothing is done, and she is told so
-	let staleReset = true;
-	await page.route('**/api/v1/users/nigar.ngo/reset', async (route) => {
-		if (!staleReset) return route.continue();
-		staleReset = false;
-		return route.fulfill({ status: 401, contentType: 'application/problem+json',
-			body: JSON.stringify({ type: 'https://haven.invalid/problems/reauth-required', title: 'Authenticate again', status: 401 }) });
-	});
+	await staleOnce(page, '**/api/v1/users/nigar.ngo/reset');
 	await row.getByRole('button', { name: 'Reset password: nigar.ngo' }).click();
 	await dialog.waitFor();
 	assert.match(norm(await dialog.innerText()), /Confirm it is you/);

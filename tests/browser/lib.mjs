@@ -126,6 +126,33 @@ export async function setLang(page, l) {
 
 // ---- accessibility and screenshots ---------------------------------------------
 
+// ---- step-up ----------------------------------------------------------------
+
+// The server asks for a sign-in of the last five minutes before a sensitive
+// action; that cannot age in a test, so the next `method` request (any, when
+// null) to `pattern` is answered once as the server would answer a stale one
+// (401 reauth-required), and the real request follows the step-up.
+export async function staleOnce(page, pattern, method = null) {
+	let stale = true;
+	await page.route(pattern, async (route) => {
+		if (!stale || (method && route.request().method() !== method)) return route.continue();
+		stale = false;
+		return route.fulfill({ status: 401, contentType: 'application/problem+json',
+			body: JSON.stringify({ type: 'https://haven.invalid/problems/reauth-required', title: 'Authenticate again', status: 401 }) });
+	});
+}
+
+// Gives `username`'s password and next one-time code in the open step-up
+// dialog, and waits for it to close.
+export async function confirmStepUp(page, username) {
+	const dialog = page.locator('dialog.reauth.stepup');
+	await dialog.waitFor();
+	await dialog.locator('input[name="password"]').fill(accounts[username].password);
+	await dialog.locator('input[name="otp"]').fill(await nextCode(username));
+	await dialog.locator('button[type="submit"]').click();
+	await dialog.waitFor({ state: 'detached' });
+}
+
 // Runs axe-core on the page as it is; returns the serious and critical
 // violations (the test fails on any), after printing the others.
 export async function axe(page, name) {
