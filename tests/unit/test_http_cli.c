@@ -1,7 +1,8 @@
 /*
- * test_http_cli.c - the real binary: `haven user add|list|disable|reset`
- * (password from standard input, the otpauth URI for roles that see
- * personal data, weak passwords refused) and `haven serve` stopped with
+ * test_http_cli.c - the real binary: `haven user add|list|disable|enable|
+ * reset|change` (password from standard input, the otpauth URI for roles that
+ * see personal data, weak passwords refused, each mistake of an administrator
+ * refused with its message and exit status) and `haven serve` stopped with
  * SIGTERM while a request is in flight: the request is answered, a new one
  * is answered 503 (try again), the process exits 0.
  */
@@ -84,6 +85,134 @@ static void user_commands(void **state)
 	assert_int_equal(run(&out, &err, "%s user disable --db %s nobody", HAVEN_BIN, db), 1);
 	free(out);
 	free(err);
+	tu_rmtree(dir);
+	free(db);
+	free(dir);
+}
+
+/* Runs `[printf PASSWORD |] haven user ARGS --db DB` (input NULL: stdin
+ * empty); fails unless it exits with `status` and `want` (unless NULL) is
+ * in what it printed, on standard output or error. */
+static void user_cmd(const char *db, const char *input, const char *args, int status,
+		     const char *want)
+{
+	char *out = NULL, *err = NULL;
+	int rc = input ? run(&out, &err, "printf '%s\\n' | %s user %s --db %s", input, HAVEN_BIN,
+			     args, db)
+		       : run(&out, &err, "%s user %s --db %s </dev/null", HAVEN_BIN, args, db);
+	if (rc != status || (want && !(out && strstr(out, want)) && !(err && strstr(err, want))))
+		fail_msg("haven user %s: exit %d (wanted %d, with \"%s\"):\n%s%s", args, rc, status,
+			 want ? want : "", out ? out : "", err ? err : "");
+	free(out);
+	free(err);
+}
+
+/* `haven user list`'s line of an account, as the administrator reads it. */
+static void listed(const char *db, const char *name, const char *role, const char *agency,
+		   const char *state, const char *otp)
+{
+	char line[256];
+	snprintf(line, sizeof line, "%-24s %-12s %-24s %-9s %-4s", name, role, agency, state, otp);
+	user_cmd(db, NULL, "list", 0, line);
+}
+
+/* The mistakes an administrator makes with `haven user`: each is refused with
+ * a message that says what is wrong, exit status 2 for a wrong command line
+ * and 1 for a refusal, and no account is made or changed. */
+static void user_mistakes(void **state)
+{
+	char *dir = tu_tempdir(), *db = tu_path(dir, "h.db"), *out = NULL, *err = NULL;
+	(void)state;
+	assert_int_equal(run(&out, &err, "%s init --db %s", HAVEN_BIN, db), 0);
+	free(out);
+	free(err);
+	user_cmd(db, PW, "add --username ana --agency ngo --role analyst", 0, "Account ana added");
+
+	/* the command line */
+	assert_int_equal(run(&out, &err, "%s user", HAVEN_BIN), 2);
+	assert_non_null(strstr(err, "Usage: haven user add"));
+	free(out);
+	free(err);
+	assert_int_equal(run(&out, &err, "%s user remove --db %s ana", HAVEN_BIN, db), 2);
+	assert_non_null(strstr(err, "Usage: haven user"));
+	free(out);
+	free(err);
+	assert_int_equal(run(&out, &err, "%s user --help", HAVEN_BIN), 0);
+	assert_non_null(strstr(out, "Roles: officer (agency of kind police)"));
+	free(out);
+	free(err);
+	user_cmd(db, PW, "add --username bob --agency ngo", 2,
+		 "add needs --username, --agency and --role");
+	user_cmd(db, NULL, "disable", 2, "disable needs a username");
+	user_cmd(db, NULL, "disable ana bob", 2, "unexpected argument 'bob'");
+	user_cmd(db, NULL, "change ana", 2, "change needs --role or --agency");
+
+	/* refusals */
+	user_cmd(db, PW, "add --username ana --agency ngo --role analyst", 1,
+		 "the username ana is taken");
+	user_cmd(db, PW, "add --username bob --agency ngo --role officer", 1,
+		 "the role officer cannot belong to an agency of kind ngo");
+	user_cmd(db, PW, "add --username bob --agency nowhere --role analyst", 1, "unknown agency");
+	user_cmd(db, PW, "add --username bob --agency ngo --role wizard", 1, "unknown role");
+	user_cmd(db, PW, "add --username Bob --agency ngo --role analyst", 1,
+		 "a username is 3 to 64 characters");
+	user_cmd(db, NULL, "add --username bob --agency ngo --role analyst", 1,
+		 "cannot read the password from standard input");
+	user_cmd(db, NULL, "enable nobody", 1, "no account nobody");
+	user_cmd(db, NULL, "disable nobody", 1, "no account nobody");
+	user_cmd(db, NULL, "reset nobody", 1, "no account nobody");
+	user_cmd(db, NULL, "change nobody --role analyst", 1, "no account nobody");
+	user_cmd(db, NULL, "change ana --role officer", 1,
+		 "the role officer cannot belong to an agency of kind ngo");
+	user_cmd(db, NULL, "change ana --agency nowhere", 1, "unknown agency");
+
+	/* nothing of it was stored */
+	assert_int_equal(run(&out, &err, "%s user list --db %s", HAVEN_BIN, db), 0);
+	assert_null(strstr(out, "bob"));
+	assert_null(strstr(out, "Bob"));
+	free(out);
+	free(err);
+	listed(db, "ana", "analyst", "ngo", "active", "no");
+	tu_rmtree(dir);
+	free(db);
+	free(dir);
+}
+
+/* `haven user change` moves an account to another role or agency; a role
+ * that sees personal data gets its one-time-code secret then, once.  And
+ * `enable` undoes `disable`. */
+static void user_change_and_enable(void **state)
+{
+	char *dir = tu_tempdir(), *db = tu_path(dir, "h.db"), *out = NULL, *err = NULL;
+	(void)state;
+	assert_int_equal(run(&out, &err, "%s init --db %s", HAVEN_BIN, db), 0);
+	free(out);
+	free(err);
+	user_cmd(db, PW, "add --username ana --agency ngo --role analyst", 0, "Account ana added");
+
+	/* an analyst becomes a caseworker: she sees personal data from now on,
+	 * so she needs one-time codes, and the secret is printed */
+	user_cmd(db, NULL, "change ana --role caseworker", 0, "otpauth://totp/Haven:ana?secret=");
+	listed(db, "ana", "caseworker", "ngo", "active", "yes");
+	user_cmd(db, NULL, "change ana --role coordinator --agency national_coordinator", 0,
+		 "Account ana changed; its sessions have ended.");
+	listed(db, "ana", "coordinator", "national_coordinator", "active", "yes");
+	/* an agency of its own kind alone, the role kept; the secret she has stays:
+	 * nothing new to scan */
+	user_cmd(db, PW, "add --username rashad --agency ngo --role caseworker", 0,
+		 "otpauth://totp/Haven:rashad?");
+	assert_int_equal(run(&out, &err, "%s user change --db %s rashad --agency bar_association",
+			     HAVEN_BIN,
+			     db), 0);
+	assert_null(strstr(out, "otpauth://"));
+	free(out);
+	free(err);
+	listed(db, "rashad", "caseworker", "bar_association", "active", "yes");
+
+	user_cmd(db, NULL, "disable rashad", 0, "Account rashad disabled; its sessions have ended.");
+	listed(db, "rashad", "caseworker", "bar_association", "disabled", "yes");
+	user_cmd(db, NULL, "enable rashad", 0, "Account rashad enabled.");
+	listed(db, "rashad", "caseworker", "bar_association", "active", "yes");
 	tu_rmtree(dir);
 	free(db);
 	free(dir);
@@ -195,6 +324,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(user_commands),
+		cmocka_unit_test(user_mistakes),
+		cmocka_unit_test(user_change_and_enable),
 		cmocka_unit_test(serve_stops_gracefully),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,8 @@
  * victims not confirmed, a dependant paid by the fund, both legal-aid phases
  * for one person, foreign and stateless citizens, an 18th birthday on the day
  * of identification.  Also the breakdowns, the trend, and approval with its
- * restatements.  TU_BOTH_ENGINES: run on SQLite and on PostgreSQL.
+ * restatements; an approval altered or forged in the database is refused,
+ * never printed.  TU_BOTH_ENGINES: run on SQLite and on PostgreSQL.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +23,9 @@
 #include <sodium.h>
 
 #include "core/registry.h"
+#include "report/definition.h"
+#include "report/json.h"
+#include "report/queries.h"
 #include "report/report.h"
 #include "testutil.h"
 #include "util/date.h"
@@ -431,6 +435,171 @@ static void test_freeze_and_restate(void **state)
 	report_free(live);
 }
 
+/* Only the live, exact figures are approved: not the public ones (small
+ * cells hidden), not an approved report read back; nothing is stored then. */
+static void test_only_live_figures_approved(void **state)
+{
+	struct fx *f = *state;
+	db *h = registry_db(f->st.r);
+	struct report *approved = NULL;
+	char errbuf[ERRBUF_MAX];
+	report_suppress(f->rep);
+	assert_int_equal(report_freeze(h, f->rep, errbuf), ERR_INVALID);
+	assert_string_equal(errbuf, "only live, exact figures can be approved");
+	assert_int_equal(report_freeze_load(h, f->def, 2024, &approved, errbuf), ERR_NOT_FOUND);
+
+	struct report *live = NULL;
+	assert_int_equal(report_compute(h, f->def, 2024, &live, errbuf), ERR_OK);
+	assert_int_equal(report_freeze(h, live, errbuf), ERR_OK);
+	assert_int_equal(report_freeze_load(h, f->def, 2024, &approved, errbuf), ERR_OK);
+	assert_int_equal(report_freeze_in(h, approved, errbuf), ERR_INVALID);
+	report_free(approved);
+	report_free(live);
+}
+
+/* The hash over an approval as docs/internals/report.md describes it, so
+ * that anyone holding the figures can check it: BLAKE2b-256 over the domain
+ * and each field, every one preceded by its length (8 bytes, big-endian). */
+static void field(crypto_generichash_state *s, const void *data, size_t len)
+{
+	unsigned char n[8];
+	for (int i = 0; i < 8; i++)
+		n[i] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
+	crypto_generichash_update(s, n, sizeof n);
+	crypto_generichash_update(s, data, len);
+}
+
+/* Stores `figures` as the approval of `year`, with a hash that fits, as
+ * someone with write access to the database could. */
+static void forge(struct fx *f, int year, const char *figures)
+{
+	const char *domain = "haven report freeze, version 1";
+	unsigned char hash[32];
+	char y[16], at[24];
+	crypto_generichash_state s;
+	db_stmt *st = NULL;
+	snprintf(y, sizeof y, "%d", year);
+	snprintf(at, sizeof at, "%d", 1735689600);
+	crypto_generichash_init(&s, NULL, 0, sizeof hash);
+	field(&s, domain, strlen(domain));
+	field(&s, f->def->report_id, strlen(f->def->report_id));
+	field(&s, y, strlen(y));
+	field(&s, f->def->version, strlen(f->def->version));
+	field(&s, f->def->digest, DEF_DIGEST_BYTES);
+	field(&s, at, strlen(at));
+	field(&s, figures, strlen(figures));
+	crypto_generichash_final(&s, hash, sizeof hash);
+	assert_int_equal(db_prepare(registry_db(f->st.r), RQ_FREEZE_INSERT, &st), ERR_OK);
+	assert_int_equal(db_bind_text(st, 1, f->def->report_id), ERR_OK);
+	assert_int_equal(db_bind_int(st, 2, year), ERR_OK);
+	assert_int_equal(db_bind_text(st, 3, f->def->version), ERR_OK);
+	assert_int_equal(db_bind_blob(st, 4, f->def->digest, DEF_DIGEST_BYTES), ERR_OK);
+	assert_int_equal(db_bind_int(st, 5, 1735689600), ERR_OK);
+	assert_int_equal(db_bind_text(st, 6, figures), ERR_OK);
+	assert_int_equal(db_bind_blob(st, 7, hash, sizeof hash), ERR_OK);
+	assert_int_equal(db_step(st), DB_DONE);
+	db_finalize(st);
+}
+
+/* An approval changed after the fact (here its date, moved a day back by
+ * someone who first dropped the table's triggers) fails its hash check: the
+ * report is an error, not the altered figures. */
+static void test_altered_approval_refused(void **state)
+{
+	struct fx *f = *state;
+	db *h = registry_db(f->st.r);
+	struct report *r = NULL;
+	char errbuf[ERRBUF_MAX];
+	assert_int_equal(report_freeze(h, f->rep, errbuf), ERR_OK);
+	tu_sql(h, tu_engine_is_postgres()
+			  ? "DROP TRIGGER report_freezes_no_change ON report_freezes"
+			  : "DROP TRIGGER report_freezes_no_update");
+	tu_sql(h, "UPDATE report_freezes SET frozen_at = frozen_at - 86400");
+	assert_int_equal(report_for_year(h, f->def, 2024, 0, &r, errbuf), ERR_CRYPTO);
+	assert_null(r);
+	assert_string_equal(errbuf, "the approved report of 2024 fails its hash check: the stored "
+				    "figures were altered after approval");
+	/* the live figures are still there for whoever asks for them */
+	assert_int_equal(report_for_year(h, f->def, 2024, 1, &r, errbuf), ERR_OK);
+	check(r, "victims_identified", 4, 1);
+	report_free(r);
+}
+
+/* The hash is unkeyed (publishable), so a forged approval can carry a hash
+ * that fits.  What it holds must still be figures of that year, in the form
+ * Haven writes, else the report of the year is an error, never a half-read
+ * report. */
+static void test_forged_approval_refused(void **state)
+{
+	struct fx *f = *state;
+	db *h = registry_db(f->st.r);
+	struct report *r = NULL;
+	char errbuf[ERRBUF_MAX], want[ERRBUF_MAX];
+	static const char *const damage[] = {
+		"not JSON",        "another year",           "no indicator order",
+		"count as text",   "amount not money",       "a short trend",
+		"rows not a list", "title without az",       "breakdown without dimension",
+		"least amount as a number",
+	};
+	json_t *good = report_json_figures(f->rep);
+	char *text;
+	assert_non_null(good);
+	/* first the control: the figures as they were, under 2024: read back,
+	 * which shows this test's hash is the one anyone can compute */
+	text = json_dumps(good, JSON_COMPACT | JSON_SORT_KEYS);
+	forge(f, 2024, text);
+	free(text);
+	assert_int_equal(report_for_year(h, f->def, 2024, 0, &r, errbuf), ERR_OK);
+	assert_non_null(r->frozen);
+	check(r, "victims_identified", 4, 1);
+	report_free(r);
+	r = NULL;
+
+	for (int i = 0; i < (int)(sizeof damage / sizeof damage[0]); i++) {
+		int year = 2030 + i;
+		json_t *j = json_deep_copy(good);
+		json_t *ind = json_object_get(j, "indicators");
+		json_t *b0 = json_array_get(json_object_get(j, "breakdowns"), 0);
+		json_object_set_new(j, "year", json_integer(year));
+		switch (i) {
+		case 1: json_object_set_new(j, "year", json_integer(2024)); break;
+		case 2: json_object_del(j, "indicator_order"); break;
+		case 3:
+			json_object_set_new(json_object_get(ind, "victims_identified"), "value",
+					    json_string("4"));
+			break;
+		case 4:
+			json_object_set_new(json_object_get(ind, "allowance_total"), "value",
+					    json_string("12.3.4"));
+			break;
+		case 5:
+			json_array_remove(json_object_get(json_object_get(json_object_get(j, "trend"),
+									  "indicators"),
+							  "victims_identified"),
+					  0);
+			break;
+		case 6: json_object_set_new(b0, "rows", json_object()); break;
+		case 7: json_object_del(json_object_get(j, "title"), "az"); break;
+		case 8: json_object_del(b0, "dimension"); break;
+		case 9:
+			json_object_set_new(json_object_get(ind, "allowance_total"), "per_person_min",
+					    json_integer(700));
+			break;
+		}
+		text = i == 0 ? strdup("{\"year\": 2030, \"indicators\":") :
+				json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(j);
+		forge(f, year, text);
+		free(text);
+		snprintf(want, sizeof want, "the approved figures of %d cannot be read", year);
+		if (report_for_year(h, f->def, year, 0, &r, errbuf) != ERR_INVALID ||
+		    strcmp(errbuf, want) != 0)
+			fail_msg("%s: not refused (%s)", damage[i], errbuf);
+		assert_null(r);
+	}
+	json_decref(good);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -442,6 +611,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_trend, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_previous_year_is_the_same_rule, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_freeze_and_restate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_only_live_figures_approved, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_altered_approval_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forged_approval_refused, setup, teardown),
 	};
 	if (sodium_init() < 0)
 		return 1;

@@ -352,6 +352,158 @@ static void sign_ins_audited(void **state)
 	assert_false(tu_file_contains(wal, "typed-a-secret-here", 19));
 }
 
+/* The audit details of `action`, in order, "outcome detail|..." into got. */
+static void audit_details(struct fixture *f, const char *action, char *got, size_t len)
+{
+	db_stmt *st;
+	size_t used = 0;
+	got[0] = '\0';
+	assert_int_equal(db_prepare(registry_db(f->st.r),
+				    "SELECT outcome, detail FROM audit_log WHERE action = $1 ORDER BY seq",
+				    &st),
+			 ERR_OK);
+	assert_int_equal(db_bind_text(st, 1, action), ERR_OK);
+	while (db_step(st) == DB_ROW && used < len)
+		used += (size_t)snprintf(got + used, len - used, "%s %s|", db_col_text(st, 0),
+					 db_col_text(st, 1));
+	db_finalize(st);
+}
+
+/* A redemption of a reset code by `name`, with the one-time code of the
+ * clock's step. */
+static err_t redeem(struct fixture *f, const char *name, const char *code, const char *pw)
+{
+	char otp[TOTP_CODE_MAX], errbuf[ERRBUF_MAX];
+	struct users_reset in = {name, code, pw, otp, "192.0.2.7", "req"};
+	code_at(f, 0, otp);
+	return users_reset_redeem(f->st.r, &in, clock_now(), errbuf);
+}
+
+/* A reset code is refused, all with the same answer, when it is mistyped
+ * beyond the forgiven differences, when its account was disabled since, and
+ * while the account is held back after failures; the auditor sees why.  It
+ * still works when typed as read aloud: spaces, lower case, O for 0, L for 1. */
+static void reset_code_refusals(void **state)
+{
+	struct fixture *f = *state;
+	char code[USERS_RESET_CODE_TEXT], typed[USERS_RESET_CODE_TEXT + 1], errbuf[ERRBUF_MAX];
+	char got[1024];
+	struct principal who;
+	add_officer(f, "rashad");
+	assert_int_equal(users_reset_issue(f->st.r, &by, "rashad", clock_now(), code, errbuf), ERR_OK);
+
+	snprintf(typed, sizeof typed, "%sX", code); /* one character too many */
+	assert_int_equal(redeem(f, "rashad", typed, "violet harbour seventeen"), ERR_FORBIDDEN);
+	snprintf(typed, sizeof typed, "U%s", code + 1); /* U is no code's letter */
+	assert_int_equal(redeem(f, "rashad", typed, "violet harbour seventeen"), ERR_FORBIDDEN);
+	assert_int_equal(redeem(f, "not a name", code, "violet harbour seventeen"), ERR_FORBIDDEN);
+	/* disabled since the code was issued: refused; enabled again: it holds */
+	assert_int_equal(users_set_disabled(f->st.r, &by, "rashad", 1), ERR_OK);
+	assert_int_equal(redeem(f, "rashad", code, "violet harbour seventeen"), ERR_FORBIDDEN);
+	assert_int_equal(users_set_disabled(f->st.r, &by, "rashad", 0), ERR_OK);
+	for (size_t i = 0; i < sizeof code; i++)
+		typed[i] = code[i] == '-' ? ' ' : code[i] == '0' ? 'O' : code[i] == '1' ? 'l'
+			 : (char)(code[i] >= 'A' && code[i] <= 'Z' ? code[i] - 'A' + 'a' : code[i]);
+	assert_int_equal(redeem(f, "rashad", typed, "violet harbour seventeen"), ERR_OK);
+	clock_shift(TOTP_STEP_SECONDS);
+	code_at(f, 0, typed);
+	assert_int_equal(sign_in(f, "rashad", "violet harbour seventeen", typed, &who), ERR_OK);
+
+	/* failures past the free ones hold the account back, the right code too,
+	 * until the delay is over */
+	assert_int_equal(users_reset_issue(f->st.r, &by, "rashad", clock_now(), code, errbuf), ERR_OK);
+	for (int i = 0; i < USERS_THROTTLE_USER_FREE + 1; i++)
+		assert_int_equal(redeem(f, "rashad", "ABCD-EFGH-JKMN-PQRS", "violet harbour seventeen"),
+				 ERR_FORBIDDEN);
+	assert_int_equal(redeem(f, "rashad", code, "a third long passphrase"), ERR_LIMIT);
+	clock_shift(USERS_THROTTLE_MAX_DELAY);
+	assert_int_equal(redeem(f, "rashad", code, "a third long passphrase"), ERR_OK);
+
+	audit_details(f, "user.reset.use", got, sizeof got);
+	assert_string_equal(got, "denied reset code|denied reset code|denied unknown account|"
+				 "denied disabled|ok |denied reset code|denied reset code|"
+				 "denied reset code|denied reset code|denied reset code|"
+				 "denied reset code|throttled throttled|ok |");
+}
+
+/* An account moves to another role or agency only where the role fits the
+ * agency's kind; a role that sees personal data gets a one-time-code secret
+ * when it has none, and a new secret is only for such roles. */
+static void changing_accounts(void **state)
+{
+	struct fixture *f = *state;
+	char uri[TOTP_URI_MAX], errbuf[ERRBUF_MAX];
+	struct user_info u;
+	assert_int_equal(users_add(f->st.r, &by, "nigar", "ngo", "analyst", PW, uri, sizeof uri, errbuf),
+			 ERR_OK);
+	assert_int_equal(users_new_totp(f->st.r, &by, "nigar", uri, sizeof uri, errbuf), ERR_INVALID);
+	assert_string_equal(errbuf, "the role analyst signs in without one-time codes");
+	assert_int_equal(users_new_totp(f->st.r, &by, "nobody", uri, sizeof uri, errbuf),
+			 ERR_NOT_FOUND);
+	assert_int_equal(users_change(f->st.r, &by, "nobody", "analyst", NULL, uri, sizeof uri, errbuf),
+			 ERR_NOT_FOUND);
+	assert_string_equal(errbuf, "no account nobody");
+
+	/* the agency alone: the role stays, still without codes */
+	assert_int_equal(users_change(f->st.r, &by, "nigar", NULL, "mia_ctd", uri, sizeof uri, errbuf),
+			 ERR_OK);
+	assert_string_equal(uri, "");
+	assert_int_equal(users_find(f->st.r, "nigar", &u), ERR_OK);
+	assert_int_equal(u.role, ROLE_ANALYST);
+	assert_string_equal(u.agency, "mia_ctd");
+	/* the role alone: an officer of the police now, with a secret to scan */
+	assert_int_equal(users_change(f->st.r, &by, "nigar", "officer", NULL, uri, sizeof uri, errbuf),
+			 ERR_OK);
+	assert_memory_equal(uri, "otpauth://totp/Haven:nigar?", 27);
+	secret_of(uri, f->secret, &f->secret_len);
+	assert_int_equal(users_find(f->st.r, "nigar", &u), ERR_OK);
+	assert_int_equal(u.role, ROLE_OFFICER);
+	assert_true(u.has_totp);
+	/* refused: a coordinator outside the National Coordinator's office, a
+	 * role that does not exist; nothing changes */
+	assert_int_equal(users_change(f->st.r, &by, "nigar", "coordinator", NULL, uri, sizeof uri,
+				      errbuf), ERR_INVALID);
+	assert_string_equal(errbuf, "the role coordinator cannot belong to an agency of kind police");
+	assert_int_equal(users_change(f->st.r, &by, "nigar", "wizard", NULL, uri, sizeof uri, errbuf),
+			 ERR_INVALID);
+	assert_int_equal(users_change(f->st.r, &by, "nigar", NULL, "ngo", uri, sizeof uri, errbuf),
+			 ERR_INVALID); /* an officer belongs to the police */
+	assert_int_equal(users_find(f->st.r, "nigar", &u), ERR_OK);
+	assert_int_equal(u.role, ROLE_OFFICER);
+	assert_string_equal(u.agency, "mia_ctd");
+	/* and she signs in with the codes of the secret she was given */
+	struct principal who;
+	char code[TOTP_CODE_MAX];
+	code_at(f, 0, code);
+	assert_int_equal(sign_in(f, "nigar", PW, code, &who), ERR_OK);
+	assert_int_equal(who.role, ROLE_OFFICER);
+}
+
+/* The names an account may have: 3 to 64 of a-z, 0-9, '.', '_', '-', from a
+ * letter. */
+static void account_names(void **state)
+{
+	struct fixture *f = *state;
+	char uri[TOTP_URI_MAX], errbuf[ERRBUF_MAX], name[80];
+	static const char *const refused[] = {"ab", "9lives", "_admin", "ana maria", "ana@ngo",
+					      "ana/..", "anaé", ""};
+	for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
+		if (users_add(f->st.r, &by, refused[i], "ngo", "analyst", PW, uri, sizeof uri,
+			      errbuf) != ERR_INVALID)
+			fail_msg("the name \"%s\" was accepted", refused[i]);
+	assert_int_equal(users_add(f->st.r, &by, "a.b-c_9", "ngo", "analyst", PW, uri, sizeof uri,
+				   errbuf), ERR_OK);
+	memset(name, 'z', 64);
+	name[64] = '\0';
+	assert_int_equal(users_add(f->st.r, &by, name, "ngo", "analyst", PW, uri, sizeof uri, errbuf),
+			 ERR_OK);
+	name[64] = 'z';
+	name[65] = '\0';
+	assert_int_equal(users_add(f->st.r, &by, name, "ngo", "analyst", PW, uri, sizeof uri, errbuf),
+			 ERR_INVALID);
+	assert_non_null(strstr(errbuf, "a username is 3 to 64 characters"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +516,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(only_hashes_stored, setup, teardown),
 		cmocka_unit_test_setup_teardown(rehash_on_sign_in, setup, teardown),
 		cmocka_unit_test_setup_teardown(sign_ins_audited, setup, teardown),
+		cmocka_unit_test_setup_teardown(reset_code_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(changing_accounts, setup, teardown),
+		cmocka_unit_test_setup_teardown(account_names, setup, teardown),
 	};
 	if (sodium_init() < 0)
 		return 1;
