@@ -231,14 +231,18 @@ static int reset(registry *r, const struct args *a)
 	char code[USERS_RESET_CODE_TEXT], uri[TOTP_URI_MAX] = "", errbuf[ERRBUF_MAX],
 		actor[ACTOR_MAX];
 	struct audit_entry by = operator_entry(actor);
-	err_t e = users_reset_issue(r, &by, a->target, clock_now(), code, errbuf);
-	if (e == ERR_OK && a->totp)
-		e = users_new_totp(r, &by, a->target, uri, sizeof uri, errbuf);
-	if (e != ERR_OK) {
-		sodium_memzero(code, sizeof code);
+	struct user_info u = {0};
+	/* a refused command changes nothing: checked before the password goes */
+	if (a->totp && users_find(r, a->target, &u) == ERR_OK && !policy_role_needs_totp(u.role)) {
+		cli_error("user", "the role %s signs in without one-time codes: nothing was changed",
+			  policy_role_name(u.role));
+		return 1;
+	}
+	if (users_reset_issue(r, &by, a->target, clock_now(), code, errbuf) != ERR_OK) {
 		cli_error("user", "%s", errbuf);
 		return 1;
 	}
+	/* shown at once: the old password has stopped working */
 	printf("Account %s: its password no longer works and its sessions have ended.\n"
 	       "Reset code (shown only this once; valid %d minutes, for one use):\n"
 	       "%s\n"
@@ -247,6 +251,12 @@ static int reset(registry *r, const struct args *a)
 	       "page), together with their one-time code.\n",
 	       a->target, USERS_RESET_SECONDS / 60, code);
 	sodium_memzero(code, sizeof code);
+	if (a->totp && users_new_totp(r, &by, a->target, uri, sizeof uri, errbuf) != ERR_OK) {
+		cli_error("user", "%s: the reset code above stands, the one-time-code secret is "
+				  "the old one",
+			  errbuf);
+		return 1;
+	}
 	print_uri(uri);
 	sodium_memzero(uri, sizeof uri);
 	return 0;

@@ -165,6 +165,9 @@ static void user_mistakes(void **state)
 	user_cmd(db, NULL, "change ana --role officer", 1,
 		 "the role officer cannot belong to an agency of kind ngo");
 	user_cmd(db, NULL, "change ana --agency nowhere", 1, "unknown agency");
+	/* an analyst has no one-time codes to replace: refused before the reset */
+	user_cmd(db, NULL, "reset ana --totp", 1,
+		 "the role analyst signs in without one-time codes: nothing was changed");
 
 	/* nothing of it was stored */
 	assert_int_equal(run(&out, &err, "%s user list --db %s", HAVEN_BIN, db), 0);
@@ -173,6 +176,12 @@ static void user_mistakes(void **state)
 	free(out);
 	free(err);
 	listed(db, "ana", "analyst", "ngo", "active", "no");
+	/* not even the refused reset: her password was never replaced */
+	assert_int_equal(run(&out, &err, "%s audit list --db %s --record ana", HAVEN_BIN, db), 0);
+	assert_non_null(strstr(out, "user.add"));
+	assert_null(strstr(out, "user.reset"));
+	free(out);
+	free(err);
 	tu_rmtree(dir);
 	free(db);
 	free(dir);
