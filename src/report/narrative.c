@@ -121,8 +121,10 @@ static err_t indicator(struct nctx *c, const struct placeholder *ph, size_t k,
 	id[ph->field[k].n] = '\0';
 	if (c->r) {
 		*out = report_find(c->r, id);
-		if (!*out)
-			return fail(c, ph, "this report has no such indicator");
+		if (!*out) { /* an indicator added since the year was approved */
+			fail(c, ph, "this report has no such indicator");
+			return ERR_NOT_FOUND;
+		}
 		*money = (*out)->unit == REPORT_MONEY;
 		return ERR_OK;
 	}
@@ -369,7 +371,7 @@ err_t report_narrative(const struct report *r, enum report_lang lang, char ***ou
 	const struct report_def *d = r->def;
 	char **paras = calloc(d->n_para[lang] ? d->n_para[lang] : 1, sizeof *paras);
 	char msg[256] = "";
-	size_t k = 0;
+	size_t k = 0, kept = 0;
 	err_t e = paras ? ERR_OK : ERR_NOMEM;
 	for (; e == ERR_OK && k < d->n_para[lang]; k++) {
 		struct rbuf b;
@@ -377,19 +379,27 @@ err_t report_narrative(const struct report *r, enum report_lang lang, char ***ou
 				 .msglen = sizeof msg};
 		rbuf_init(&b, NARRATIVE_PARAGRAPH_MAX);
 		e = expand(&c, d->para[lang][k], strlen(d->para[lang][k]));
-		if (e == ERR_OK)
-			e = rbuf_take(&b, &paras[k]);
-		else
-			rbuf_free(&b);
+		if (e == ERR_OK) {
+			e = rbuf_take(&b, &paras[kept++]);
+			continue;
+		}
+		rbuf_free(&b);
+		/* an approved year's figures lack the indicators defined since:
+		 * the paragraphs about them are no part of its report (the
+		 * approval covers the figures it has) */
+		if (e == ERR_NOT_FOUND && r->frozen) {
+			e = ERR_OK;
+			msg[0] = '\0';
+		}
 	}
 	if (e != ERR_OK) {
 		snprintf(errbuf, ERRBUF_MAX, "narrative paragraph %zu (%s): %s", k,
 			 lang == REPORT_AZ ? "az" : "en", msg[0] ? msg : err_str(e));
-		report_paragraphs_free(paras, k);
+		report_paragraphs_free(paras, kept);
 		return e;
 	}
 	*out = paras;
-	*n = k;
+	*n = kept;
 	return ERR_OK;
 }
 

@@ -198,6 +198,54 @@ static void test_freeze_and_restatement(void **state)
 	free(csv);
 }
 
+/* An indicator added the documented way (docs/internals/report.md) after a
+ * year was approved: the live year uses it, and the approved year still
+ * prints, as approved, without the sentence about a figure it never had. */
+static void test_new_indicator_after_approval(void **state)
+{
+	char *def = tu_read_file(HAVEN_SOURCE_DIR "/src/report/definitions/annual.ini", NULL);
+	char *ini = tu_path(dir, "more.ini"), *out = NULL, *err = NULL, args[4200];
+	char *en = strstr(def, "[narrative en]\n"), *az = strstr(def, "[narrative az]\n");
+	size_t n = strlen(def) + 1024;
+	char *more = malloc(n);
+	(void)state;
+	assert_non_null(en);
+	assert_non_null(az);
+	assert_true(en < az);
+	snprintf(more, n,
+		 "%.*s[indicator ngo_medical]\nlabel.en = Medical assistance by NGOs\n"
+		 "label.az = QHT-lərin tibbi yardımı\nevent = service\nservice = medical_assistance\n"
+		 "provider = ngo\npopulation = all\n\n"
+		 "[narrative en]\nngo_medical = NGOs gave medical assistance to {n:ngo_medical} persons.\n"
+		 "%.*s"
+		 "[narrative az]\nngo_medical = QHT-lər {n:ngo_medical} nəfərə tibbi yardım göstərmişdir.\n"
+		 "%s",
+		 (int)(en - def), def, (int)(az - en - strlen("[narrative en]\n")),
+		 en + strlen("[narrative en]\n"), az + strlen("[narrative az]\n"));
+	tu_write_file(ini, more);
+	snprintf(args, sizeof args, "report --year 2024 --lang en --definitions '%s'", ini);
+	assert_int_equal(haven(args, &out, &err), 0);
+	has(out, "NGOs gave medical assistance to ");
+	free(out);
+	free(err);
+	snprintf(args, sizeof args, "report --year 2023 --lang az --definitions '%s'", ini);
+	assert_int_equal(haven(args, &out, &err), 0);
+	assert_null(strstr(out, "tibbi yardım göstərmişdir"));
+	free(out);
+	free(err);
+	snprintf(args, sizeof args, "report --year 2023 --lang en --definitions '%s'", ini);
+	if (haven(args, &out, &err) != 0)
+		fail_msg("the approved year no longer prints: %s", err);
+	has(out, "Approved on ");
+	has(out, "68 victims"); /* the approved figure, as before */
+	assert_null(strstr(out, "NGOs gave medical assistance"));
+	free(out);
+	free(err);
+	free(more);
+	free(def);
+	free(ini);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +254,7 @@ int main(void)
 		cmocka_unit_test(test_mistakes),
 		cmocka_unit_test(test_chart_and_audit),
 		cmocka_unit_test(test_freeze_and_restatement),
+		cmocka_unit_test(test_new_indicator_after_approval),
 	};
 	return cmocka_run_group_tests(tests, setup_all, teardown_all);
 }
