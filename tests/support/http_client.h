@@ -355,6 +355,20 @@ static inline long hc_status(struct hc *c, const char *method, const char *path,
 	return s;
 }
 
+/* The JSON answer of GET `path`, whose status must be `status` (else the
+ * test fails with the answer); the caller decrefs it. */
+static inline json_t *hc_get_json(struct hc *c, const char *path, long status)
+{
+	struct hc_response r;
+	hc_send(c, "GET", path, NULL, NULL, &r);
+	if (r.status != status)
+		fail_msg("GET %s: %ld, expected %ld: %s", path, r.status, status,
+			 r.body ? r.body : "");
+	json_t *j = json_incref(r.json);
+	hc_free(&r);
+	return j;
+}
+
 /* Keeps the session cookie of a Set-Cookie header. */
 static inline void hc_take_cookie(struct hc *c, const struct hc_response *r)
 {

@@ -134,17 +134,6 @@ static int teardown(void **state)
 
 /* ---- helpers ------------------------------------------------------------------- */
 
-static json_t *get(struct hc *c, const char *path, long want)
-{
-	struct hc_response r;
-	hc_send(c, "GET", path, NULL, NULL, &r);
-	if (r.status != want)
-		fail_msg("GET %s: %ld, expected %ld: %s", path, r.status, want, r.body ? r.body : "");
-	json_t *j = json_incref(r.json);
-	hc_free(&r);
-	return j;
-}
-
 /* 1 when the JSON text of `j` contains `needle`. */
 static int mentions(json_t *j, const char *needle)
 {
@@ -392,20 +381,20 @@ static void idor(void **state)
 
 	/* the shelter registered persons of its own in the matrix: those, and the
 	 * ones it served or referred, are all it lists */
-	json_t *list = get(&w->shelter, "/api/v1/persons", 200);
+	json_t *list = hc_get_json(&w->shelter, "/api/v1/persons", 200);
 	ids(json_object_get(list, "persons"), buf, sizeof buf);
 	assert_memory_equal(buf, "P1 P3 p-", 8);
 	assert_null(strstr(buf, "P2"));
 	assert_null(strstr(buf, "P4"));
 	json_decref(list);
-	list = get(&w->officer, "/api/v1/persons", 200);
+	list = hc_get_json(&w->officer, "/api/v1/persons", 200);
 	assert_memory_equal(ids(json_object_get(list, "persons"), buf, sizeof buf), "P1 P2 P3 P4",
 			    11);
 	json_decref(list);
-	list = get(&w->job, "/api/v1/persons", 200);
+	list = hc_get_json(&w->job, "/api/v1/persons", 200);
 	assert_string_equal(ids(json_object_get(list, "persons"), buf, sizeof buf), "P1");
 	json_decref(list);
-	list = get(&w->school, "/api/v1/persons", 200);
+	list = hc_get_json(&w->school, "/api/v1/persons", 200);
 	assert_string_equal(ids(json_object_get(list, "persons"), buf, sizeof buf), "P3");
 	json_decref(list);
 
@@ -425,7 +414,7 @@ static void fields_by_agency_kind(void **state)
 	char buf[256];
 
 	/* the State Employment Agency never learns that P1 was trafficked */
-	json_t *j = get(&w->job, "/api/v1/persons/P1", 200);
+	json_t *j = hc_get_json(&w->job, "/api/v1/persons/P1", 200);
 	json_t *p = json_object_get(j, "person");
 	assert_string_equal(json_string_value(json_object_get(p, "given_name")), "Aysel");
 	assert_true(has_key(p, "phone"));
@@ -438,7 +427,7 @@ static void fields_by_agency_kind(void **state)
 	assert_false(mentions(j, "victim"));
 	json_decref(j);
 
-	j = get(&w->bar, "/api/v1/persons/P1", 200);
+	j = hc_get_json(&w->bar, "/api/v1/persons/P1", 200);
 	p = json_object_get(j, "person");
 	assert_string_equal(json_string_value(json_object_get(p, "status")), "victim");
 	assert_false(has_key(p, "phone"));
@@ -447,7 +436,7 @@ static void fields_by_agency_kind(void **state)
 	assert_string_equal(ids(json_object_get(j, "referrals"), buf, sizeof buf), "R2");
 	json_decref(j);
 
-	j = get(&w->fund, "/api/v1/persons/P1", 200);
+	j = hc_get_json(&w->fund, "/api/v1/persons/P1", 200);
 	assert_true(has_key(json_object_get(j, "person"), "status"));
 	assert_string_equal(ids(json_object_get(j, "services"), buf, sizeof buf), "S3");
 	json_t *s3 = json_array_get(json_object_get(j, "services"), 0);
@@ -455,17 +444,17 @@ static void fields_by_agency_kind(void **state)
 	json_decref(j);
 
 	/* education: the dependant child and the parent's name, nothing more */
-	j = get(&w->school, "/api/v1/persons/P3", 200);
+	j = hc_get_json(&w->school, "/api/v1/persons/P3", 200);
 	p = json_object_get(j, "person");
 	assert_false(has_key(p, "status"));
 	json_t *parent = json_object_get(p, "parent");
 	assert_string_equal(json_string_value(json_object_get(parent, "given_name")), "Aysel");
 	assert_false(has_key(parent, "phone"));
 	json_decref(j);
-	json_decref(get(&w->school, "/api/v1/persons/P1", 404));
+	json_decref(hc_get_json(&w->school, "/api/v1/persons/P1", 404));
 
 	/* the officer sees everything, the block flag too */
-	j = get(&w->officer, "/api/v1/persons/P1", 200);
+	j = hc_get_json(&w->officer, "/api/v1/persons/P1", 200);
 	p = json_object_get(j, "person");
 	assert_true(json_is_array(json_object_get(p, "exploitation")));
 	assert_true(json_is_false(json_object_get(p, "access_block")));
@@ -478,11 +467,11 @@ static void notes_for_their_writers(void **state)
 	struct world *w = *state;
 	const char *reason[] = {"X-Access-Reason: oversight", NULL};
 	struct hc_response r;
-	json_t *j = get(&w->shelter, "/api/v1/persons/P1", 200);
+	json_t *j = hc_get_json(&w->shelter, "/api/v1/persons/P1", 200);
 	json_t *s1 = json_array_get(json_object_get(j, "services"), 0);
 	assert_string_equal(json_string_value(json_object_get(s1, "note")), "note-of-the-shelter");
 	json_decref(j);
-	j = get(&w->officer, "/api/v1/persons/P1", 200);
+	j = hc_get_json(&w->officer, "/api/v1/persons/P1", 200);
 	assert_true(mentions(j, "note-of-the-shelter"));
 	json_decref(j);
 	hc_send(&w->coord, "GET", "/api/v1/persons/P1", NULL, reason, &r);
@@ -490,7 +479,7 @@ static void notes_for_their_writers(void **state)
 	assert_null(strstr(r.body, "note-of-the-shelter"));
 	assert_non_null(strstr(r.body, "\"S1\""));
 	hc_free(&r);
-	j = get(&w->ngo, "/api/v1/persons/P2", 200);
+	j = hc_get_json(&w->ngo, "/api/v1/persons/P2", 200);
 	assert_true(mentions(j, "note-of-the-ngo"));
 	json_decref(j);
 }
@@ -510,7 +499,7 @@ static void access_block(void **state)
 	hc_send(&w->coord, "GET", "/api/v1/persons/P4", NULL, reason, &a);
 	assert_int_equal(a.status, 404);
 	hc_free(&a);
-	json_t *j = get(&w->officer, "/api/v1/persons/P4", 200);
+	json_t *j = hc_get_json(&w->officer, "/api/v1/persons/P4", 200);
 	assert_true(json_is_true(json_object_get(json_object_get(j, "person"), "access_block")));
 	json_decref(j);
 	/* only an officer sets or lifts it */
@@ -545,7 +534,7 @@ static void mass_assignment(void **state)
 	assert_non_null(strstr(r.body, "access_block"));
 	hc_free(&r);
 	/* the record did not change */
-	json_t *j = get(&w->officer, "/api/v1/persons/P2", 200);
+	json_t *j = hc_get_json(&w->officer, "/api/v1/persons/P2", 200);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "person"), "status")),
 			    "potential_victim");
 	json_decref(j);
@@ -585,8 +574,8 @@ static void caseworker_and_referral_path(void **state)
 	hc_free(&r);
 
 	snprintf(path, sizeof path, "/api/v1/persons/%s", id);
-	json_decref(get(&w->ngo, path, 200));
-	json_decref(get(&w->shelter, path, 404));
+	json_decref(hc_get_json(&w->ngo, path, 200));
+	json_decref(hc_get_json(&w->shelter, path, 404));
 	assert_int_equal(hc_status(&w->ngo, "PATCH", path, "{\"phone\":\"+994 55 000 00 00\"}"), 200);
 	assert_int_equal(hc_status(&w->ngo, "PATCH", path, "{\"status\":\"victim\"}"), 400);
 	assert_int_equal(hc_status(&w->officer, "PATCH", path,
@@ -615,11 +604,11 @@ static void caseworker_and_referral_path(void **state)
 	snprintf(ref, sizeof ref, "%s", json_string_value(json_object_get(r.json, "id")));
 	hc_free(&r);
 
-	json_t *inbox = get(&w->job, "/api/v1/referrals?to=mine&status=sent", 200);
+	json_t *inbox = hc_get_json(&w->job, "/api/v1/referrals?to=mine&status=sent", 200);
 	assert_true(mentions(inbox, ref));
 	json_decref(inbox);
 	snprintf(path, sizeof path, "/api/v1/persons/%s", id);
-	json_t *j = get(&w->job, path, 200);
+	json_t *j = hc_get_json(&w->job, path, 200);
 	assert_false(has_key(json_object_get(j, "person"), "status"));
 	assert_false(mentions(j, "first session")); /* the NGO's note */
 	json_decref(j);
@@ -630,7 +619,7 @@ static void caseworker_and_referral_path(void **state)
 	assert_int_equal(hc_status(&w->job, "PATCH", path, "{\"status\":\"accepted\"}"), 200);
 	assert_int_equal(hc_status(&w->job, "PATCH", path, "{\"status\":\"accepted\"}"), 409);
 	assert_int_equal(hc_status(&w->job, "PATCH", path, "{\"status\":\"completed\"}"), 200);
-	inbox = get(&w->job, "/api/v1/referrals?to=mine&status=sent", 200);
+	inbox = hc_get_json(&w->job, "/api/v1/referrals?to=mine&status=sent", 200);
 	assert_false(mentions(inbox, ref));
 	json_decref(inbox);
 }
@@ -674,7 +663,7 @@ static void refused_on(struct hc *c, const char *body, const char *field, const 
 /* P2's referral `ref` as `c` sees it in the person's record. */
 static json_t *referral_of_p2(struct hc *c, const char *ref)
 {
-	json_t *j = get(c, "/api/v1/persons/P2", 200), *f, *found = NULL;
+	json_t *j = hc_get_json(c, "/api/v1/persons/P2", 200), *f, *found = NULL;
 	size_t i;
 	json_array_foreach(json_object_get(j, "referrals"), i, f)
 	{
@@ -689,7 +678,7 @@ static json_t *referral_of_p2(struct hc *c, const char *ref)
 
 static size_t referrals_of_p2(struct hc *c)
 {
-	json_t *j = get(c, "/api/v1/persons/P2", 200);
+	json_t *j = hc_get_json(c, "/api/v1/persons/P2", 200);
 	size_t n = json_array_size(json_object_get(j, "referrals"));
 	json_decref(j);
 	return n;
@@ -757,7 +746,7 @@ static void consent_gated_referrals(void **state)
 	assert_string_equal(json_string_value(json_object_get(f, "override_reason")),
 			    "vital_interests");
 	json_decref(f);
-	json_t *inbox = get(&w->bar, "/api/v1/referrals?to=mine&status=sent", 200), *item;
+	json_t *inbox = hc_get_json(&w->bar, "/api/v1/referrals?to=mine&status=sent", 200), *item;
 	size_t i;
 	int seen = 0;
 	json_array_foreach(json_object_get(inbox, "referrals"), i, item)
@@ -806,7 +795,7 @@ static void consent_gated_referrals(void **state)
 #undef REFER
 
 	/* imported before Haven asked: not recorded, and said so */
-	json_t *j = get(&w->officer, "/api/v1/persons/P1", 200);
+	json_t *j = hc_get_json(&w->officer, "/api/v1/persons/P1", 200);
 	seen = 0;
 	json_array_foreach(json_object_get(j, "referrals"), i, item)
 	{
@@ -819,7 +808,7 @@ static void consent_gated_referrals(void **state)
 	}
 	assert_int_equal(seen, 2);
 	json_decref(j);
-	j = get(&w->ngo, "/api/v1/codes", 200);
+	j = hc_get_json(&w->ngo, "/api/v1/codes", 200);
 	assert_true(mentions(j, "child_protection"));
 	json_decref(j);
 }
@@ -835,8 +824,8 @@ static void subject_access(void **state)
 		"\"country_of_exploitation\":\"TUR\"", "note-of-the-shelter", "\"id\":\"R2\"",
 		"\"dependants\":[\"P3\"]", "\"legal_hold\":null", "\"erased\":false"};
 	(void)w;
-	json_decref(get(&w->bar, "/api/v1/persons/P1", 200)); /* on the record from now */
-	json_t *j = get(&w->officer, "/api/v1/persons/P1/subject-access", 200);
+	json_decref(hc_get_json(&w->bar, "/api/v1/persons/P1", 200)); /* on the record from now */
+	json_t *j = hc_get_json(&w->officer, "/api/v1/persons/P1/subject-access", 200);
 	char *text = json_dumps(j, JSON_COMPACT);
 	for (size_t i = 0; i < sizeof held / sizeof held[0]; i++)
 		if (!strstr(text, held[i]))
@@ -856,8 +845,8 @@ static void subject_access(void **state)
 	assert_true(json_is_string(json_object_get(json_object_get(j, "retention"), "kept_until")));
 	free(text);
 	json_decref(j);
-	json_decref(get(&w->officer, "/api/v1/persons/NOBODY/subject-access", 404));
-	json_decref(get(&w->shelter, "/api/v1/persons/P1/subject-access", 403));
+	json_decref(hc_get_json(&w->officer, "/api/v1/persons/NOBODY/subject-access", 404));
+	json_decref(hc_get_json(&w->shelter, "/api/v1/persons/P1/subject-access", 403));
 	assert_true(audited(w, "person.subject_access", "P1") >= 2); /* the matrix's and this one */
 }
 
@@ -865,7 +854,7 @@ static void subject_access(void **state)
  * (one of the days in `days`: the clock may pass midnight meanwhile). */
 static void officer_sees_hold(struct world *w, const char *reason, const char *const days[2])
 {
-	json_t *j = get(&w->officer, "/api/v1/persons/P2", 200);
+	json_t *j = hc_get_json(&w->officer, "/api/v1/persons/P2", 200);
 	json_t *hold = json_object_get(j, "legal_hold");
 	assert_non_null(hold); /* the member is there, null or not */
 	if (!reason) {
@@ -918,7 +907,7 @@ static void legal_hold(void **state)
 							      "reason")),
 			    "investigation");
 	hc_free(&r);
-	json_t *j = get(&w->officer, "/api/v1/persons/P2/subject-access", 200);
+	json_t *j = hc_get_json(&w->officer, "/api/v1/persons/P2/subject-access", 200);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "legal_hold"),
 							      "reason")),
 			    "investigation");
@@ -927,13 +916,13 @@ static void legal_hold(void **state)
 	json_decref(j);
 	today_text(days[1]);
 	officer_sees_hold(w, "investigation", day);
-	j = get(&w->officer, "/api/v1/persons/P2", 200); /* the report's hold, the same */
+	j = hc_get_json(&w->officer, "/api/v1/persons/P2", 200); /* the report's hold, the same */
 	assert_true(json_equal(json_object_get(j, "legal_hold"), reported));
 	json_decref(j);
 	json_decref(reported);
 	/* held, and still no word of it for a caseworker who sees P2, nor for
 	 * the coordinator */
-	j = get(&w->ngo, "/api/v1/persons/P2", 200);
+	j = hc_get_json(&w->ngo, "/api/v1/persons/P2", 200);
 	assert_false(has_key(j, "legal_hold"));
 	assert_false(mentions(j, "investigation"));
 	json_decref(j);
@@ -948,7 +937,7 @@ static void legal_hold(void **state)
 	assert_true(has_key(r.json, "legal_hold"));
 	hc_free(&r);
 	officer_sees_hold(w, NULL, day);
-	j = get(&w->ngo, "/api/v1/persons/P2", 200);
+	j = hc_get_json(&w->ngo, "/api/v1/persons/P2", 200);
 	assert_false(has_key(j, "legal_hold"));
 	json_decref(j);
 	assert_int_equal(hc_status(&w->officer, "DELETE", "/api/v1/persons/P2/legal-hold", NULL),
@@ -987,7 +976,7 @@ static void lists_and_cursors(void **state)
 			snprintf(path, sizeof path, "/api/v1/persons?limit=2&cursor=%s", cursor);
 		else
 			snprintf(path, sizeof path, "/api/v1/persons?limit=2");
-		json_t *next = get(&w->officer, path, 200);
+		json_t *next = hc_get_json(&w->officer, path, 200);
 		json_decref(page);
 		page = next;
 		json_t *items = json_object_get(page, "persons");
@@ -1004,15 +993,15 @@ static void lists_and_cursors(void **state)
 	}
 	json_decref(page);
 	assert_memory_equal(seen, "P1 P2 P3 P4 ", 12);
-	json_decref(get(&w->officer, "/api/v1/persons?cursor=AAAA", 400));
-	json_decref(get(&w->officer, "/api/v1/persons?limit=101", 400));
-	json_decref(get(&w->officer, "/api/v1/persons?name=Aysel", 400)); /* names only by POST */
-	json_decref(get(&w->officer, "/api/v1/persons?status=victim&year=2024", 200));
-	json_decref(get(&w->job, "/api/v1/persons?status=victim", 403));
-	json_decref(get(&w->shelter, "/api/v1/persons?agency=ngo", 403));
-	json_t *j = get(&w->shelter, "/api/v1/persons?agency=mia_shelter", 200);
+	json_decref(hc_get_json(&w->officer, "/api/v1/persons?cursor=AAAA", 400));
+	json_decref(hc_get_json(&w->officer, "/api/v1/persons?limit=101", 400));
+	json_decref(hc_get_json(&w->officer, "/api/v1/persons?name=Aysel", 400)); /* names only by POST */
+	json_decref(hc_get_json(&w->officer, "/api/v1/persons?status=victim&year=2024", 200));
+	json_decref(hc_get_json(&w->job, "/api/v1/persons?status=victim", 403));
+	json_decref(hc_get_json(&w->shelter, "/api/v1/persons?agency=ngo", 403));
+	json_t *j = hc_get_json(&w->shelter, "/api/v1/persons?agency=mia_shelter", 200);
 	json_decref(j);
-	j = get(&w->officer, "/api/v1/persons?status=dependant", 200);
+	j = hc_get_json(&w->officer, "/api/v1/persons?status=dependant", 200);
 	char buf[64];
 	assert_string_equal(ids(json_object_get(j, "persons"), buf, sizeof buf), "P3");
 	json_decref(j);
@@ -1080,7 +1069,7 @@ static void codes_added_by_admin(void **state)
 			 201);
 	/* several requests, so that several worker threads answer them */
 	for (int i = 0; i < 8; i++) {
-		json_t *j = get(&w->ngo, "/api/v1/codes", 200);
+		json_t *j = hc_get_json(&w->ngo, "/api/v1/codes", 200);
 		assert_true(mentions(j, "art_therapy"));
 		assert_true(mentions(j, "ngo_ganja"));
 		json_decref(j);
@@ -1134,19 +1123,19 @@ static void document_masked_until_revealed(void **state)
 	assert_int_equal(registry_put_person(r, &p, 0, &o), ERR_OK);
 	assert_int_equal(db_commit(registry_db(r)), ERR_OK);
 	registry_close(r);
-	json_t *j = get(&w->officer, "/api/v1/persons/P6", 200);
+	json_t *j = hc_get_json(&w->officer, "/api/v1/persons/P6", 200);
 	json_t *person = json_object_get(j, "person");
 	assert_false(has_key(person, "document_number"));
 	assert_string_equal(json_string_value(json_object_get(person, "document_number_masked")),
 			    "\u2022\u2022\u2022" "321");
 	assert_false(mentions(j, "A7654")); /* upper case: no random reference has it */
 	json_decref(j);
-	j = get(&w->officer, "/api/v1/persons/P7", 200);
+	j = hc_get_json(&w->officer, "/api/v1/persons/P7", 200);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "person"),
 							      "document_number_masked")),
 			    "\u2022\u2022\u2022");
 	json_decref(j);
-	j = get(&w->officer, "/api/v1/persons?limit=100", 200);
+	j = hc_get_json(&w->officer, "/api/v1/persons?limit=100", 200);
 	assert_false(mentions(j, "A7654"));
 	assert_true(mentions(j, "\u2022\u2022\u2022" "321"));
 	json_decref(j);
@@ -1198,11 +1187,11 @@ static void interface_routes(void **state)
 	json_t *j;
 
 	/* a reload keeps the same CSRF token, and it works */
-	j = get(&w->shelter, "/api/v1/session", 200);
+	j = hc_get_json(&w->shelter, "/api/v1/session", 200);
 	assert_string_equal(json_string_value(json_object_get(j, "csrf_token")), w->shelter.csrf);
 	json_decref(j);
 
-	j = get(&w->ana, "/api/v1/codes", 200);
+	j = hc_get_json(&w->ana, "/api/v1/codes", 200);
 	assert_true(mentions(json_object_get(json_object_get(j, "codes"), "status"), "qurban"));
 	assert_true(mentions(json_object_get(j, "agencies"), "\"kind\": \"employment\""));
 	/* and the lists the policy fixes, for the forms */
@@ -1213,20 +1202,20 @@ static void interface_routes(void **state)
 	json_decref(j);
 
 	/* P3 is P1's child: the shelter (which referred P3) sees both ways */
-	j = get(&w->shelter, "/api/v1/persons/P1/children", 200);
+	j = hc_get_json(&w->shelter, "/api/v1/persons/P1/children", 200);
 	assert_string_equal(ids(json_object_get(j, "children"), buf, sizeof buf), "P3");
 	assert_null(json_object_get(j, "parent"));
 	json_decref(j);
-	j = get(&w->shelter, "/api/v1/persons/P3/children", 200);
+	j = hc_get_json(&w->shelter, "/api/v1/persons/P3/children", 200);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "parent"), "id")),
 			    "P1");
 	json_decref(j);
 	/* the employment agency sees P1 but not her child: absent, not an error */
-	j = get(&w->job, "/api/v1/persons/P1/children", 200);
+	j = hc_get_json(&w->job, "/api/v1/persons/P1/children", 200);
 	assert_int_equal(json_array_size(json_object_get(j, "children")), 0);
 	json_decref(j);
 	/* the school sees the child and not its parent (only the parent's name) */
-	j = get(&w->school, "/api/v1/persons/P3/children", 200);
+	j = hc_get_json(&w->school, "/api/v1/persons/P3/children", 200);
 	assert_null(json_object_get(j, "parent"));
 	json_decref(j);
 	assert_int_equal(hc_status(&w->ngo, "GET", "/api/v1/persons/P1/children", NULL), 404);
@@ -1239,7 +1228,7 @@ static void interface_routes(void **state)
 	hc_free(&r);
 
 	/* the audit log: who, what, when, which record; never the detail */
-	j = get(&w->aud, "/api/v1/audit?limit=5", 200);
+	j = hc_get_json(&w->aud, "/api/v1/audit?limit=5", 200);
 	assert_int_equal(json_array_size(json_object_get(j, "entries")), 5);
 	json_t *first = json_array_get(json_object_get(j, "entries"), 0);
 	assert_non_null(json_object_get(first, "actor"));
@@ -1249,7 +1238,7 @@ static void interface_routes(void **state)
 	assert_true(next > 0);
 	snprintf(buf, sizeof buf, "/api/v1/audit?limit=5&before=%lld", (long long)next);
 	json_decref(j);
-	j = get(&w->aud, buf, 200);
+	j = hc_get_json(&w->aud, buf, 200);
 	assert_true(json_integer_value(json_object_get(json_array_get(json_object_get(j, "entries"),
 								       0),
 						       "seq")) < next);
@@ -1261,14 +1250,14 @@ static void interface_routes(void **state)
 	date_format(date_today() + 86400, tomorrow);
 	snprintf(buf, sizeof buf, "/api/v1/audit?actor=coord&since=%s&until=%s&limit=100", today,
 		 today);
-	j = get(&w->aud, buf, 200);
+	j = hc_get_json(&w->aud, buf, 200);
 	json_t *found = json_object_get(j, "entries"), *x;
 	size_t i;
 	assert_true(json_array_size(found) > 0);
 	json_array_foreach(found, i, x)
 		assert_string_equal(json_string_value(json_object_get(x, "actor")), "coord");
 	json_decref(j);
-	j = get(&w->aud, "/api/v1/audit?record=P1&action=person.read&limit=100", 200);
+	j = hc_get_json(&w->aud, "/api/v1/audit?record=P1&action=person.read&limit=100", 200);
 	found = json_object_get(j, "entries");
 	assert_true(json_array_size(found) > 0);
 	json_array_foreach(found, i, x) {
@@ -1277,18 +1266,18 @@ static void interface_routes(void **state)
 	}
 	json_decref(j);
 	snprintf(buf, sizeof buf, "/api/v1/audit?since=%s", tomorrow);
-	j = get(&w->aud, buf, 200);
+	j = hc_get_json(&w->aud, buf, 200);
 	assert_int_equal(json_array_size(json_object_get(j, "entries")), 0);
 	json_decref(j);
-	j = get(&w->aud, "/api/v1/audit?since=yesterday&until=2026-02-30", 400);
+	j = hc_get_json(&w->aud, "/api/v1/audit?since=yesterday&until=2026-02-30", 400);
 	assert_true(mentions(j, "\"since\"") && mentions(j, "\"until\""));
 	json_decref(j);
-	j = get(&w->aud, "/api/v1/audit?action=audit.read&limit=1", 200);
+	j = hc_get_json(&w->aud, "/api/v1/audit?action=audit.read&limit=1", 200);
 	x = json_array_get(json_object_get(j, "entries"), 0);
 	assert_string_equal(json_string_value(json_object_get(x, "actor")), "aud");
 	json_decref(j);
-	json_decref(get(&w->aud, "/api/v1/audit?limit=0", 400));
-	j = get(&w->aud, "/api/v1/audit/verify", 200);
+	json_decref(hc_get_json(&w->aud, "/api/v1/audit?limit=0", 400));
+	j = hc_get_json(&w->aud, "/api/v1/audit/verify", 200);
 	assert_true(json_is_true(json_object_get(j, "intact")));
 	assert_true(json_integer_value(json_object_get(j, "entries")) > 10);
 	assert_int_equal(strlen(json_string_value(json_object_get(j, "root"))), 64); /* Merkle root */
@@ -1327,7 +1316,7 @@ static void interface_routes(void **state)
 	assert_int_equal(hc_status(&w->adm, "PATCH", "/api/v1/users/bar1",
 				   "{\"agency\":\"bar_association\",\"disabled\":true}"),
 			 200);
-	j = get(&w->adm, "/api/v1/users", 200);
+	j = hc_get_json(&w->adm, "/api/v1/users", 200);
 	assert_true(mentions(j, "\"username\": \"bar1\", \"role\": \"caseworker\", \"agency\": "
 				"\"bar_association\", \"disabled\": true"));
 	json_decref(j);
@@ -1353,10 +1342,10 @@ static void interface_routes(void **state)
 	assert_int_equal(hc_status(&w->coord, "POST", "/api/v1/reports/annual/freeze",
 				   "{\"year\":\"2024\"}"),
 			 400);
-	j = get(&w->coord, "/api/v1/reports/annual?year=2024", 200);
+	j = hc_get_json(&w->coord, "/api/v1/reports/annual?year=2024", 200);
 	assert_non_null(json_object_get(json_object_get(j, "approved"), "restatements"));
 	json_decref(j);
-	j = get(&w->aud, "/api/v1/audit?limit=3", 200);
+	j = hc_get_json(&w->aud, "/api/v1/audit?limit=3", 200);
 	assert_true(mentions(j, "report.freeze"));
 	json_decref(j);
 }
@@ -1369,8 +1358,8 @@ static void reads_audited(void **state)
 	db *conn = NULL;
 	db_stmt *st;
 	int reads = 0, denied = 0;
-	json_decref(get(&w->officer, "/api/v1/persons/P1", 200));
-	json_decref(get(&w->shelter, "/api/v1/persons/P2", 404));
+	json_decref(hc_get_json(&w->officer, "/api/v1/persons/P1", 200));
+	json_decref(hc_get_json(&w->shelter, "/api/v1/persons/P2", 404));
 	assert_int_equal(db_open(w->f->dbpath, DB_OPEN_EXISTING, &conn, errbuf), ERR_OK);
 	assert_int_equal(db_prepare(conn,
 				    "SELECT actor, object_ref, outcome, detail FROM "
@@ -1414,12 +1403,12 @@ static void reports(void **state)
 	struct world *w = *state;
 	struct hc_response r;
 	char v[256];
-	json_decref(get(&w->officer, "/api/v1/reports/annual?year=2024", 403));
-	json_decref(get(&w->shelter, "/api/v1/reports/annual?year=2024", 403));
-	json_decref(get(&w->adm, "/api/v1/reports/annual?year=2024", 403));
-	json_decref(get(&w->coord, "/api/v1/reports/annual", 400));
-	json_decref(get(&w->coord, "/api/v1/reports/annual?year=2024&format=doc", 400));
-	json_decref(get(&w->coord, "/api/v1/reports/annual?year=2024&lang=ru", 400));
+	json_decref(hc_get_json(&w->officer, "/api/v1/reports/annual?year=2024", 403));
+	json_decref(hc_get_json(&w->shelter, "/api/v1/reports/annual?year=2024", 403));
+	json_decref(hc_get_json(&w->adm, "/api/v1/reports/annual?year=2024", 403));
+	json_decref(hc_get_json(&w->coord, "/api/v1/reports/annual", 400));
+	json_decref(hc_get_json(&w->coord, "/api/v1/reports/annual?year=2024&format=doc", 400));
+	json_decref(hc_get_json(&w->coord, "/api/v1/reports/annual?year=2024&lang=ru", 400));
 	hc_send(&w->coord, "GET", "/api/v1/reports/annual?year=2024&lang=en", NULL, NULL, &r);
 	assert_int_equal(r.status, 200);
 	assert_non_null(r.json);

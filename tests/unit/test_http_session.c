@@ -177,19 +177,6 @@ static err_t count_entry(const struct auditlog_entry *e, void *ctx)
 	return ERR_OK;
 }
 
-/* The GET answer at `path`, whose status must be `status`; the caller
- * decrefs it. */
-static json_t *get_json(struct hc *c, const char *path, long status)
-{
-	struct hc_response r;
-	hc_send(c, "GET", path, NULL, NULL, &r);
-	if (r.status != status)
-		fail_msg("GET %s: %ld, not %ld: %s", path, r.status, status, r.body ? r.body : "");
-	json_t *j = json_incref(r.json);
-	hc_free(&r);
-	return j;
-}
-
 /* Checklist HUM-15: a new account reaches no record until its user has
  * accepted the data-protection terms of the current version, in any of
  * the three languages; the acceptance is recorded and audited, and asked
@@ -202,7 +189,7 @@ static void terms_first_sign_in(void **state)
 	char body[128];
 	hc_init(&c, f);
 	assert_int_equal(hc_sign_in(&c, hf_account(f, "nuray")), 200);
-	json_t *me = get_json(&c, "/api/v1/session", 200), *terms = json_object_get(me, "terms");
+	json_t *me = hc_get_json(&c, "/api/v1/session", 200), *terms = json_object_get(me, "terms");
 	assert_false(json_is_true(json_object_get(terms, "accepted")));
 	assert_string_equal(json_string_value(json_object_get(terms, "version")), terms_version());
 	json_decref(me);
@@ -227,9 +214,9 @@ static void terms_first_sign_in(void **state)
 	assert_int_equal(hc_status(&c, "GET", "/api/v1/session/activity", NULL), 200);
 
 	/* the text in each language; Azerbaijani unless asked otherwise */
-	json_t *az = get_json(&c, "/api/v1/terms", 200);
-	json_t *en = get_json(&c, "/api/v1/terms?lang=en", 200);
-	json_t *ru = get_json(&c, "/api/v1/terms?lang=ru", 200);
+	json_t *az = hc_get_json(&c, "/api/v1/terms", 200);
+	json_t *en = hc_get_json(&c, "/api/v1/terms?lang=en", 200);
+	json_t *ru = hc_get_json(&c, "/api/v1/terms?lang=ru", 200);
 	assert_string_equal(json_string_value(json_object_get(az, "lang")), "az");
 	assert_non_null(strstr(json_string_value(json_object_get(az, "title")), "qaydaları"));
 	assert_string_equal(json_string_value(json_object_get(en, "title")),
@@ -265,7 +252,7 @@ static void terms_first_sign_in(void **state)
 	snprintf(body, sizeof body, "{\"version\":\"%s\"}", terms_version());
 	assert_int_equal(hc_status(&c, "POST", "/api/v1/session/terms", body), 204);
 	assert_int_equal(hc_status(&c, "GET", "/api/v1/persons", NULL), 200);
-	me = get_json(&c, "/api/v1/session", 200);
+	me = hc_get_json(&c, "/api/v1/session", 200);
 	assert_true(json_is_true(json_object_get(json_object_get(me, "terms"), "accepted")));
 	json_decref(me);
 
@@ -287,7 +274,7 @@ static void terms_first_sign_in(void **state)
 	struct hc adm;
 	hc_init(&adm, f);
 	assert_int_equal(hc_sign_in(&adm, hf_account(f, "aysel")), 200);
-	json_t *users = get_json(&adm, "/api/v1/users", 200), *one;
+	json_t *users = hc_get_json(&adm, "/api/v1/users", 200), *one;
 	size_t i;
 	int listed = 0;
 	json_array_foreach(json_object_get(users, "users"), i, one)
@@ -298,7 +285,7 @@ static void terms_first_sign_in(void **state)
 	struct hc d;
 	hc_init(&d, f);
 	assert_int_equal(hc_sign_in(&d, hf_account(f, "nuray")), 200);
-	me = get_json(&d, "/api/v1/session", 200);
+	me = hc_get_json(&d, "/api/v1/session", 200);
 	assert_true(json_is_true(json_object_get(json_object_get(me, "terms"), "accepted")));
 	json_decref(me);
 	assert_int_equal(hc_status(&d, "GET", "/api/v1/persons", NULL), 200);
