@@ -282,7 +282,7 @@ err_t retention_hold_write(registry *r, const char *ref, const char *reason, con
 	if ((e = registry_person_status(r, ref, &status)) != ERR_OK)
 		return e;
 	if (!reason) {
-		struct retention_hold_info now_held;
+		struct retention_hold_info now_held = {0};
 		if ((e = retention_hold_read(r, ref, &now_held)) != ERR_OK)
 			return e;
 		if (!now_held.held)

@@ -159,7 +159,7 @@ err_t h_legal_hold(struct request *rq, struct reply *out)
 {
 	struct caseview_ctx c = ctx_of(rq);
 	struct validate v = validator(rq, out);
-	struct retention_hold_info now_held;
+	struct retention_hold_info now_held = {0};
 	struct json_writer doc = JSON_WRITER_INIT;
 	const char *reason = NULL;
 	json_t *body = NULL;
