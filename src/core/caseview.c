@@ -142,6 +142,7 @@ struct relation {
 	int64_t id;
 	struct person_relation rel;
 	struct retention_hold_info hold;
+	int family_held; /* a hold on another of the family keeps the record */
 };
 
 static err_t relation_of(const struct caseview_ctx *c, const char *ref, struct relation *out)
@@ -163,6 +164,7 @@ static err_t relation_of(const struct caseview_ctx *c, const char *ref, struct r
 				.served = db_col_int(st, 4) != 0,
 				.referred = db_col_int(st, 5) != 0};
 			retention_hold_of(db_col_text(st, 6), db_col_int(st, 7), &out->hold);
+			out->family_held = db_col_int(st, 8) != 0;
 		}
 	}
 	db_finalize(st);
@@ -393,8 +395,10 @@ static void emit_hold(const struct caseview_ctx *c, const struct relation *rel,
 		      struct caseview_hold *out)
 {
 	*out = (struct caseview_hold){.shown = policy_allows(c->who, ACT_LEGAL_HOLD)};
-	if (out->shown)
+	if (out->shown) {
 		out->hold = rel->hold;
+		out->family_held = rel->family_held;
+	}
 }
 
 /* The person's relation when the principal may see it (and read the field

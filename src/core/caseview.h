@@ -122,6 +122,7 @@ err_t caseview_read(const struct caseview_ctx *c, const char *ref, const char *r
 struct caseview_hold {
 	int shown;                        /* 0: not for this reader (the rest empty) */
 	struct retention_hold_info hold;  /* hold.held 0: none */
+	int family_held;                  /* a hold on another of the family keeps it too */
 };
 
 /*

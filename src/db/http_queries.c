@@ -121,7 +121,12 @@ const char Q_CASE_PERSON_ONE[] =
 	"CASE WHEN EXISTS (SELECT 1 FROM services s WHERE s.person_id = p.id AND "
 	"s.provider = $2) THEN 1 ELSE 0 END, "
 	"CASE WHEN EXISTS (SELECT 1 FROM referrals f WHERE f.person_id = p.id AND "
-	"(f.from_agency = $2 OR f.to_agency = $2)) THEN 1 ELSE 0 END, h.reason, h.set_at "
+	"(f.from_agency = $2 OR f.to_agency = $2)) THEN 1 ELSE 0 END, h.reason, h.set_at, "
+	/* a hold on another of the family (the parent and the dependants,
+	 * retention.h) keeps this record too */
+	"CASE WHEN EXISTS (SELECT 1 FROM legal_holds k JOIN persons q ON q.id = k.person_id "
+	"WHERE q.id <> p.id AND (q.id = COALESCE(p.parent_id, p.id) OR "
+	"q.parent_id = COALESCE(p.parent_id, p.id))) THEN 1 ELSE 0 END "
 	"FROM persons p LEFT JOIN person_access a ON a.person_id = p.id "
 	"LEFT JOIN legal_holds h ON h.person_id = p.id WHERE p.ref = $1";
 

@@ -122,6 +122,8 @@ err_t h_person_read(struct request *rq, struct reply *out)
 		if (hold.shown) { /* absent, not null, for everyone else */
 			jw_key(&doc, "legal_hold");
 			json_out_legal_hold(&doc, &hold.hold);
+			jw_key(&doc, "family_hold");
+			jw_bool(&doc, hold.family_held);
 		}
 		jw_end_object(&doc);
 		e = reply_json_text(out, &doc);

@@ -685,6 +685,17 @@ test('legal hold: the officer places one on Leyla\'s record with a reason, sees 
 	await check(page, 'person-legal-hold-az');
 	await setLang(page, 'en');
 	await held.waitFor();
+	// her daughter's record is kept by the same hold: Aylin's page says so
+	await page.goto(`${BASE}/#/persons/${story.aylin}`);
+	await page.locator('main h1').filter({ hasText: 'Aylin' }).waitFor();
+	const family = box.locator('[data-family-hold]');
+	await family.waitFor();
+	assert.match(norm(await family.innerText()), /another member of the family keeps this record too/);
+	assert.equal(norm(await box.locator('[data-hold]').innerText()), 'There is no legal hold on this record.');
+	await page.goto(`${BASE}/#/persons/${story.leyla}`);
+	await page.locator('main h1').filter({ hasText: 'Leyla' }).waitFor();
+	await held.waitFor();
+	assert.equal(await box.locator('[data-family-hold]').count(), 0);
 	// lifting, by keyboard: a confirmation first (Cancel keeps the hold)
 	await box.getByRole('button', { name: 'Lift the legal hold' }).focus();
 	await page.keyboard.press('Enter');

@@ -962,6 +962,31 @@ static void legal_hold(void **state)
 	}
 	db_finalize(st);
 	registry_close(reg);
+
+	/* a hold on the mother keeps her daughter's record too: the officer
+	 * reading P3 is told so, though P3 has no hold of her own */
+	assert_int_equal(hc_status(&w->officer, "POST", "/api/v1/persons/P1/legal-hold",
+				   "{\"reason\":\"court_order\"}"),
+			 200);
+	const char *const family[][2] = {{"P3", "true"}, {"P1", "false"}, {"P2", "false"}};
+	for (size_t i = 0; i < 3; i++) {
+		char path[64];
+		snprintf(path, sizeof path, "/api/v1/persons/%s", family[i][0]);
+		j = hc_get_json(&w->officer, path, 200);
+		assert_int_equal(json_is_true(json_object_get(j, "family_hold")),
+				 strcmp(family[i][1], "true") == 0);
+		assert_int_equal(json_is_null(json_object_get(j, "legal_hold")),
+				 strcmp(family[i][0], "P1") != 0);
+		json_decref(j);
+	}
+	j = hc_get_json(&w->ngo, "/api/v1/persons/P2", 200);
+	assert_false(has_key(j, "family_hold"));
+	json_decref(j);
+	assert_int_equal(hc_status(&w->officer, "DELETE", "/api/v1/persons/P1/legal-hold", NULL),
+			 200);
+	j = hc_get_json(&w->officer, "/api/v1/persons/P3", 200);
+	assert_true(json_is_false(json_object_get(j, "family_hold")));
+	json_decref(j);
 }
 
 static void lists_and_cursors(void **state)

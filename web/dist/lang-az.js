@@ -412,6 +412,7 @@ export const messages = {
 	'hold.title': 'Hüquqi saxlama',
 	'hold.intro': 'Hüquqi saxlama bu qeydi və ailə üzvlərinin qeydlərini saxlanma müddəti bitəndən sonra da qoruyur: məhkəmə, istintaq, davam edən icraat və ya şəxsin öz xahişi üçün lazım olduqca qeyd silinmir.',
 	'hold.none': 'Bu qeyddə hüquqi saxlama yoxdur.',
+	'hold.family': 'Ailənin digər üzvünə qoyulmuş hüquqi saxlama, bu qeydin öz saxlamasından asılı olmayaraq, bu qeydi də saxlayır.',
 	'hold.held': 'Hüquqi saxlama qoyulub: {reason}, {date} tarixindən. Qeyd saxlama götürülənədək saxlanılır.',
 	'hold.reason': 'Saxlamanın səbəbi',
 	'hold.errReason': 'Saxlamanın səbəbini seçin.',

@@ -412,6 +412,7 @@ export const messages = {
 	'hold.title': 'Legal hold',
 	'hold.intro': 'A legal hold keeps this record, and those of the family, after the retention period ends: it is not erased while a court, an investigation, proceedings under way or the person’s own request need it.',
 	'hold.none': 'There is no legal hold on this record.',
+	'hold.family': 'A legal hold on another member of the family keeps this record too, whatever this record’s own hold.',
 	'hold.held': 'Under a legal hold: {reason}, since {date}. The record is kept until the hold is lifted.',
 	'hold.reason': 'Reason for the hold',
 	'hold.errReason': 'Choose the reason for the hold.',

@@ -286,7 +286,10 @@ function holdState(hold) {
 		: h('p', { class: 'hold-state', 'data-hold': 'none', tabindex: '-1', text: t('hold.none') });
 }
 
-function legalHold(p, first, ctx) {
+// family: a hold on another of the family keeps this record too (the
+// person's answer says family_hold; placing or lifting this one's own hold
+// does not change it)
+function legalHold(p, first, family, ctx) {
 	const url = `/api/v1/persons/${encodeURIComponent(p.id)}/legal-hold`;
 	const box = h('div', { class: 'hold-body' });
 	// draws the hold as the last answer has it, then focuses `focus` in it
@@ -335,7 +338,8 @@ function legalHold(p, first, ctx) {
 		return lift;
 	};
 	show(first);
-	const s = section(t('hold.title'), h('p', { class: 'intro', text: t('hold.intro') }), box);
+	const s = section(t('hold.title'), h('p', { class: 'intro', text: t('hold.intro') }),
+		family ? h('p', { class: 'notice', 'data-family-hold': '', text: t('hold.family') }) : null, box);
 	s.dataset.section = 'legal-hold';
 	return s;
 }
@@ -502,7 +506,7 @@ async function draw(main, ctx, id, current, again = false) {
 				contact ? section(t('person.contact'), contact) : null,
 				status ? section(t('person.identification'), status) : null,
 				'access_block' in p ? section(t('field.access_block'), blockControl(p, ctx, redraw)) : null,
-				'legal_hold' in data ? legalHold(p, data.legal_hold, ctx) : null,
+				'legal_hold' in data ? legalHold(p, data.legal_hold, data.family_hold, ctx) : null,
 				family(p, fam, ctx)),
 			h('div', { class: 'col wide' },
 				section(t('person.timeline'), timeline(data, ctx, redraw)),
