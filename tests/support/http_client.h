@@ -112,11 +112,8 @@ static inline struct hc_account *hf_add_new(struct hf *f, registry *r, const cha
 static inline struct hc_account *hf_add(struct hf *f, registry *r, const char *name,
 					const char *agency, const char *role)
 {
-	const struct audit_entry self = {.actor = name, .agency = agency, .role = role,
-					 .request_id = "test"};
 	struct hc_account *a = hf_add_new(f, r, name, agency, role);
-	if (users_accept_terms(r, &self, terms_version(), clock_now()) != ERR_OK)
-		fail_msg("cannot accept the terms for %s", name);
+	tu_accept_terms(r, name);
 	return a;
 }
 

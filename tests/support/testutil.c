@@ -255,6 +255,13 @@ void tu_store_close(struct tu_store *s)
 	*s = (struct tu_store){0};
 }
 
+void tu_accept_terms(registry *r, const char *name)
+{
+	const struct audit_entry self = {.actor = name, .request_id = "test"};
+	if (users_accept_terms(r, &self, terms_version(), clock_now()) != ERR_OK)
+		fail_msg("cannot accept the terms for %s", name);
+}
+
 void tu_add_account(const char *dbpath, const char *key, const char *name, const char *agency,
 		    const char *role, struct tu_account *out)
 {
@@ -271,11 +278,8 @@ void tu_add_account(const char *dbpath, const char *key, const char *name, const
 	if (users_add(r, &by, name, agency, role, TU_PASSWORD, uri, sizeof uri, errbuf) != ERR_OK)
 		fail_msg("cannot add account %s: %s", name, errbuf);
 	/* the user has read the data-protection terms (the console refuses
-	 * anyone who has not: test_retention's terms_first) */
-	const struct audit_entry self = {.actor = name, .agency = agency, .role = role,
-					 .request_id = "test"};
-	if (users_accept_terms(r, &self, terms_version(), clock_now()) != ERR_OK)
-		fail_msg("cannot accept the terms for %s", name);
+	 * anyone who has not: test_retention's test_binary) */
+	tu_accept_terms(r, name);
 	registry_close(r);
 	snprintf(out->name, sizeof out->name, "%s", name);
 	out->secret_len = 0;

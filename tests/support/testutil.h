@@ -95,6 +95,10 @@ void tu_drop_audit_triggers(struct db *d);
 /* Closes the registry, removes the directory, frees the paths. */
 void tu_store_close(struct tu_store *s);
 
+/* The user `name` accepts the current data-protection terms (terms.h), as
+ * at a first sign-in; fails the test on any error. */
+void tu_accept_terms(struct registry *r, const char *name);
+
 /* An account made by tu_add_account, with what its owner knows. */
 #define TU_PASSWORD "river copper lantern"
 struct tu_account {
